@@ -1,0 +1,20 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+
+urlpatterns = [
+    path("", include("chiso.web.urls")),
+    path("", include("chiso.accounts.urls")),
+    path("ke-hoach/", include("chiso.plans.urls")),
+    path("to-chuc/", include("chiso.org.urls")),
+    path("bo-chi-so/", include("chiso.frameworks.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("quan-tri/", admin.site.urls),
+]
+# Uploaded source documents are served to signed-in users through views, never publicly;
+# in DEBUG the media folder is exposed for convenience.
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
