@@ -106,9 +106,11 @@ class PublishedResult(models.Model):
         verbose_name_plural = _("kết quả công bố")
         ordering = ["-year", "framework", "node__order"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(agency__isnull=False) | models.Q(province__isnull=False),
-                                   name="result_has_subject",
-                                   violation_error_message=_("Kết quả phải thuộc một cơ quan hoặc một tỉnh.")),
+            models.CheckConstraint(
+                condition=models.Q(agency__isnull=False) | models.Q(province__isnull=False),
+                name="result_has_subject",
+                violation_error_message=_("Kết quả phải thuộc một cơ quan hoặc một tỉnh."),
+            ),
         ]
         indexes = [
             # Previous-year results of an agency, for plan targets and baselines.
@@ -116,7 +118,8 @@ class PublishedResult(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.agency or self.province} {self.year}: {self.node or self.framework} {self.rank_display}"
+        subject = self.agency or self.province
+        return f"{subject} {self.year}: {self.node or self.framework} {self.rank_display}"
 
     @property
     def rank_display(self) -> str:
