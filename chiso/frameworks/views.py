@@ -1,0 +1,83 @@
+"""Pages of the catalogs: the list, one catalog's tree, XLSX download and (administrators) upload."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from chiso.accounts import permissions as perms
+
+from .exchange import ImportRejected, do_import_framework, export_filename, export_framework
+from .forms import CatalogUploadForm
+from .models import Framework
+from .queries import framework_tree, frameworks_by_index
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@login_required
+def framework_list(request: HttpRequest) -> HttpResponse:
+    return _render_list(request, CatalogUploadForm())
+
+
+def _render_list(request: HttpRequest, form: CatalogUploadForm, errors=(), status: int = 200) -> HttpResponse:
+    context = {"nav": "frameworks", "groups": frameworks_by_index(),
+               "can_import": perms.is_admin(request.user), "form": form, "import_errors": errors}
+    return render(request, "frameworks/framework_list.html", context, status=status)
+
+
+@login_required
+def framework_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    framework = get_object_or_404(Framework.objects.select_related("province"), pk=pk)
+    return _render_detail(request, framework, CatalogUploadForm(initial={"into": framework}))
+
+
+def _render_detail(request: HttpRequest, framework: Framework, form: CatalogUploadForm, errors=(),
+                   status: int = 200) -> HttpResponse:
+    nodes = framework_tree(framework)
+    fields = [n for n in nodes if n.depth == 1]
+    # The total of the fields' maxima, shown only when every field has one.
+    total = None
+    if fields and all(n.max_score is not None for n in fields):
+        total = sum(n.max_score for n in fields)
+    context = {"nav": "frameworks", "framework": framework, "nodes": nodes, "field_total": total,
+               "has_unverified": any(not n.is_verified for n in nodes),
+               "can_import": perms.is_admin(request.user), "form": form, "import_errors": errors}
+    return render(request, "frameworks/framework_detail.html", context, status=status)
+
+
+@login_required
+def framework_export(request: HttpRequest, pk: int) -> HttpResponse:
+    framework = get_object_or_404(Framework.objects.select_related("province"), pk=pk)
+    response = HttpResponse(export_framework(framework), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{export_filename(framework)}"'
+    return response
+
+
+@require_POST
+@login_required
+def framework_import(request: HttpRequest) -> HttpResponse:
+    """Administrators upload a workbook: a new catalog, or an update of the one chosen in ``into``."""
+    perms.require(perms.is_admin(request.user))
+    form = CatalogUploadForm(request.POST, request.FILES)
+    errors: list[str] = []
+    if form.is_valid():
+        into = form.cleaned_data["into"]
+        try:
+            result = do_import_framework(form.cleaned_data["file"].read(), into=into, actor=request.user)
+        except ImportRejected as rejected:
+            errors = rejected.errors
+        else:
+            messages.success(request, _("Đã nhập “%(framework)s”: thêm %(created)d, sửa %(updated)d, "
+                                        "xóa %(deleted)d dòng.")
+                             % {"framework": result.framework, "created": result.nodes_created,
+                                "updated": result.nodes_updated, "deleted": result.nodes_deleted})
+            return redirect("framework_detail", pk=result.framework.pk)
+    else:
+        errors = [e for field_errors in form.errors.values() for e in field_errors]
+    into = form.cleaned_data.get("into")
+    if into is not None:
+        return _render_detail(request, into, form, errors, status=400)
+    return _render_list(request, form, errors, status=400)
