@@ -1,0 +1,139 @@
+"""Who may see and change what. Every view and action asks here; nothing else decides.
+
+Rules (issue 2; tracking adds its own actions here later):
+- administrators: everything;
+- provincial coordinator (Sở Nội vụ): reads every agency of its province;
+- agency leader, office, unit head, unit staff, viewer: read their own agency;
+- the office (and administrators) create and edit the agency's plans and tasks;
+- unit head and unit staff edit the tasks their unit leads, nothing else;
+- nobody touches another agency's data.
+"""
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+
+from .models import Role, RoleGrant
+
+READ_ROLES = {Role.LEADER, Role.OFFICE, Role.UNIT_HEAD, Role.UNIT_STAFF, Role.VIEWER}
+PLAN_EDIT_ROLES = {Role.OFFICE}
+UNIT_EDIT_ROLES = {Role.UNIT_HEAD, Role.UNIT_STAFF}
+
+
+@dataclass
+class Access:
+    """A person's grants, read once per request."""
+
+    is_admin: bool = False
+    roles: dict[int, set[str]] = field(default_factory=dict)  # agency id -> roles
+    coordinator_provinces: set[int] = field(default_factory=set)
+    unit_id: int | None = None
+    unit_agency_id: int | None = None
+
+    def roles_in(self, agency_id: int) -> set[str]:
+        return self.roles.get(agency_id, set())
+
+
+def access_of(user) -> Access:
+    """The grants of `user`, cached on the user object for the rest of the request."""
+    if not getattr(user, "is_authenticated", False):
+        return Access()
+    cached = getattr(user, "_chiso_access", None)
+    if cached is not None:
+        return cached
+    acc = Access(is_admin=bool(user.is_superuser), unit_id=user.unit_id)
+    for grant in RoleGrant.objects.filter(user=user).select_related("agency"):
+        if grant.role == Role.ADMIN:
+            acc.is_admin = True
+        elif grant.agency_id:
+            acc.roles.setdefault(grant.agency_id, set()).add(grant.role)
+            if grant.role == Role.COORDINATOR:
+                acc.coordinator_provinces.add(grant.agency.province_id)
+    if user.unit_id:
+        acc.unit_agency_id = user.unit.agency_id
+    user._chiso_access = acc
+    return acc
+
+
+def primary_role(user) -> str | None:
+    """The role that decides what the home page shows first."""
+    acc = access_of(user)
+    if acc.is_admin:
+        return Role.ADMIN
+    order = [Role.COORDINATOR, Role.LEADER, Role.OFFICE, Role.UNIT_HEAD, Role.UNIT_STAFF, Role.VIEWER]
+    held = set().union(*acc.roles.values()) if acc.roles else set()
+    return next((r for r in order if r in held), None)
+
+
+def visible_agencies(user) -> QuerySet:
+    """Agencies whose plans the person may read."""
+    from chiso.org.models import Agency
+
+    acc = access_of(user)
+    if acc.is_admin:
+        return Agency.objects.all()
+    read_ids = [aid for aid, roles in acc.roles.items() if roles & READ_ROLES]
+    return Agency.objects.filter(pk__in=read_ids) | Agency.objects.filter(
+        province_id__in=acc.coordinator_provinces)
+
+
+def can_view_agency(user, agency) -> bool:
+    acc = access_of(user)
+    return (acc.is_admin or bool(acc.roles_in(agency.pk) & READ_ROLES)
+            or agency.province_id in acc.coordinator_provinces)
+
+
+def can_manage_plans(user, agency) -> bool:
+    """Create plans for the agency, edit any of its plans and tasks."""
+    acc = access_of(user)
+    return acc.is_admin or bool(acc.roles_in(agency.pk) & PLAN_EDIT_ROLES)
+
+
+def manageable_agencies(user) -> QuerySet:
+    from chiso.org.models import Agency
+
+    acc = access_of(user)
+    if acc.is_admin:
+        return Agency.objects.all()
+    return Agency.objects.filter(pk__in=[a for a, r in acc.roles.items() if r & PLAN_EDIT_ROLES])
+
+
+def visible_plans(user) -> QuerySet:
+    from chiso.plans.models import Plan
+
+    acc = access_of(user)
+    if acc.is_admin:
+        return Plan.objects.all()
+    return Plan.objects.filter(agency__in=visible_agencies(user))
+
+
+def can_view_plan(user, plan) -> bool:
+    return can_view_agency(user, plan.agency)
+
+
+def can_edit_plan(user, plan) -> bool:
+    return can_manage_plans(user, plan.agency)
+
+
+def can_edit_task(user, task, lead_unit_ids: set[int] | None = None) -> bool:
+    """The office edits every task of its agency; a unit edits the tasks it leads."""
+    acc = access_of(user)
+    agency_id = task.plan.agency_id
+    if acc.is_admin or acc.roles_in(agency_id) & PLAN_EDIT_ROLES:
+        return True
+    if not (acc.roles_in(agency_id) & UNIT_EDIT_ROLES) or acc.unit_id is None:
+        return False
+    if lead_unit_ids is None:
+        lead_unit_ids = {u.pk for u in task.lead_units.all()}
+    return acc.unit_id in lead_unit_ids
+
+
+def is_admin(user) -> bool:
+    return access_of(user).is_admin
+
+
+def require(allowed: bool) -> None:
+    """Raise the 403 with ChiSo's Vietnamese message when `allowed` is false."""
+    if not allowed:
+        raise PermissionDenied

@@ -1,0 +1,69 @@
+"""Changes to plans and tasks. Each function is one transaction with its audit record;
+views, imports, commands and tests all go through these."""
+
+from django.db import transaction
+
+from chiso.audit.log import record, snapshot
+from chiso.audit.models import AuditEntry
+from chiso.lib.text import search_key
+
+from .models import Plan, Task
+
+
+def _plan_search_text(plan: Plan) -> str:
+    return search_key(plan.title, plan.number, plan.issuer)
+
+
+@transaction.atomic
+def do_create_plan(actor, plan: Plan) -> Plan:
+    plan.search_text = _plan_search_text(plan)
+    plan.full_clean()
+    plan.save()
+    record(actor, AuditEntry.Action.CREATE, plan, None, snapshot(plan), plan=plan)
+    return plan
+
+
+@transaction.atomic
+def do_update_plan(actor, plan: Plan, before: dict) -> Plan:
+    """Save `plan` (already changed by a form); `before` is its snapshot taken before the change."""
+    plan.search_text = _plan_search_text(plan)
+    plan.full_clean()
+    plan.save()
+    record(actor, AuditEntry.Action.UPDATE, plan, before, snapshot(plan), plan=plan)
+    return plan
+
+
+@transaction.atomic
+def do_delete_plan(actor, plan: Plan) -> None:
+    before = snapshot(plan)
+    for task in plan.tasks.all():
+        record(actor, AuditEntry.Action.DELETE, task, snapshot(task), None, plan=plan)
+    record(actor, AuditEntry.Action.DELETE, plan, before, None, plan=plan)
+    plan.delete()
+
+
+@transaction.atomic
+def do_save_task(actor, task: Task, lead_units=None, support_units=None, before: dict | None = None) -> Task:
+    """Create (before is None) or update a task with its lead and support units."""
+    creating = task.pk is None
+    if creating and not task.order:
+        last = task.plan.tasks.order_by("-order").values_list("order", flat=True).first()
+        task.order = (last or 0) + 1
+    task.full_clean()
+    task.save()
+    if lead_units is not None:
+        task.lead_units.set(lead_units)
+    if support_units is not None:
+        task.support_units.set(support_units)
+    after = snapshot(task)
+    if creating:
+        record(actor, AuditEntry.Action.CREATE, task, None, after, plan=task.plan)
+    else:
+        record(actor, AuditEntry.Action.UPDATE, task, before, after, plan=task.plan)
+    return task
+
+
+@transaction.atomic
+def do_delete_task(actor, task: Task) -> None:
+    record(actor, AuditEntry.Action.DELETE, task, snapshot(task), None, plan=task.plan)
+    task.delete()

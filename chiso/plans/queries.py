@@ -1,0 +1,127 @@
+"""Reads for plan pages: a fixed number of queries however many tasks a plan has."""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from chiso.accounts.permissions import visible_plans
+from chiso.frameworks.models import IndexCode
+from chiso.lib.text import fold, squash
+from chiso.org.models import Unit
+
+from .models import Plan, Task
+
+SORTS = {
+    "year": ("-year", "agency__name"),
+    "agency": ("agency__name", "-year"),
+    "title": ("title",),
+    "issued": ("-issued_on", "-id"),
+    "tasks": ("-task_count", "-year"),
+}
+NEAR_DUE_DAYS = 7
+
+
+def today() -> date:
+    return timezone.localdate()
+
+
+def filter_plans(user, params) -> QuerySet:
+    """The plan list for `user`, filtered by agency, year, index, status and folded search text."""
+    now = today()
+    qs = visible_plans(user).select_related("agency").annotate(
+        task_count=Count("tasks", distinct=True),
+        past_due_count=Count("tasks", filter=Q(tasks__due__lt=now), distinct=True),
+    )
+    if agency := params.get("agency"):
+        qs = qs.filter(agency__code=agency)
+    if (year := params.get("year")) and str(year).isdigit():
+        qs = qs.filter(year=int(year))
+    if status := params.get("status"):
+        qs = qs.filter(status=status)
+    if index := params.get("index"):
+        # JSON containment is not portable to SQLite; indices are few, so match the stored text.
+        qs = qs.filter(indices__icontains=f'"{index}"')
+    if q := squash(params.get("q")):
+        for word in fold(q).split():
+            qs = qs.filter(search_text__contains=word)
+    return qs.order_by(*SORTS.get(params.get("sort") or "", SORTS["year"]))
+
+
+@dataclass
+class FieldGroup:
+    name: str
+    tasks: list = field(default_factory=list)
+
+
+@dataclass
+class IndexGroup:
+    code: str
+    label: str
+    fields: list[FieldGroup] = field(default_factory=list)
+
+    @property
+    def task_count(self) -> int:
+        return sum(len(f.tasks) for f in self.fields)
+
+
+def plan_tasks(plan: Plan) -> list[Task]:
+    return list(
+        plan.tasks.select_related("node").prefetch_related(
+            Prefetch("lead_units", queryset=Unit.objects.only("id", "name", "short_name")),
+            Prefetch("support_units", queryset=Unit.objects.only("id", "name", "short_name")),
+        ).order_by("order", "id")
+    )
+
+
+def group_tasks(tasks: list[Task]) -> list[IndexGroup]:
+    """Tasks grouped by index, then by field as printed, in the plan's order."""
+    labels = dict(IndexCode.choices)
+    groups: dict[str, IndexGroup] = {}
+    for task in tasks:
+        code = task.index or ""
+        group = groups.setdefault(code, IndexGroup(code, labels.get(code, "") or "Khác"))
+        name = task.field_name or (task.node.name if task.node else "")
+        if not group.fields or group.fields[-1].name != name:
+            existing = next((f for f in group.fields if f.name == name), None)
+            if existing is None:
+                existing = FieldGroup(name)
+                group.fields.append(existing)
+            existing.tasks.append(task)
+        else:
+            group.fields[-1].tasks.append(task)
+    order = {c: i for i, c in enumerate(IndexCode.values)}
+    return sorted(groups.values(), key=lambda g: order.get(g.code, 99))
+
+
+def unit_summary(tasks: list[Task]) -> list[dict]:
+    """Each unit named in the plan with how many tasks it leads and supports."""
+    rows: dict[int, dict] = {}
+    for task in tasks:
+        for unit in task.lead_units.all():
+            rows.setdefault(unit.pk, {"unit": unit, "lead": 0, "support": 0})["lead"] += 1
+        for unit in task.support_units.all():
+            rows.setdefault(unit.pk, {"unit": unit, "lead": 0, "support": 0})["support"] += 1
+    return sorted(rows.values(), key=lambda r: (-r["lead"], r["unit"].name))
+
+
+def deadline_state(task: Task, now: date | None = None) -> str:
+    """'past' when the due date has gone by, 'near' within a week, '' otherwise."""
+    if not task.due:
+        return ""
+    now = now or today()
+    if task.due < now:
+        return "past"
+    if task.due <= now + timedelta(days=NEAR_DUE_DAYS):
+        return "near"
+    return ""
+
+
+def upcoming_tasks(tasks_qs: QuerySet, limit: int = 20) -> list[Task]:
+    """Tasks with a due date from a week ago onward, soonest first (home pages)."""
+    now = today()
+    return list(
+        tasks_qs.filter(due__isnull=False, due__gte=now - timedelta(days=60))
+        .select_related("plan", "plan__agency").prefetch_related("lead_units").order_by("due")[:limit]
+    )

@@ -1,0 +1,202 @@
+"""Plan and task pages. Thin: permissions from accounts.permissions, changes from plans.actions."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from chiso.accounts import permissions as perms
+from chiso.audit.log import history, snapshot
+from chiso.audit.models import AuditEntry
+from chiso.frameworks.models import IndexCode
+
+from . import actions, queries
+from .forms import PlanForm, TaskForm
+from .models import Plan, Task
+
+PAGE_SIZE = 25
+
+
+def _get_plan(user, pk: int) -> Plan:
+    plan = get_object_or_404(Plan.objects.select_related("agency", "parent"), pk=pk)
+    perms.require(perms.can_view_plan(user, plan))
+    return plan
+
+
+def _get_task(user, pk: int) -> Task:
+    task = get_object_or_404(Task.objects.select_related("plan", "plan__agency", "node"), pk=pk)
+    perms.require(perms.can_view_plan(user, task.plan))
+    return task
+
+
+@login_required
+def plan_list(request: HttpRequest) -> HttpResponse:
+    qs = queries.filter_plans(request.user, request.GET)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    agencies = perms.visible_agencies(request.user).order_by("name").only("code", "name")
+    years = (perms.visible_plans(request.user).order_by("-year").values_list("year", flat=True).distinct())
+    ctx = {
+        "nav": "plans",
+        "page": page,
+        "params": request.GET,
+        "querystring": _querystring(request, drop="page"),
+        "agencies": agencies,
+        "years": list(years),
+        "indices": IndexCode.choices,
+        "statuses": Plan.Status.choices,
+        "can_create": perms.manageable_agencies(request.user).exists(),
+    }
+    template = "plans/_plan_results.html" if request.htmx and not request.htmx.boosted else "plans/plan_list.html"
+    return render(request, template, ctx)
+
+
+def _querystring(request: HttpRequest, drop: str) -> str:
+    params = request.GET.copy()
+    params.pop(drop, None)
+    return params.urlencode()
+
+
+@login_required
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _get_plan(request.user, pk)
+    tasks = queries.plan_tasks(plan)
+    today = queries.today()
+    for task in tasks:
+        task.deadline_state = queries.deadline_state(task, today)
+    return render(request, "plans/plan_detail.html", {
+        "nav": "plans",
+        "plan": plan,
+        "groups": queries.group_tasks(tasks),
+        "task_count": len(tasks),
+        "targets": list(plan.targets.all()),
+        "references": list(plan.references.all()),
+        "reporting": list(plan.reporting.all()),
+        "units": queries.unit_summary(tasks),
+        "can_edit": perms.can_edit_plan(request.user, plan),
+    })
+
+
+@login_required
+def plan_history(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _get_plan(request.user, pk)
+    entries = AuditEntry.objects.filter(plan=plan).select_related("actor")
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return render(request, "plans/history.html", {"nav": "plans", "plan": plan, "object": plan, "page": page})
+
+
+@login_required
+def plan_source(request: HttpRequest, pk: int) -> FileResponse:
+    plan = _get_plan(request.user, pk)
+    if not plan.source_file:
+        raise Http404
+    return FileResponse(plan.source_file.open("rb"), as_attachment=True,
+                        filename=plan.source_file.name.rsplit("/", 1)[-1])
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_create(request: HttpRequest) -> HttpResponse:
+    agencies = perms.manageable_agencies(request.user)
+    perms.require(agencies.exists())
+    form = PlanForm(request.POST or None, request.FILES or None, agencies=agencies,
+                    plans=perms.visible_plans(request.user))
+    if request.method == "POST" and form.is_valid():
+        plan = actions.do_create_plan(request.user, form.save(commit=False))
+        messages.success(request, _("Đã tạo kế hoạch."))
+        return redirect("plan_detail", pk=plan.pk)
+    return render(request, "plans/plan_form.html", {"nav": "plans", "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _get_plan(request.user, pk)
+    perms.require(perms.can_edit_plan(request.user, plan))
+    before = snapshot(plan)
+    form = PlanForm(request.POST or None, request.FILES or None, instance=plan,
+                    agencies=perms.manageable_agencies(request.user), plans=perms.visible_plans(request.user))
+    if request.method == "POST" and form.is_valid():
+        actions.do_update_plan(request.user, form.save(commit=False), before)
+        messages.success(request, _("Đã lưu kế hoạch."))
+        return redirect("plan_detail", pk=plan.pk)
+    return render(request, "plans/plan_form.html", {"nav": "plans", "form": form, "plan": plan})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _get_plan(request.user, pk)
+    perms.require(perms.can_edit_plan(request.user, plan))
+    if request.method == "POST":
+        actions.do_delete_plan(request.user, plan)
+        messages.success(request, _("Đã xóa kế hoạch."))
+        return redirect("plan_list")
+    return render(request, "plans/confirm_delete.html", {
+        "nav": "plans", "object": plan, "cancel_url": plan_url(plan),
+        "warning": _("Kế hoạch và %(n)s nhiệm vụ của nó sẽ bị xóa.") % {"n": plan.tasks.count()}})
+
+
+def plan_url(plan: Plan) -> str:
+    return reverse("plan_detail", args=[plan.pk])
+
+
+@login_required
+def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    task = _get_task(request.user, pk)
+    task.deadline_state = queries.deadline_state(task)
+    return render(request, "plans/task_detail.html", {
+        "nav": "plans", "task": task, "plan": task.plan,
+        "lead_units": list(task.lead_units.all()), "support_units": list(task.support_units.all()),
+        "entries": history(task)[:50],
+        "can_edit": perms.can_edit_task(request.user, task),
+        "can_delete": perms.can_edit_plan(request.user, task.plan),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def task_create(request: HttpRequest, plan_pk: int) -> HttpResponse:
+    plan = _get_plan(request.user, plan_pk)
+    perms.require(perms.can_edit_plan(request.user, plan))
+    form = TaskForm(request.POST or None, plan=plan)
+    if request.method == "POST" and form.is_valid():
+        task = form.save(commit=False)
+        actions.do_save_task(request.user, task, form.cleaned_data["lead_units"],
+                             form.cleaned_data["support_units"])
+        messages.success(request, _("Đã thêm nhiệm vụ."))
+        return redirect("task_detail", pk=task.pk)
+    return render(request, "plans/task_form.html", {"nav": "plans", "form": form, "plan": plan})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    task = _get_task(request.user, pk)
+    perms.require(perms.can_edit_task(request.user, task))
+    before = snapshot(task)
+    form = TaskForm(request.POST or None, instance=task, plan=task.plan)
+    if request.method == "POST" and form.is_valid():
+        actions.do_save_task(request.user, form.save(commit=False), form.cleaned_data["lead_units"],
+                             form.cleaned_data["support_units"], before=before)
+        messages.success(request, _("Đã lưu nhiệm vụ."))
+        return redirect("task_detail", pk=task.pk)
+    return render(request, "plans/task_form.html", {"nav": "plans", "form": form, "plan": task.plan, "task": task})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def task_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    task = _get_task(request.user, pk)
+    perms.require(perms.can_edit_plan(request.user, task.plan))
+    if request.method == "POST":
+        plan = task.plan
+        actions.do_delete_task(request.user, task)
+        messages.success(request, _("Đã xóa nhiệm vụ."))
+        return redirect("plan_detail", pk=plan.pk)
+    return render(request, "plans/confirm_delete.html", {
+        "nav": "plans", "object": task, "cancel_url": reverse("task_detail", args=[task.pk]),
+        "warning": _("Nhiệm vụ sẽ bị xóa khỏi kế hoạch.")})

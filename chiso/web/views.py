@@ -1,0 +1,42 @@
+"""The home page: each role lands on what matters to it."""
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from chiso.accounts import permissions as perms
+from chiso.accounts.models import Role
+from chiso.plans import queries
+from chiso.plans.models import Plan, Task
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    role = perms.primary_role(user)
+    acc = perms.access_of(user)
+    now = queries.today()
+    ctx: dict = {"nav": "home", "role": role, "role_label": Role(role).label if role else ""}
+    plans = perms.visible_plans(user)
+    if role in (Role.UNIT_HEAD, Role.UNIT_STAFF) and acc.unit_id:
+        # "Việc của tôi": tasks the person's unit leads, the most urgent first.
+        mine = Task.objects.filter(lead_units=acc.unit_id, plan__in=plans)
+        ctx["my_tasks"] = queries.upcoming_tasks(mine, limit=30)
+        ctx["my_counts"] = mine.aggregate(total=Count("id"), past=Count("id", filter=Q(due__lt=now)))
+        ctx["unit"] = user.unit
+    if role in (Role.ADMIN, Role.COORDINATOR):
+        ctx["agency_rows"] = (
+            perms.visible_agencies(user).annotate(
+                plan_count=Count("plans", distinct=True),
+                task_count=Count("plans__tasks", distinct=True),
+                past_count=Count("plans__tasks", filter=Q(plans__tasks__due__lt=now), distinct=True),
+            ).order_by("name")
+        )
+    if role in (Role.LEADER, Role.OFFICE, Role.VIEWER, Role.ADMIN):
+        tasks = Task.objects.filter(plan__in=plans, plan__status=Plan.Status.IN_FORCE)
+        ctx["upcoming"] = queries.upcoming_tasks(tasks, limit=15)
+    ctx["recent_plans"] = plans.select_related("agency").order_by("-updated_at")[:8]
+    for task in ctx.get("my_tasks", []) + ctx.get("upcoming", []):
+        task.deadline_state = queries.deadline_state(task, now)
+    return render(request, "web/home.html", ctx)
