@@ -1,0 +1,225 @@
+"""One layout-understanding parser: blocks (paragraphs and tables) -> the plan-import contract object."""
+
+from __future__ import annotations
+
+import re
+
+from chiso.importing import meta, prose
+from chiso.importing.blocks import Block, Para, Table
+from chiso.importing.errors import ImportRejected
+from chiso.importing.normalize import (
+    INDICES,
+    clean,
+    field_indices,
+    index_for,
+    mentioned_indices,
+    pick_measure,
+    words,
+)
+from chiso.importing.tables import RawTask, find_header, table_tasks
+from chiso.lib.text import fold
+from chiso.lib.vndates import parse_timeframe
+
+_SECTION = re.compile(r"^\s*(?P<num>[IVX]{1,4})\s*[.)]\s*(?P<title>\S.*)$")
+_APPENDIX = re.compile(r"^\s*(phu luc|ph lc)\b")
+NOT_A_PLAN = "Tệp không phải là kế hoạch: không tìm thấy nhiệm vụ nào."
+
+
+def _is_section(text: str) -> re.Match | None:
+    m = _SECTION.match(clean(text))
+    if not m:
+        return None
+    letters = [c for c in m["title"] if c.isalpha()]
+    if letters and sum(c.isupper() for c in letters) >= 0.7 * len(letters):
+        return m
+    return None
+
+
+def _kind(title: str) -> str:
+    f = words(title)
+    if "to chuc thuc hien" in f or "trach nhiem" in f or "phan cong" in f:
+        return "organise"
+    if "nhiem vu" in f or "giai phap" in f or "noi dung" in f:
+        return "tasks"
+    if any(k in f for k in ("muc tieu", "muc dich", "yeu cau", "can cu", "quan diem", "ket qua")):
+        return "goals"
+    return "other"
+
+
+def parse_blocks(blocks: list[Block]) -> dict:
+    # ---- positions of paragraphs, sections, appendices, end of body
+    paras: list[tuple[int, str]] = [(i, b.text) for i, b in enumerate(blocks) if isinstance(b, Para)]
+    lines = [t for _, t in paras]
+    sections: list[tuple[int, str, str]] = []  # (block index, kind, title)
+    appendix_at: list[int] = []
+    end_body = len(blocks)
+    for i, text in paras:
+        f = words(text)
+        if _APPENDIX.match(f) and len(f.split()) <= 6:
+            appendix_at.append(i)
+            sections.append((i, "appendix", clean(text)))
+            continue
+        if f.startswith("noi nhan") and end_body == len(blocks):
+            end_body = i
+        m = _is_section(text)
+        if m:
+            sections.append((i, _kind(m["title"]), clean(m["title"])))
+
+    def section_at(i: int) -> tuple[int, str, str] | None:
+        cur = None
+        for s in sections:
+            if s[0] <= i:
+                cur = s
+        return cur
+
+    body_text = clean(" ".join(t for i, t in paras if i < end_body))
+    title = meta.title_of(lines)
+    year = meta.year_of(title, body_text)
+
+    # ---- tasks from assignment tables
+    items: list[tuple[RawTask, list[str]]] = []
+    last_table_end = -1
+    for i, b in enumerate(blocks):
+        if not isinstance(b, Table) or b.roles == ["targets"]:
+            continue
+        raw = table_tasks(b)
+        if raw is None:
+            # a continuation table without its own header: reuse the previous table's columns
+            continue
+        start = max(last_table_end + 1, max((a for a in appendix_at if a < i), default=0))
+        ctx_lines = [t for k, t in paras if start <= k < i][-8:]
+        items.extend((t, ctx_lines) for t in raw)
+        last_table_end = i
+    from_tables = bool(items)
+
+    # ---- or from numbered items of the task sections
+    organise_lines = [t for i, t in paras if (s := section_at(i)) and s[1] == "organise" and i < end_body]
+    assignments = prose.assignments_of(organise_lines)
+    if not items:
+        task_lines = [t for i, t in paras if (s := section_at(i)) and s[1] == "tasks" and i < end_body
+                      and s[0] != i]
+        items = prose.prose_tasks(task_lines, assignments)
+    if not items:
+        raise ImportRejected(NOT_A_PLAN)
+
+    # ---- plan-level indices
+    appendix_text = " ".join(t for i, t in paras if i >= end_body and _APPENDIX.match(words(t)))
+    plan_indices = mentioned_indices(body_text + " " + appendix_text)
+
+    tasks = []
+    for raw, ctx in items:
+        ctx_idx = mentioned_indices(" ".join(ctx))
+        if not from_tables:
+            # prose: the nearest heading that names an index decides
+            for heading in reversed(ctx):
+                found = mentioned_indices(heading)
+                if found:
+                    ctx_idx = found
+                    break
+            else:
+                ctx_idx = []
+        index = index_for(ctx_idx, raw.field, raw.criterion, plan_indices)
+        due, recurrence = parse_timeframe(raw.timeframe, year)
+        tasks.append({
+            "ref": raw.ref,
+            "index": index,
+            "field": raw.field or None,
+            "criterion": raw.criterion or None,
+            "title": raw.title,
+            "activity": raw.activity or None,
+            "output": raw.output or None,
+            "lead": raw.lead,
+            "support": raw.support,
+            "timeframe": raw.timeframe or None,
+            "due": due,
+            "recurrence": recurrence,
+            "budget_million_vnd": _budget(raw.budget),
+            "measure": pick_measure(raw.title, raw.criterion),
+        })
+
+    indices = list(plan_indices)
+    for t in tasks:
+        if t["index"] and t["index"] not in indices:
+            indices.append(t["index"])
+    indices = [x for x in indices if x in INDICES]
+
+    # ---- references: preamble, goals and organisation sections, footnotes (not the tasks themselves)
+    first_section = min((s[0] for s in sections), default=end_body)
+    ref_lines = []
+    for i, t in paras:
+        s = section_at(i)
+        if i < first_section or (s and s[1] in ("goals", "organise") and i < end_body):
+            ref_lines.append(t)
+        elif t.lstrip()[:1] in "¹²³⁴⁵⁶⁷⁸⁹" and t.strip():
+            ref_lines.append(t)
+    references = meta.references_of(ref_lines)
+
+    # ---- targets tables
+    targets = []
+    default_index = plan_indices[0] if plan_indices else None
+    for b in blocks:
+        if isinstance(b, Table) and (b.roles == ["targets"] or _targets_table(b)):
+            flat = [" ".join(c for c in r if c) for r in b.rows]
+            targets.extend(meta.targets_of(flat, default_index))
+
+    # ---- reporting duties: the organisation section and the closing paragraph
+    closing = [t for i, t in paras if i < end_body and fold(clean(t)).startswith("tren day la")]
+    k = next((n for n, (i, t) in enumerate(paras) if fold(clean(t)).startswith("tren day la")), None)
+    if k is not None:
+        closing = [clean(" ".join(t for _, t in paras[k:k + 6] if not words(t).startswith("noi nhan")))]
+        closing = [closing[0].split("Nơi nhận")[0]]
+    _, org_items = prose._items(organise_lines)
+    reporting = meta.reporting_of([it.text for it in org_items] + closing, year)
+
+    place, issued_on = meta.place_date_of(lines)
+    tail = [t for i, t in paras if i >= end_body] or lines[len(lines) * 2 // 3:]
+    signer, signer_title = meta.signer_of(tail)
+    period_start, period_end = meta.period_of(title, year)
+    return {
+        "plan": {
+            "title": title,
+            "number": meta.number_of(lines),
+            "issued_on": issued_on,
+            "place": place or meta.place_from_text(body_text),
+            "issuer": meta.issuer_of(body_text),
+            "signer": signer,
+            "signer_title": signer_title,
+            "year": year,
+            "period_start": period_start,
+            "period_end": period_end,
+            "indices": indices,
+            "references": references,
+            "targets": targets,
+            "reporting": reporting,
+        },
+        "tasks": tasks,
+    }
+
+
+def _targets_table(table: Table) -> bool:
+    if table.roles is not None or not table.rows:
+        return False
+    head = " ".join(words(c) for r in table.rows[:3] for c in r)
+    return "xep hang" in head and "diem" in head and find_header(table) is None
+
+
+def _budget(text: str | None) -> float | int | None:
+    if not text:
+        return None
+    m = re.search(r"\d[\d.,]*", text)
+    if not m:
+        return None
+    s = m[0].rstrip(".,")
+    if re.fullmatch(r"\d{1,3}(?:\.\d{3})+", s):
+        s = s.replace(".", "")
+    s = s.replace(",", ".")
+    try:
+        v = float(s)
+    except ValueError:
+        return None
+    if "đồng" in text and "triệu" not in text and v >= 1_000_000:
+        v = v / 1_000_000
+    return int(v) if v.is_integer() else v
+
+
+__all__ = ["parse_blocks", "field_indices"]

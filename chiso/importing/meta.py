@@ -1,0 +1,257 @@
+"""The plan's own data: title, number, date and place, issuer, signer, references, targets, reporting."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from chiso.importing.normalize import clean, mentioned_indices, split_units, starts_with_unit, words
+from chiso.lib.text import fold
+from chiso.lib.vndates import parse_date, parse_timeframe
+
+_DOCNUM = re.compile(
+    r"(?<![\w/])(\d{1,5}(?:/\d{4})?[/-][A-ZĐ][A-Za-zĐđ]*(?:[&-][A-Za-zĐđ0-9]+)*(?:/[A-ZĐ][A-Za-zĐđ0-9&-]*)?)"
+)
+_DATE_AFTER = re.compile(
+    r"^[\s,;:()]*(?:của [^,;.]{0,60}?)?(?:ban hành\s+)?ngày\s+(\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4}"
+    r"|\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4})",
+    re.I,
+)
+
+
+def title_of(lines: list[str]) -> str | None:
+    for i, line in enumerate(lines[:60]):
+        s = clean(line)
+        m = re.match(r"^(KẾ HOẠCH|Kế hoạch|KẾ HOẠCH HÀNH ĐỘNG|CHƯƠNG TRÌNH)\b\s*(.*)$", s)
+        if not m or (m[2] and not m[2][:1].isupper()) or len(s.split()) > 30:
+            continue
+        parts = [m[2]] if m[2] else []
+        for nxt in lines[i + 1:i + 6]:
+            t = clean(nxt)
+            f = fold(t)
+            if not t or re.match(r"^(can cu|thuc hien|de |i\.|so:|[-–_]{3})", f) or len(t.split()) > 25:
+                break
+            parts.append(t)
+            if t.endswith((".", ":")):
+                break
+        if not parts:
+            continue
+        kind = m[1].capitalize() if m[1].isupper() else m[1]
+        kind = {"Kế hoạch hành động": "Kế hoạch hành động"}.get(kind, kind)
+        return clean(f"{kind} {' '.join(parts)}")
+    return None
+
+
+def number_of(lines: list[str]) -> str | None:
+    for line in lines[:25]:
+        m = re.search(r"\bSố\s*:?\s*(\d+[^\s]*/[^\s]+)", clean(line))
+        if m:
+            return m[1].rstrip(".,;")
+    return None
+
+
+def place_date_of(lines: list[str]) -> tuple[str | None, str | None]:
+    for line in lines[:25]:
+        s = clean(line)
+        m = re.search(r"([A-ZĐ][^\d,;:]{1,40}?),\s*ngày\b(.*)$", s)
+        if m and "tháng" in m[2]:
+            d = parse_date("ngày" + m[2])
+            return m[1].strip(), d.isoformat() if d else None
+    return None, None
+
+
+def place_from_text(text: str) -> str | None:
+    names = re.findall(r"\btỉnh ((?:[A-ZĐ][a-zà-ỹđ]+)(?: [A-ZĐ][a-zà-ỹđ]+){0,2})", text)
+    if not names:
+        return None
+    return Counter(names).most_common(1)[0][0]
+
+
+def issuer_of(text: str) -> str | None:
+    for m in re.finditer(r"\b(?:xây dựng|ban hành)\s+(?:Kế hoạch|kế hoạch)", text):
+        before = text[max(0, m.start() - 90):m.start()]
+        k = before.rfind("Sở ")
+        if k >= 0:
+            name = clean(before[k:])
+            if 2 <= len(name.split()) <= 10:
+                return name
+    return None
+
+
+_TITLE_LINE = re.compile(
+    r"^(?:(?:KT|TM|TL|Q|TUQ)\.\s*)?(?:PHÓ\s+)?(?:GIÁM ĐỐC|CHỦ TỊCH|TRƯỞNG BAN|CHÁNH VĂN PHÒNG|TRƯỞNG PHÒNG|"
+    r"THỦ TRƯỞNG|BỘ TRƯỞNG|ỦY BAN NHÂN DÂN|UỶ BAN NHÂN DÂN|SỞ [A-ZĐ ]+|BAN [A-ZĐ ]+)\s*$"
+)
+
+
+def signer_of(lines: list[str]) -> tuple[str | None, str | None]:
+    """The signature block: title lines in capitals ("KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC") then the name."""
+    titles: list[str] = []
+    for i, line in enumerate(lines):
+        s = clean(line)
+        if _TITLE_LINE.match(s) and (titles == [] or i == last + 1):
+            titles.append(s)
+            last = i
+            continue
+        if titles:
+            if re.fullmatch(r"[A-ZĐÀ-Ỹ][a-zà-ỹđ]+(?: [A-ZĐÀ-Ỹa-zà-ỹđ][a-zà-ỹđ]+){1,4}", s) and not starts_with_unit(s):
+                return s, " / ".join(titles)
+            if len(s.split()) > 6 or s.startswith(("-", "PHỤ LỤC", "Phụ lục")):
+                titles = []
+    return None, None
+
+
+def year_of(title: str | None, text: str) -> int | None:
+    for src in (title or "", text[:3000]):
+        m = re.search(r"năm\s+(20\d{2})", src)
+        if m:
+            return int(m[1])
+    years = re.findall(r"(?<!\d)(20[2-4]\d)(?!\d)", text)
+    return int(Counter(years).most_common(1)[0][0]) if years else None
+
+
+def period_of(title: str | None, year: int | None) -> tuple[str | None, str | None]:
+    f = fold(title)
+    m = re.search(r"6 thang (dau|cuoi) nam (\d{4})", f)
+    if m:
+        y = m[2]
+        return (f"{y}-01-01", f"{y}-06-30") if m[1] == "dau" else (f"{y}-07-01", f"{y}-12-31")
+    m = re.search(r"giai doan (\d{4})\s*-\s*(\d{4})", f)
+    if m:
+        return f"{m[1]}-01-01", f"{m[2]}-12-31"
+    if year:
+        return None, f"{year}-12-31"
+    return None, None
+
+
+def references_of(lines: list[str]) -> list[dict]:
+    text = clean(" ".join(lines))
+    out: list[dict] = []
+    seen: set[str] = set()
+    for m in _DOCNUM.finditer(text):
+        number = m[1].rstrip("-.")
+        if "/" not in number or re.fullmatch(r"\d+/\d+", number):
+            continue
+        key = words(number)
+        if key in seen:
+            continue
+        seen.add(key)
+        d = None
+        after = _DATE_AFTER.match(text[m.end():m.end() + 120])
+        if after:
+            dd = parse_date(after[1] if "/" in after[1] else "ngày " + after[1])
+            d = dd.isoformat() if dd else None
+        out.append({"number": number, "date": d})
+    return out
+
+
+# ---------------------------------------------------------------- score targets
+
+_TARGET_TAIL = re.compile(
+    r"(?P<rank>\d{1,3}\s*/\s*\d{1,3})?\s*(?P<prev>\d+(?:[.,]\d+)?)\s+(?P<max>\d+(?:[.,]\d+)?)\s+"
+    r"(?P<inc>[+-]?\s*\d+(?:[.,]\d+)?)\s+(?P<op>≥|>=|>|=|≤)?\s*(?P<target>\d+(?:[.,]\d+)?)\s*$"
+)
+
+
+def _num(s: str | None) -> float | int | None:
+    if not s:
+        return None
+    v = float(s.replace(" ", "").replace(",", "."))
+    return int(v) if v.is_integer() else v
+
+
+def targets_of(lines: list[str], default_index: str | None) -> list[dict]:
+    """Rows "STT | Lĩnh vực | xếp hạng | điểm | điểm tối đa | dự kiến tăng | mục tiêu" of a targets table."""
+    out: list[dict] = []
+    index = default_index
+    buf: list[str] = []
+    for line in lines:
+        s = clean(line)
+        if not s:
+            continue
+        w = words(s)
+        if re.match(r"^(stt|tt)\b", w) or (len(w.split()) <= 6 and all(
+                x in ("nam", "diem", "theo", "bo", "tieu", "chi", "du", "kien", "tang", "so", "voi", "muc",
+                      "ke", "hoach", "xep", "hang") or x.isdigit() for x in w.split())):
+            buf = []
+            continue
+        m = re.match(r"^([IVX]{1,4})\s+(.*)$", s)
+        if m and not _TARGET_TAIL.search(s):
+            found = mentioned_indices(m[2])
+            index = found[0] if found else index
+            buf = []
+            continue
+        buf.append(s)
+        joined = " ".join(buf)
+        t = _TARGET_TAIL.search(joined)
+        if not t:
+            continue
+        head = joined[:t.start()].strip()
+        head = re.sub(r"^\d{1,2}\s+", "", head)
+        found = mentioned_indices(head)
+        op = {"≥": ">=", ">=": ">=", ">": ">", "≤": "<=", "=": "="}.get(t["op"] or "", "=")
+        out.append({
+            "index": found[0] if found else index,
+            "field": head,
+            "prev_rank": re.sub(r"\s+", "", t["rank"]) if t["rank"] else None,
+            "prev_score": _num(t["prev"]),
+            "max_score": _num(t["max"]),
+            "expected_increase": _num(t["inc"].replace("+", "")),
+            "target_op": op,
+            "target_score": _num(t["target"]),
+        })
+        buf = []
+    return out
+
+
+# ---------------------------------------------------------------- reporting duties
+
+_FREQ = [("hang thang", "monthly"), ("thang", "monthly"), ("quy", "quarterly"), ("6 thang", "semiannual"),
+         ("nam", "annual"), ("dot xuat", "on_event")]
+
+
+def reporting_of(sentences: list[str], year: int | None) -> list[dict]:
+    out = []
+    for s in sentences:
+        s = clean(s)
+        f = fold(s)
+        if "bao cao" not in f:
+            continue
+        due_m = re.search(r"trước ngày\s+\d{1,2}/\d{1,2}(?:/\d{4})?", s, re.I)
+        periodic = re.search(r"định kỳ[^.;]*?(?=báo cáo|$)", s, re.I)
+        if not due_m and not periodic:
+            continue
+        to = None
+        m = re.search(r"(?:gửi|báo cáo|về)\s+((?:Sở|Văn phòng|Ủy ban|UBND|Giám đốc|Chủ tịch|Bộ)[^.;,]*?)"
+                      r"(?=\s+(?:trước|bằng|theo|định kỳ|để|kết quả)\b|[.;,]|$)", s)
+        if m:
+            to = m[1].strip()
+        frm = None
+        m = re.match(r"^(?:\d+\.\s*)?(?:Giao|Yêu cầu|Đề nghị)?\s*((?:các |Các )?(?:Văn phòng|Phòng|phòng|Trung tâm|"
+                     r"đơn vị|Đơn vị)[^,;.]*?)(?=\s+(?:có trách nhiệm|theo dõi|nghiêm túc|tổ chức|báo cáo|định kỳ)\b)", s)
+        if m:
+            frm = m[1].strip()
+        if due_m:
+            due, _ = parse_timeframe(due_m[0], year)
+            out.append({"from": frm, "to": to, "due": due, "due_text": due_m[0], "frequency": "once"})
+            continue
+        text = periodic[0].strip()
+        ft = fold(text)
+        freqs = []
+        if re.search(r"thang(?!.*6 thang)|hang thang", ft) and "hang thang" in ft or re.search(r"\bthang,", ft):
+            freqs.append("monthly")
+        if "quy" in ft:
+            freqs.append("quarterly")
+        if "6 thang" in ft:
+            freqs.append("semiannual")
+        if re.search(r"\bnam\b", ft):
+            freqs.append("annual")
+        if "dot xuat" in ft:
+            freqs.append("on_event")
+        for fq in freqs or [None]:
+            out.append({"from": frm, "to": to, "due": None, "due_text": text, "frequency": fq})
+    return out
+
+
+def units_in(text: str) -> list[str]:
+    return split_units(text)

@@ -1,0 +1,186 @@
+"""Plans without an assignment table: numbered solution items become tasks.
+
+"2.1. Cải thiện 'mức độ hài lòng ...': <task>" gives field + title; "- Nhiệm vụ 1: ...", "- Đơn vị chủ trì: ...",
+"- Đơn vị phối hợp: ..." give several tasks with their units; units named for a field in the
+"Tổ chức thực hiện" section ("Phòng X: tham mưu ... lĩnh vực cải cách thể chế") become its lead.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from chiso.importing.normalize import clean, split_units, starts_with_unit, words
+from chiso.importing.tables import RawTask
+
+_ITEM = re.compile(r"^\s*(?P<num>\d{1,2}(?:\.\d{1,2}){0,3})\.?\s+(?P<rest>\S.*)$")
+_LETTER = re.compile(r"^\s*[a-zđ]\)\s+")
+_BULLET = re.compile(r"^\s*[-–—+•]\s*")
+_PAGE = re.compile(r"^\s*(?:-\s*)?\d{1,3}(?:\s*-)?\s*$")
+_LABEL = re.compile(
+    r"^(?P<key>(?:đơn vị|cơ quan)?\s*(?:chủ trì|phối hợp)(?: thực hiện)?|thời gian(?: thực hiện| hoàn thành)?"
+    r"|thời hạn(?: hoàn thành)?|nhiệm vụ(?:\s*\d+)?|kết quả(?:/| và )?(?:sản phẩm)?|sản phẩm)\s*:\s*(?P<val>.*)$",
+    re.I,
+)
+
+
+@dataclass
+class Item:
+    num: str
+    lines: list[str] = field(default_factory=list)
+
+    @property
+    def depth(self) -> int:
+        return self.num.count(".") + 1
+
+    @property
+    def text(self) -> str:
+        return clean(" ".join(self.lines))
+
+
+def _items(lines: list[str]) -> tuple[list[str], list[Item]]:
+    """Split lines into numbered items; wrapped lines join the item they belong to."""
+    preamble: list[str] = []
+    items: list[Item] = []
+    for line in lines:
+        if not line.strip() or _PAGE.match(line):
+            continue
+        m = _ITEM.match(line)
+        if m and (m["rest"][0].isupper() or m["rest"][0] in "\"'“‘(«"):
+            items.append(Item(m["num"].rstrip("."), [m["rest"]]))
+        elif items:
+            items[-1].lines.append(line)
+        else:
+            preamble.append(line)
+    return preamble, items
+
+
+def _subparts(item: Item) -> tuple[str, list[str]]:
+    """The item's own text and its bullet / lettered sub-parts, each joined across wrapped lines."""
+    head: list[str] = []
+    parts: list[list[str]] = []
+    for line in item.lines:
+        if _BULLET.match(line) or _LETTER.match(line):
+            parts.append([line.strip()])
+        elif parts:
+            parts[-1].append(line.strip())
+        else:
+            head.append(line.strip())
+    return clean(" ".join(head)), [clean(" ".join(p)) for p in parts]
+
+
+_DETAIL = re.compile(r"\(\s*(?:chi tiết|xem|có phụ lục)[^)]*\)\.?", re.I)
+
+
+def prose_tasks(lines: list[str], assignments: list[tuple[str, str]]) -> list[tuple[RawTask, list[str]]]:
+    """Tasks of a task section's lines, each with the heading texts above it (for the index context)."""
+    _, items = _items(lines)
+    out: list[tuple[RawTask, list[str]]] = []
+    stack: list[Item] = []
+    for k, item in enumerate(items):
+        while stack and stack[-1].depth >= item.depth:
+            stack.pop()
+        ancestors = [a.text for a in stack]
+        stack.append(item)
+        nxt = items[k + 1] if k + 1 < len(items) else None
+        if nxt is not None and nxt.depth > item.depth:
+            continue  # a heading with numbered children
+        out.extend((t, ancestors) for t in _item_tasks(item, ancestors, assignments))
+    return out
+
+
+def _item_tasks(item: Item, ancestors: list[str], assignments: list[tuple[str, str]]) -> list[RawTask]:
+    head, parts = _subparts(item)
+    head = clean(_DETAIL.sub("", head))
+    parts = [clean(_DETAIL.sub("", p)) for p in parts if clean(_DETAIL.sub("", p))]
+    labelled = [(_LABEL.match(_BULLET.sub("", p)), p) for p in parts]
+    field_text, title = _split_heading(head)
+    ref = item.num
+    tasks: list[RawTask] = []
+    if any(m and words(m["key"]).startswith("nhiem vu") for m, _ in labelled):
+        fld = (field_text or head).rstrip(" :")
+        cur: RawTask | None = None
+        for m, p in labelled:
+            if not m:
+                if cur is not None:
+                    cur.title = clean(f"{cur.title} {p}")
+                continue
+            key, val = words(m["key"]), clean(m["val"])
+            if key.startswith("nhiem vu"):
+                cur = RawTask(ref, fld, None, val, None, None, [], [], None, None)
+                tasks.append(cur)
+            elif cur is not None:
+                _apply_label(cur, key, val)
+        return tasks
+    body = [p for m, p in labelled if not m]
+    if field_text is None and not body:
+        title = head
+    elif field_text is None:
+        if len(head.split()) <= 15:
+            field_text, title = head.rstrip(" :."), ""
+        else:
+            title = head
+    title = clean(" ".join([title or ""] + body))
+    if not title:
+        return []
+    task = RawTask(ref, field_text, None, title, None, None, [], [], None, None)
+    for m, _ in labelled:
+        if m:
+            _apply_label(task, words(m["key"]), clean(m["val"]))
+    # units named inline in the text ("Đơn vị chủ trì: ...")
+    inline = re.search(r"(?:đơn vị|cơ quan)\s+chủ trì\s*:\s*([^.;]+)", title, re.I)
+    if inline and not task.lead:
+        task.lead = split_units(inline.group(1))
+    if not task.lead:
+        task.lead = _assigned(field_text or title, assignments)
+    tasks.append(task)
+    return tasks
+
+
+def _apply_label(task: RawTask, key: str, val: str) -> None:
+    if "chu tri" in key:
+        task.lead = split_units(val)
+    elif "phoi hop" in key:
+        task.support = split_units(val)
+    elif key.startswith(("thoi gian", "thoi han")):
+        task.timeframe = val.rstrip(".") or None
+    elif key.startswith(("ket qua", "san pham")):
+        task.output = val or None
+
+
+def _split_heading(head: str) -> tuple[str | None, str]:
+    """"Cải cách thể chế: Nâng cao ..." -> ("Cải cách thể chế", "Nâng cao ...")."""
+    m = re.match(r"^(?P<f>[^:]{3,160}?)\s*:\s*(?P<t>.*)$", head)
+    if m and len(m["f"].split()) <= 20 and not re.search(r"\d{1,2}/\d{1,2}/\d{4}\s*$", m["f"]):
+        return m["f"].strip(), m["t"].strip()
+    return None, head
+
+
+def assignments_of(lines: list[str]) -> list[tuple[str, str]]:
+    """(unit, what it is charged with) for each numbered item of the 'Tổ chức thực hiện' section."""
+    _, items = _items(lines)
+    out = []
+    for item in items:
+        text = item.text
+        first = item.lines[0].strip()
+        if not starts_with_unit(first):
+            continue
+        m = re.match(r"^(?P<u>.{3,120}?)(?:\s*:\s*|\s+(?:có trách nhiệm|chủ trì|phối hợp|tham mưu|thực hiện)\b)",
+                     first)
+        if len(first.split()) <= 14 and not m:
+            unit, body = clean(first).rstrip(" .:"), clean(" ".join(item.lines[1:]))
+        elif m:
+            unit, body = clean(m["u"]), clean(text[len(m["u"]):])
+        else:
+            continue
+        out.append((unit, body))
+    return out
+
+
+def _assigned(topic: str | None, assignments: list[tuple[str, str]]) -> list[str]:
+    """The unit charged with this field in the 'Tổ chức thực hiện' section, if exactly one names it."""
+    key = words(re.sub(r"\([^)]*\)", " ", topic or ""))
+    if len(key.split()) < 2 or len(key.split()) > 12:
+        return []
+    hits = [unit for unit, body in assignments if f" {key} " in f" {words(body)} "]
+    return [hits[0]] if len(hits) == 1 else []

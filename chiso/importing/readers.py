@@ -1,0 +1,352 @@
+"""File checks and one reader per format, each turning a file into blocks (paragraphs and tables).
+
+Bad input never reaches a parsing library unchecked: size, type and magic bytes, zip entry sizes (zip bombs)
+are checked first; anything a library raises afterwards becomes one Vietnamese sentence.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+import unicodedata
+import zipfile
+from pathlib import Path
+
+from chiso.importing import columns
+from chiso.importing.blocks import Block, Para, Table
+from chiso.importing.errors import ImportRejected
+from chiso.importing.normalize import clean
+from chiso.importing.textdump import text_to_blocks
+
+MAX_BYTES = 50 * 1024 * 1024
+MAX_UNZIPPED = 100 * 1024 * 1024
+MAX_RATIO = 100
+MAX_ENTRIES = 5000
+MAX_PDF_PAGES = 300
+MAX_OCR_PAGES = 40
+MAX_ROWS = 20000
+MAX_COLS = 60
+SUPPORTED = (".docx", ".pdf", ".xlsx", ".txt", ".md")
+
+MSG_EMPTY = "Tệp rỗng."
+MSG_TOO_LARGE = "Tệp quá lớn (tối đa 50 MB)."
+MSG_MISSING = "Không tìm thấy tệp."
+MSG_DOCX_BAD = "Tệp DOCX bị hỏng hoặc được mã hóa."
+MSG_XLSX_BAD = "Tệp XLSX bị hỏng hoặc được mã hóa."
+MSG_PDF_BAD = "Tệp PDF bị hỏng, không đọc được."
+MSG_PDF_ENCRYPTED = "Tệp PDF được bảo vệ bằng mật khẩu; hãy gỡ mật khẩu rồi tải lên lại."
+MSG_ZIP_BOMB = "Tệp nén có kích thước giải nén bất thường (nghi là bom nén) nên không được đọc."
+MSG_TEXT_BAD = "Tệp văn bản không đọc được: không phải văn bản UTF-8."
+MSG_NO_OCR = ("Tệp PDF không có lớp văn bản (bản quét) và máy chủ chưa cài Tesseract OCR; "
+              "hãy tải lên bản PDF có lớp văn bản hoặc tệp .docx.")
+MSG_OCR_EMPTY = "Tệp PDF là bản quét và không nhận dạng được chữ nào từ ảnh."
+
+
+def unsupported(ext: str) -> str:
+    shown = ext or "(không có phần mở rộng)"
+    if ext == ".doc":
+        return "Định dạng tệp .doc (Word 97-2003) không được hỗ trợ; hãy lưu lại thành .docx rồi tải lên."
+    return f"Định dạng tệp {shown} không được hỗ trợ; hãy dùng .docx, .pdf, .xlsx, .txt hoặc .md."
+
+
+def read_blocks(path: str | os.PathLike, filename: str | None = None) -> list[Block]:
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+    except OSError as exc:
+        raise ImportRejected(MSG_MISSING) from exc
+    if not p.is_file():
+        raise ImportRejected(MSG_MISSING)
+    ext = Path(filename or p.name).suffix.lower()
+    if ext not in SUPPORTED:
+        raise ImportRejected(unsupported(ext))
+    if size == 0:
+        raise ImportRejected(MSG_EMPTY)
+    if size > MAX_BYTES:
+        raise ImportRejected(MSG_TOO_LARGE)
+    with open(p, "rb") as fh:
+        magic = fh.read(8)
+    if ext in (".docx", ".xlsx"):
+        bad = MSG_DOCX_BAD if ext == ".docx" else MSG_XLSX_BAD
+        if magic.startswith(b"\xd0\xcf\x11\xe0"):
+            raise ImportRejected(bad)  # an OLE container: an encrypted Office file or a legacy .doc/.xls
+        if not magic.startswith(b"PK"):
+            raise ImportRejected(bad)
+        _check_zip(p, bad, "word/document.xml" if ext == ".docx" else "xl/workbook.xml")
+        return _read_docx(p) if ext == ".docx" else _read_xlsx(p)
+    if ext == ".pdf":
+        return _read_pdf(p)
+    return _read_text(p)
+
+
+# ---------------------------------------------------------------- zip containers
+
+
+def _check_zip(path: Path, bad: str, required: str) -> None:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+            if len(infos) > MAX_ENTRIES:
+                raise ImportRejected(MSG_ZIP_BOMB)
+            total = 0
+            for info in infos:
+                total += info.file_size
+                ratio = info.file_size / max(info.compress_size, 1)
+                if total > MAX_UNZIPPED or (info.file_size > 5 * 1024 * 1024 and ratio > MAX_RATIO):
+                    raise ImportRejected(MSG_ZIP_BOMB)
+                if info.flag_bits & 0x1:
+                    raise ImportRejected(bad)  # encrypted entries
+            names = {i.filename for i in infos}
+            if required not in names:
+                raise ImportRejected(bad)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
+        raise ImportRejected(bad) from exc
+
+
+def _read_docx(path: Path) -> list[Block]:
+    try:
+        import docx  # python-docx
+        from docx.table import Table as DocxTable
+        from docx.text.paragraph import Paragraph as DocxParagraph
+
+        document = docx.Document(str(path))
+        blocks: list[Block] = []
+        for item in document.iter_inner_content():
+            if isinstance(item, DocxParagraph):
+                text = item.text
+                if text.strip():
+                    blocks.extend(Para(line) for line in text.split("\n") if line.strip())
+            elif isinstance(item, DocxTable):
+                blocks.extend(_docx_table(item))
+        return blocks
+    except ImportRejected:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any library failure on a damaged file
+        raise ImportRejected(MSG_DOCX_BAD) from exc
+
+
+def _docx_table(table) -> list[Block]:
+    rows: list[list[str]] = []
+    for row in table.rows[:MAX_ROWS]:
+        cells: list[str] = [""] * int(getattr(row, "grid_cols_before", 0) or 0)
+        last_tc = None
+        for cell in row.cells[:MAX_COLS]:
+            if cell._tc is last_tc:  # a horizontally merged cell repeats once per grid column
+                cells.append("")
+                continue
+            last_tc = cell._tc
+            cells.append("\n".join(p.text for p in cell.paragraphs).strip())
+        rows.append(cells)
+    width = max((len(r) for r in rows), default=0)
+    rows = [r + [""] * (width - len(r)) for r in rows]
+    # a one-column or layout table (document header "UBND ... | CỘNG HÒA ...") is text, not a task table
+    if width <= 2 and not any(columns.headerish(r) for r in rows[:3]):
+        return [Para(line) for r in rows for c in r for line in c.split("\n") if line.strip()]
+    return [Table(rows=rows)]
+
+
+def _read_xlsx(path: Path) -> list[Block]:
+    try:
+        import openpyxl
+
+        wb = openpyxl.load_workbook(str(path), read_only=True, data_only=True)
+        blocks: list[Block] = []
+        try:
+            for ws in wb.worksheets:
+                rows: list[list[str]] = []
+                for values in ws.iter_rows(values_only=True, max_col=MAX_COLS):
+                    rows.append([_xlsx_value(v) for v in values])
+                    if len(rows) >= MAX_ROWS:
+                        break
+                blocks.extend(_sheet_blocks(rows))
+        finally:
+            wb.close()
+        return blocks
+    except ImportRejected:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any library failure on a damaged file
+        raise ImportRejected(MSG_XLSX_BAD) from exc
+
+
+def _xlsx_value(v) -> str:
+    if v is None:
+        return ""
+    if hasattr(v, "strftime"):
+        return v.strftime("%d/%m/%Y")
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v).strip()
+
+
+def _sheet_blocks(rows: list[list[str]]) -> list[Block]:
+    while rows and not any(c for c in rows[-1]):
+        rows.pop()
+    header = next((i for i, r in enumerate(rows[:40]) if columns.headerish(r)), None)
+    if header is None:
+        return [Para(" ".join(c for c in r if c)) for r in rows if any(r)]
+    width = max(len(r) for r in rows)
+    blocks: list[Block] = [Para(" ".join(c for c in r if c)) for r in rows[:header] if any(r)]
+    blocks.append(Table(rows=[r + [""] * (width - len(r)) for r in rows[header:]]))
+    return blocks
+
+
+# ---------------------------------------------------------------- PDF
+
+
+def _read_pdf(path: Path) -> list[Block]:
+    with open(path, "rb") as fh:
+        head = fh.read(1024)
+    if b"%PDF" not in head:
+        raise ImportRejected(MSG_PDF_BAD)
+    try:
+        import pdfplumber
+
+        pdf = pdfplumber.open(str(path))
+    except Exception as exc:  # noqa: BLE001
+        raise ImportRejected(MSG_PDF_ENCRYPTED if _pdf_encrypted(path) else MSG_PDF_BAD) from exc
+    try:
+        if len(pdf.pages) > MAX_PDF_PAGES:
+            raise ImportRejected(f"Tệp PDF quá dài (tối đa {MAX_PDF_PAGES} trang).")
+        blocks, chars = _pdf_blocks(pdf)
+        npages = len(pdf.pages)
+    except ImportRejected:
+        raise
+    except Exception as exc:  # noqa: BLE001
+        raise ImportRejected(MSG_PDF_ENCRYPTED if _pdf_encrypted(path) else MSG_PDF_BAD) from exc
+    finally:
+        pdf.close()
+    if chars < 40 * max(npages, 1) and chars < 400:
+        return _ocr_pdf(path, npages)
+    return blocks
+
+
+def _pdf_encrypted(path: Path) -> bool:
+    with open(path, "rb") as fh:
+        data = fh.read(MAX_BYTES)
+    return b"/Encrypt" in data
+
+
+def _pdf_blocks(pdf) -> tuple[list[Block], int]:
+    blocks: list[Block] = []
+    pending: list[str] = []
+    chars = 0
+    settings = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
+
+    def flush() -> None:
+        if pending:
+            blocks.extend(text_to_blocks("\n".join(pending)))
+            pending.clear()
+
+    for page in pdf.pages:
+        tables = sorted(page.find_tables(settings), key=lambda t: t.bbox[1])
+        tables = [t for t in tables if len(t.rows) >= 2 and len(t.columns) >= 3]
+        text_parts = []
+        if tables:
+            top = 0.0
+            for t in tables:
+                x0, y0, x1, y1 = t.bbox
+                above = page.crop((0, top, page.width, max(top, y0)))
+                text_parts.append(("text", above.extract_text() or ""))
+                text_parts.append(("table", t.extract()))
+                top = y1
+            text_parts.append(("text", page.crop((0, min(top, page.height), page.width, page.height))
+                               .extract_text() or ""))
+        else:
+            text_parts.append(("text", page.extract_text() or ""))
+        first_table = True
+        for kind, content in text_parts:
+            if kind == "text":
+                chars += len(content.strip())
+                pending.extend(content.split("\n"))
+                continue
+            rows = [[clean(c) if c else "" for c in r] for r in content]
+            chars += sum(len(c) for r in rows for c in r)
+            real_text = [x for x in pending if x.strip() and not x.strip().isdigit()]
+            prev = blocks[-1] if blocks else None
+            if (first_table and not real_text and isinstance(prev, Table) and prev.rows
+                    and len(prev.rows[0]) == len(rows[0])):
+                pending.clear()
+                prev.breaks.add(len(prev.rows))
+                prev.rows.extend(rows)
+            else:
+                flush()
+                blocks.append(Table(rows=rows))
+            first_table = False
+    flush()
+    return blocks, chars
+
+
+def _ocr_pdf(path: Path, npages: int) -> list[Block]:
+    tesseract = shutil.which("tesseract")
+    if not tesseract:
+        raise ImportRejected(MSG_NO_OCR)
+    try:
+        import pypdfium2 as pdfium
+    except ImportError as exc:
+        raise ImportRejected(MSG_NO_OCR) from exc
+    texts = []
+    with tempfile.TemporaryDirectory(prefix="chiso-ocr-") as tmp:
+        try:
+            doc = pdfium.PdfDocument(str(path))
+        except Exception as exc:  # noqa: BLE001
+            raise ImportRejected(MSG_PDF_BAD) from exc
+        try:
+            for i in range(min(len(doc), MAX_OCR_PAGES)):
+                image = doc[i].render(scale=300 / 72).to_pil()
+                png = os.path.join(tmp, f"p{i}.png")
+                image.save(png)
+                lang = "vie" if _has_vie(tesseract) else "eng"
+                try:
+                    out = subprocess.run(  # noqa: S603 - fixed program, our own temp file
+                        [tesseract, png, "stdout", "-l", lang, "--psm", "4"],
+                        capture_output=True, timeout=120, check=False,
+                    )
+                except subprocess.TimeoutExpired:
+                    continue
+                texts.append(out.stdout.decode("utf-8", "replace"))
+        finally:
+            doc.close()
+    text = "\n".join(texts)
+    if len(text.strip()) < 20:
+        raise ImportRejected(MSG_OCR_EMPTY)
+    return text_to_blocks(text)
+
+
+def _has_vie(tesseract: str) -> bool:
+    try:
+        out = subprocess.run([tesseract, "--list-langs"], capture_output=True, timeout=20, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return b"vie" in out.stdout + out.stderr
+
+
+# ---------------------------------------------------------------- text
+
+
+def _read_text(path: Path) -> list[Block]:
+    data = path.read_bytes()
+    text = decode_text(data)
+    return text_to_blocks(text)
+
+
+def decode_text(data: bytes) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise ImportRejected(MSG_TEXT_BAD) from exc
+    if b"\x00" in data[:4096]:
+        raise ImportRejected(MSG_TEXT_BAD)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("cp1258")
+        except UnicodeDecodeError as exc:
+            raise ImportRejected(MSG_TEXT_BAD) from exc
+    text = unicodedata.normalize("NFC", text)
+    if not text.strip():
+        raise ImportRejected(MSG_EMPTY)
+    return text

@@ -1,0 +1,212 @@
+"""Assignment tables -> tasks: header roles, page-break continuations, group rows, sub-rows, fill-down."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from chiso.importing import columns
+from chiso.importing.blocks import Table
+from chiso.importing.normalize import clean, split_units, words
+
+_NUM = re.compile(r"^\s*(?P<num>[IVXL]{1,5}|\d{1,3}(?:\.\d{1,3}){0,3}|[a-zđ])\s*[.)]?(?:\s+(?P<rest>.*)|$)", re.S)
+_ROMAN = re.compile(r"^[IVXL]{1,5}$")
+_BULLET = re.compile(r"^\s*[-–—+•]\s*")
+
+
+@dataclass
+class RawTask:
+    ref: str | None
+    field: str | None
+    criterion: str | None
+    title: str
+    activity: str | None
+    output: str | None
+    lead: list[str]
+    support: list[str]
+    timeframe: str | None
+    budget: str | None
+
+
+def find_header(table: Table) -> tuple[int, list[str | None]] | None:
+    """(index of the first data row, role per column) or None when the table has no task header."""
+    rows = table.rows
+    for i, row in enumerate(rows[:6]):
+        if columns.headerish(row):
+            texts = list(row)
+            j = i + 1
+            while j < len(rows) and j <= i + 2 and columns.subheaderish(rows[j]) and not _data_like(rows[j]):
+                texts = [f"{a} {b}".strip() for a, b in zip(texts, rows[j] + [""] * len(texts), strict=False)]
+                j += 1
+            roles = columns.finalize_roles([columns.role_of(c) for c in texts])
+            if not any(r in ("task", "field", "objective") for r in roles):
+                return None
+            if not any(r in ("lead", "time", "support") for r in roles):
+                return None
+            while j < len(rows) and columns.column_numbers_row(rows[j]):
+                j += 1
+            return j, roles
+    return None
+
+
+def _data_like(row: list[str]) -> bool:
+    return any(len(c) > 60 for c in row)
+
+
+def _same_header(row: list[str], header_roles: list[str | None]) -> bool:
+    return columns.headerish(row)
+
+
+def _continues(row: list[str], roles: list[str | None]) -> bool:
+    """The first row after a page break that carries on the row before it."""
+    idx = {r: k for k, r in enumerate(roles) if r}
+    if "stt" in idx and row[idx["stt"]].strip():
+        return False
+    lead = row[idx["lead"]].strip() if "lead" in idx else ""
+    time = row[idx["time"]].strip() if "time" in idx else ""
+    if not lead and not time:
+        return True
+    texts = [c.strip() for c in row if c.strip()]
+    lower = sum(1 for c in texts if c[0].islower())
+    return lower * 2 >= len([c for c in texts if not c[0].isdigit()]) and lower > 0
+
+
+def table_tasks(table: Table) -> list[RawTask] | None:
+    """Tasks of one assignment table, or None when the table is not one."""
+    if table.roles and table.roles != ["targets"]:
+        roles: list[str | None] = list(table.roles)
+        start = 0
+    else:
+        found = find_header(table)
+        if not found:
+            return None
+        start, roles = found
+    return rows_to_tasks(table.rows[start:], roles, {b - start for b in table.breaks if b >= start})
+
+
+def rows_to_tasks(rows: list[list[str]], roles: list[str | None], breaks: set[int]) -> list[RawTask]:
+    width = len(roles)
+    idx = {r: k for k, r in enumerate(roles) if r}
+
+    # 1. merge rows continued across a page break; drop repeated headers
+    merged: list[list[str]] = []
+    after_break = False
+    for i, raw in enumerate(rows):
+        row = (list(raw) + [""] * width)[:width]
+        if i in breaks:
+            after_break = True
+        if columns.headerish(row) or columns.column_numbers_row(row):
+            after_break = True
+            continue
+        if not any(c.strip() for c in row):
+            continue
+        if after_break and merged and _continues(row, roles):
+            prev = merged[-1]
+            merged[-1] = [f"{a} {b}".strip() if b.strip() else a for a, b in zip(prev, row, strict=False)]
+            after_break = False
+            continue
+        after_break = False
+        merged.append(row)
+
+    def cell(row: list[str], role: str) -> str:
+        return clean(row[idx[role]]) if role in idx else ""
+
+    crit_role = "objective" if "objective" in idx else ("field" if "field" in idx else None)
+    has_task_col = "task" in idx
+
+    tasks: list[RawTask] = []
+    g0: str | None = None
+    roman: str | None = None
+    g1: str | None = None
+    num: str | None = None
+    own: str | None = None  # the numbered row's own content cell (field when there is no group above)
+    prev: RawTask | None = None
+    for row in merged:
+        stt = cell(row, "stt")
+        texts = {r: cell(row, r) for r in columns.TEXT_ROLES if r in idx}
+        lead, support, time = cell(row, "lead"), cell(row, "support"), cell(row, "time")
+        # numbering printed inside the first text cell ("I. CẢI CÁCH THỂ CHẾ") when there is no STT column
+        first_text_role = next((r for r in roles if r in columns.TEXT_ROLES), None)
+        lone = [c for c in (clean(x) for x in row) if c]
+        if not stt:
+            source = lone[0] if lone else ""
+            m = _NUM.match(source)
+            if m and m["rest"] and (_ROMAN.match(m["num"]) or len(lone) == 1) and m["num"] not in "abcdđ":
+                stt = m["num"]
+                for r in texts:
+                    if texts[r] == source:
+                        texts[r] = clean(m["rest"])
+        elif _NUM.match(stt) and _NUM.match(stt)["rest"]:
+            m = _NUM.match(stt)
+            stt = m["num"]
+            if first_text_role and not texts.get(first_text_role):
+                texts[first_text_role] = clean(m["rest"])
+        content = [v for v in texts.values() if v]
+        is_group = not lead and not support and not time and len(content) <= 1 and (
+            not texts.get("activity") and not texts.get("output"))
+        if is_group and not content and not stt:
+            continue
+        if is_group:
+            text = _BULLET.sub("", content[0]) if content else ""
+            if stt and _ROMAN.match(stt):
+                g0, roman, g1, num, own = text, stt, None, None, None
+            elif stt:
+                g1, num, own = text, stt, None
+            elif text.isupper() and len(text) > 3:
+                g0, roman, g1, num, own = text, None, None, None, None
+            else:
+                g1, own = text, None
+            prev = None
+            continue
+        # a task row
+        if stt and not _ROMAN.match(stt):
+            num, g1, own, prev = stt, None, None, None
+        elif stt:
+            roman, num, g1, own, prev = stt, None, None, None, None
+        crit = _BULLET.sub("", texts.get(crit_role, "")) if crit_role else ""
+        title = texts.get("task", "") if has_task_col else ""
+        activity = texts.get("activity") or None
+        output = texts.get("output") or None
+        if prev is not None:
+            if not crit and prev.criterion and not own:
+                crit = prev.criterion
+            if not title and (activity or output):
+                title = prev.title
+            if not crit and own and prev.criterion:
+                crit = prev.criterion
+        if not title:
+            if activity:
+                title, activity = activity, None
+            elif crit:
+                title, crit = crit, ""
+        if not title:
+            continue
+        if stt and not _ROMAN.match(stt) and g0 is None and g1 is None and crit and crit_role == "field":
+            own = crit
+        field = g0 if g0 is not None else (g1 if g1 is not None else own)
+        criterion: str | None = crit or None
+        if g0 is not None and g1 is not None and not crit:
+            criterion = g1
+        if field is not None and criterion == field:
+            criterion = None
+        if num and roman and "." not in num:
+            ref = f"{roman}.{num}"
+        else:
+            ref = num or roman
+        task = RawTask(
+            ref=ref, field=field, criterion=criterion, title=title, activity=activity, output=output,
+            lead=split_units(row[idx["lead"]]) if "lead" in idx else [],
+            support=split_units(row[idx["support"]]) if "support" in idx else [],
+            timeframe=time or None, budget=cell(row, "budget") or None,
+        )
+        tasks.append(task)
+        prev = task
+    return tasks
+
+
+def looks_like_task_table(table: Table) -> bool:
+    return table.roles is not None and table.roles != ["targets"] or find_header(table) is not None
+
+
+def table_words(table: Table) -> str:
+    return " ".join(words(c) for r in table.rows for c in r)
