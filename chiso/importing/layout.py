@@ -93,7 +93,9 @@ def parse_blocks(blocks: list[Block]) -> dict:
     from_tables = bool(items)
 
     # ---- or from numbered items of the task sections
-    organise_lines = [t for i, t in paras if (s := section_at(i)) and s[1] == "organise" and i < end_body]
+    closing_at = next((i for i, t in paras if fold(clean(t)).startswith("tren day la")), end_body)
+    organise_lines = [t for i, t in paras if (s := section_at(i)) and s[1] == "organise"
+                      and i < min(end_body, closing_at)]
     assignments = prose.assignments_of(organise_lines)
     if not items:
         task_lines = [t for i, t in paras if (s := section_at(i)) and s[1] == "tasks" and i < end_body

@@ -94,7 +94,7 @@ def signer_of(lines: list[str]) -> tuple[str | None, str | None]:
             last = i
             continue
         if titles:
-            if re.fullmatch(r"[A-ZĐÀ-Ỹ][a-zà-ỹđ]+(?: [A-ZĐÀ-Ỹa-zà-ỹđ][a-zà-ỹđ]+){1,4}", s) and not starts_with_unit(s):
+            if re.fullmatch(r"[A-ZĐÀ-Ỹ][a-zà-ỹđ]+(?: [A-ZĐÀ-Ỹa-zà-ỹđ][a-zà-ỹđ]+){1,4}", s):
                 return s, " / ".join(titles)
             if len(s.split()) > 6 or s.startswith(("-", "PHỤ LỤC", "Phụ lục")):
                 titles = []
@@ -170,7 +170,7 @@ def targets_of(lines: list[str], default_index: str | None) -> list[dict]:
         if not s:
             continue
         w = words(s)
-        if re.match(r"^(stt|tt)\b", w) or (len(w.split()) <= 6 and all(
+        if re.match(r"^(stt|tt)\b", w) or (len(w.split()) <= 6 and re.search(r"[a-z]", w) and all(
                 x in ("nam", "diem", "theo", "bo", "tieu", "chi", "du", "kien", "tang", "so", "voi", "muc",
                       "ke", "hoach", "xep", "hang") or x.isdigit() for x in w.split())):
             buf = []
