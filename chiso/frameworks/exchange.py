@@ -110,6 +110,9 @@ def tree_order(nodes) -> list:
         node = stack.pop()
         ordered.append(node)
         stack.extend(reversed(children.get(node.pk, [])))
+    if len(ordered) < len(nodes):  # a parent cycle made in the admin: keep those nodes, at the end
+        reached = {n.pk for n in ordered}
+        ordered.extend(n for n in sorted(nodes, key=lambda n: (n.order, n.code)) if n.pk not in reached)
     return ordered
 
 
@@ -384,6 +387,9 @@ def _read_nodes(sheet, errors: list[str]) -> list[NodeRow]:
 
     nodes: list[NodeRow] = []
     for row, values in rows:
+        if row > MAX_ROWS * 2:
+            errors.append(_("Tệp có quá %(limit)d dòng.") % {"limit": MAX_ROWS * 2})
+            break
         if all(_text(v) == "" for v in values):
             continue
         if len(nodes) >= MAX_ROWS:

@@ -64,9 +64,9 @@ def framework_import(request: HttpRequest) -> HttpResponse:
     form = CatalogUploadForm(request.POST, request.FILES)
     errors: list[str] = []
     if form.is_valid():
-        into = form.cleaned_data["into"]
         try:
-            result = do_import_framework(form.cleaned_data["file"].read(), into=into, actor=request.user)
+            result = do_import_framework(form.cleaned_data["file"].read(), into=form.cleaned_data["into"],
+                                         actor=request.user)
         except ImportRejected as rejected:
             errors = rejected.errors
         else:
@@ -77,7 +77,7 @@ def framework_import(request: HttpRequest) -> HttpResponse:
             return redirect("framework_detail", pk=result.framework.pk)
     else:
         errors = [e for field_errors in form.errors.values() for e in field_errors]
-    into = form.cleaned_data.get("into")
+    into = form.cleaned_data.get("into")  # errors are shown on the page the upload came from
     if into is not None:
         return _render_detail(request, into, form, errors, status=400)
     return _render_list(request, form, errors, status=400)

@@ -214,3 +214,12 @@ def test_it_rejects_a_file_that_is_not_a_workbook():
     with pytest.raises(ImportRejected) as rejected:
         do_import_framework(b"not a spreadsheet")
     assert rejected.value.errors == ["Không đọc được tệp: tệp không phải bảng tính XLSX hợp lệ."]
+
+
+def test_it_still_exports_nodes_caught_in_a_parent_cycle(catalog):
+    first, second = catalog.nodes.get(code="1.2"), catalog.nodes.get(code="2")
+    FrameworkNode.objects.filter(pk=first.pk).update(parent=second)
+    FrameworkNode.objects.filter(pk=second.pk).update(parent=first)
+    sheet = load_workbook(io.BytesIO(export_framework(catalog)))[NODE_SHEET]
+    assert sorted(row[0] for row in sheet.iter_rows(min_row=2, values_only=True)) == [
+        "1", "1.1", "1.1.a", "1.2", "2"]
