@@ -170,8 +170,8 @@ def parse_blocks(blocks: list[Block]) -> dict:
     if k is not None:
         closing = [clean(" ".join(t for _, t in paras[k:k + 6] if not words(t).startswith("noi nhan")))]
         closing = [closing[0].split("Nơi nhận")[0]]
-    _, org_items = prose._items(organise_lines)
-    reporting = meta.reporting_of([it.text for it in org_items] + closing, year)
+    org = [(u, f"{u} {body}" if u else body) for u, body in prose.organise_items(organise_lines)]
+    reporting = meta.reporting_of(org + closing, year)
 
     place, issued_on = meta.place_date_of(lines)
     tail = [t for i, t in paras if i >= end_body] or lines[len(lines) * 2 // 3:]

@@ -210,10 +210,12 @@ _FREQ = [("hang thang", "monthly"), ("thang", "monthly"), ("quy", "quarterly"), 
          ("nam", "annual"), ("dot xuat", "on_event")]
 
 
-def reporting_of(sentences: list[str], year: int | None) -> list[dict]:
+def reporting_of(sentences: list[str | tuple[str | None, str]], year: int | None) -> list[dict]:
+    """Report obligations: (default sender, sentence) pairs or bare sentences."""
     out = []
-    for s in sentences:
-        s = clean(s)
+    for item in sentences:
+        default_from, s = item if isinstance(item, tuple) else (None, item)
+        s = re.sub(r"[¹²³⁴⁵⁶⁷⁸⁹⁰]", "", clean(s))
         f = fold(s)
         if "bao cao" not in f:
             continue
@@ -231,6 +233,7 @@ def reporting_of(sentences: list[str], year: int | None) -> list[dict]:
                      r"đơn vị|Đơn vị)[^,;.]*?)(?=\s+(?:có trách nhiệm|theo dõi|nghiêm túc|tổ chức|báo cáo|định kỳ)\b)", s)
         if m:
             frm = m[1].strip()
+        frm = frm or default_from
         if due_m:
             due, _ = parse_timeframe(due_m[0], year)
             out.append({"from": frm, "to": to, "due": due, "due_text": due_m[0], "frequency": "once"})

@@ -156,25 +156,28 @@ def _split_heading(head: str) -> tuple[str | None, str]:
     return None, head
 
 
-def assignments_of(lines: list[str]) -> list[tuple[str, str]]:
-    """(unit, what it is charged with) for each numbered item of the 'Tổ chức thực hiện' section."""
+def organise_items(lines: list[str]) -> list[tuple[str | None, str]]:
+    """(unit or None, text) for each numbered item of the 'Tổ chức thực hiện' section."""
     _, items = _items(lines)
-    out = []
+    out: list[tuple[str | None, str]] = []
     for item in items:
         text = item.text
         first = item.lines[0].strip()
-        if not starts_with_unit(first):
-            continue
-        m = re.match(r"^(?P<u>.{3,120}?)(?:\s*:\s*|\s+(?:có trách nhiệm|chủ trì|phối hợp|tham mưu|thực hiện)\b)",
-                     first)
-        if len(first.split()) <= 14 and not m:
-            unit, body = clean(first).rstrip(" .:"), clean(" ".join(item.lines[1:]))
-        elif m:
-            unit, body = clean(m["u"]), clean(text[len(m["u"]):])
-        else:
-            continue
-        out.append((unit, body))
+        unit = None
+        if starts_with_unit(first):
+            m = re.match(r"^(?P<u>.{3,120}?)(?:\s*:\s*|\s+(?:có trách nhiệm|chủ trì|phối hợp|tham mưu|thực hiện)\b)",
+                         first)
+            if len(first.split()) <= 14 and not m:
+                unit, text = clean(first).rstrip(" .:"), clean(" ".join(item.lines[1:]))
+            elif m:
+                unit, text = clean(m["u"]), clean(text[len(m["u"]):])
+        out.append((unit, text))
     return out
+
+
+def assignments_of(lines: list[str]) -> list[tuple[str, str]]:
+    """(unit, what it is charged with) for the items of the 'Tổ chức thực hiện' section named after a unit."""
+    return [(u, body) for u, body in organise_items(lines) if u]
 
 
 def _assigned(topic: str | None, assignments: list[tuple[str, str]]) -> list[str]:
