@@ -3,7 +3,8 @@
 Every number here is only a starting point: once loaded, a catalog is ordinary data that an
 administrator corrects in the admin or replaces by importing a spreadsheet. Numbers that no primary
 text confirmed are loaded with ``is_verified=False`` (shown as "chưa xác minh") or left empty.
-Sources and caveats: docs/ and ../shared/domain/indices.md.
+Sources: Quyết định 876/QĐ-BNV (PAR INDEX), 1001/QĐ-BNV (SIPAS), papi.org.vn, pcivietnam.org, and a 2025
+plan of a Cao Bằng department for the department-level maxima.
 
 The data uses raw choice values (not the model enums) so that ``load_initial`` works with the
 historical models of a data migration as well as with the current ones.

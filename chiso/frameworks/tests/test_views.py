@@ -130,3 +130,10 @@ def test_it_refuses_a_file_that_is_not_xlsx(client, admin):
     assert response.status_code == 400
     assert "Chỉ nhận tệp .xlsx." in response.content.decode()
     assert Framework.objects.count() == 5
+
+
+def test_it_shows_a_catalog_in_a_fixed_number_of_queries(client, outsider, catalog,
+                                                         django_assert_max_num_queries):
+    client.force_login(outsider)
+    with django_assert_max_num_queries(6):
+        client.get(reverse("framework_detail", args=[catalog.pk]))
