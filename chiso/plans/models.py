@@ -1,5 +1,6 @@
 """Plans (kế hoạch), their score targets, tasks (nhiệm vụ) and reporting obligations."""
 
+from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -218,3 +219,34 @@ class ReportingObligation(models.Model):
         return f"{self.from_party} → {self.to_party}: {self.due_text or self.get_frequency_display()}"
 
 
+
+
+class ImportSession(models.Model):
+    """An uploaded plan document under review: the parsed rows, edited by one person before they
+    become a draft plan (or a new version of one) on confirmation."""
+
+    agency = models.ForeignKey("org.Agency", verbose_name=_("cơ quan"), on_delete=models.CASCADE,
+                               related_name="import_sessions")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người nhập"),
+                                   on_delete=models.CASCADE, related_name="import_sessions")
+    source_file = models.FileField(_("tệp văn bản"), upload_to="imports/%Y/")
+    filename = models.CharField(_("tên tệp"), max_length=255)
+    result = models.JSONField(_("kết quả đọc văn bản"), default=dict)  # the plan-import contract object
+    rows = models.JSONField(_("các dòng nhiệm vụ"), default=list)  # tasks under review, each with an "_id"
+    plan = models.ForeignKey(Plan, verbose_name=_("kế hoạch"), null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="+", help_text=_("Kế hoạch được tạo hoặc cập nhật khi xác nhận."))
+    confirmed_at = models.DateTimeField(_("xác nhận lúc"), null=True, blank=True)
+    created_at = models.DateTimeField(_("ngày tạo"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("cập nhật"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("phiên nhập kế hoạch")
+        verbose_name_plural = _("phiên nhập kế hoạch")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.agency})"
+
+    @property
+    def next_row_id(self) -> int:
+        return max((r.get("_id", 0) for r in self.rows), default=0) + 1
