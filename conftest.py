@@ -66,6 +66,12 @@ def make_world():
                            civil_task=civil_task, laws_task=laws_task, other_plan=other_plan)
 
 
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    """Hashing strength is not under test; the default hasher costs ~0.3 s a user."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def world(db):
     return make_world()

@@ -142,6 +142,7 @@ STORAGES = {
 }
 # Served by whitenoise from the finders too, so a fresh checkout works without collectstatic.
 WHITENOISE_USE_FINDERS = True
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns at every start when it is missing
 MEDIA_ROOT = Path(env_str("CHISO_MEDIA_ROOT", str(DATA_DIR / "media")))
 MEDIA_URL = "/media/"
 

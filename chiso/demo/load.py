@@ -21,7 +21,7 @@ def demo_logins() -> list[tuple[str, str, str]]:
     from chiso.accounts.models import Role
 
     rows = []
-    for username, name, role, agency, _unit, _pos in content.USERS:
+    for username, _name, role, agency, _unit, _pos in content.USERS:
         rows.append((username, content.DEMO_PASSWORD, f"{Role(role).label}{' — ' + agency if agency else ''}"))
     return rows
 
@@ -143,7 +143,7 @@ def _create_plan(spec, agency, units, office, nodes, today, year, number):
             ref=str(counters[index]), node=nodes.get(fold(field)) if index == "PAR_INDEX" else None,
             node_confidence=1.0 if index == "PAR_INDEX" and fold(field) in nodes else None,
             timeframe=_timeframe_text(offset, rec, today, year),
-            due=_due(today, offset, year) if rec == "once" else (date(year, 12, 31) if rec in {"monthly", "quarterly", "semiannual"} else None),
+            due=_due(today, offset, year) if rec == "once" else _period_due(rec, year),
             recurrence=rec, budget_million_vnd=budget,
             lead_text=units[(code, lead)].name,
             support_text="; ".join(units[(code, k)].name for k in support),
@@ -152,6 +152,11 @@ def _create_plan(spec, agency, units, office, nodes, today, year, number):
             task.measure_op, task.measure_value, task.measure_unit = measure[0], Decimal(measure[1]), measure[2]
         actions.do_save_task(office, task, [units[(code, lead)]], [units[(code, k)] for k in support])
     return plan
+
+
+def _period_due(recurrence: str, year: int) -> date | None:
+    """Recurring work is due by the end of the plan year; continuous and on-event work has no date."""
+    return date(year, 12, 31) if recurrence in {"monthly", "quarterly", "semiannual"} else None
 
 
 def _timeframe_text(offset, rec, today, year) -> str:

@@ -108,9 +108,9 @@ class UnitAlias(models.Model):
                                     violation_error_message=_("Đơn vị đã có tên gọi này.")),
         ]
 
+    def __str__(self) -> str:
+        return self.alias
+
     def save(self, *args, **kwargs):
         self.folded = search_key(self.alias)
         super().save(*args, **kwargs)
-
-    def __str__(self) -> str:
-        return self.alias

@@ -55,6 +55,8 @@ class TaskForm(forms.ModelForm):
         fields = ["ref", "index", "node", "field_name", "criterion", "title", "activity", "output",
                   "lead_units", "support_units", "timeframe", "due", "recurrence", "budget_million_vnd",
                   "measure_op", "measure_value", "measure_unit", "notes"]
+        # Numbers are typed the Vietnamese way: 12,5 and 1.250.
+        localized_fields = ["budget_million_vnd", "measure_value"]
         widgets = {
             "due": DATE_WIDGET,
             "title": forms.Textarea(attrs={"rows": 3}),

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from chiso.accounts.permissions import visible_plans
@@ -124,4 +124,12 @@ def upcoming_tasks(tasks_qs: QuerySet, limit: int = 20) -> list[Task]:
     return list(
         tasks_qs.filter(due__isnull=False, due__gte=now - timedelta(days=60))
         .select_related("plan", "plan__agency").prefetch_related("lead_units").order_by("due")[:limit]
+    )
+
+
+def tasks_by_urgency(tasks_qs: QuerySet, limit: int = 30) -> list[Task]:
+    """Every task of the queryset, earliest due date first, open-ended ones last ("Việc của tôi")."""
+    return list(
+        tasks_qs.select_related("plan", "plan__agency").prefetch_related("lead_units")
+        .order_by(F("due").asc(nulls_last=True), "plan_id", "order")[:limit]
     )

@@ -22,7 +22,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if role in (Role.UNIT_HEAD, Role.UNIT_STAFF) and acc.unit_id:
         # "Việc của tôi": tasks the person's unit leads, the most urgent first.
         mine = Task.objects.filter(lead_units=acc.unit_id, plan__in=plans)
-        ctx["my_tasks"] = queries.upcoming_tasks(mine, limit=30)
+        ctx["my_tasks"] = queries.tasks_by_urgency(mine, limit=30)
         ctx["my_counts"] = mine.aggregate(total=Count("id"), past=Count("id", filter=Q(due__lt=now)))
         ctx["unit"] = user.unit
     if role in (Role.ADMIN, Role.COORDINATOR):
