@@ -11,7 +11,7 @@ TEXT_ROLES = ("field", "objective", "task", "activity", "output")
 # (role, pattern on folded words); the first role whose pattern matches a header cell wins.
 _ROLE_PATTERNS = [
     ("stt", re.compile(r"^(stt|tt|so tt|so thu tu|thu tu|so)$")),
-    ("lead", re.compile(r"\bchu tri\b|\bdon vi thuc hien\b|\bco quan thuc hien\b|\bdon vi thuc hien chinh\b")),
+    ("lead", re.compile(r"\bchu tri\b|\bdon vi thuc hien\b|\bco quan thuc hien\b")),
     ("support", re.compile(r"\bphoi hop\b")),
     ("unit", re.compile(r"\bphan cong\b")),
     ("budget", re.compile(r"\bkinh phi\b|\bdu toan\b|\bnguon von\b")),
@@ -93,14 +93,15 @@ def finalize_roles(raw: list[str | None]) -> list[str | None]:
 
 
 def roles_from_header_text(text: str) -> list[str]:
-    """Column roles in order of first mention in a flattened multi-line header ("STT Lĩnh vực ... Chủ trì")."""
+    """Column roles in order of first mention in a flattened multi-line header ("STT Lĩnh vực ...")."""
     w = " " + words(text) + " "
     hits: list[tuple[int, str]] = []
     for role, pattern in _ROLE_PATTERNS:
         if role in ("unit",):
             continue
         for m in pattern.finditer(w):
-            if role == "stt" or (role == "task" and w[max(0, m.start() - 10):m.start()].strip().endswith("phan cong")):
+            before = w[max(0, m.start() - 10):m.start()].strip()
+            if role == "stt" or (role == "task" and before.endswith("phan cong")):
                 continue
             hits.append((m.start(), role))
             break

@@ -2,7 +2,7 @@
 
 
 class ImportRejected(Exception):
-    """The file cannot be imported as a plan (empty, wrong type, damaged, encrypted, too large, not a plan)."""
+    """The file cannot be imported (empty, wrong type, damaged, encrypted, too large, not a plan)."""
 
     def __init__(self, message: str):
         super().__init__(message)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from chiso.importing.normalize import clean, mentioned_indices, split_units, starts_with_unit, words
+from chiso.importing.normalize import clean, fold_chars, mentioned_indices, split_units, words
 from chiso.lib.text import fold
 from chiso.lib.vndates import parse_date, parse_timeframe
 
@@ -13,38 +13,39 @@ _DOCNUM = re.compile(
     r"(?<![\w/])(\d{1,5}(?:/\d{4})?[/-][A-ZĐ][A-Za-zĐđ]*(?:[&-][A-Za-zĐđ0-9]+)*(?:/[A-ZĐ][A-Za-zĐđ0-9&-]*)?)"
 )
 _DATE_AFTER = re.compile(
-    r"^[\s,;:()]*(?:của [^,;.]{0,60}?)?(?:ban hành\s+)?ngày\s+(\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4}"
-    r"|\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4})",
-    re.I,
+    r"^[\s,;:()]*(?:cua [^,;.]{0,60}?)?(?:ban hanh\s+)?ngay\s+(\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4}"
+    r"|\d{1,2}\s+thang\s+\d{1,2}\s+nam\s+\d{4})"
 )
 
 
 def title_of(lines: list[str]) -> str | None:
     for i, line in enumerate(lines[:60]):
         s = clean(line)
-        m = re.match(r"^(KẾ HOẠCH|Kế hoạch|KẾ HOẠCH HÀNH ĐỘNG|CHƯƠNG TRÌNH)\b\s*(.*)$", s)
-        if not m or (m[2] and not m[2][:1].isupper()) or len(s.split()) > 30:
+        f = fold_chars(s)
+        m = re.match(r"^(ke hoach hanh dong|ke hoach|chuong trinh hanh dong|chuong trinh)\b\s*(.*)$", f)
+        if not m or not s[:1].isupper() or len(s.split()) > 30:
             continue
-        parts = [m[2]] if m[2] else []
+        head, rest = s[:m.end(1)], s[m.start(2):] if m[2] else ""
+        if not head.isupper() and rest[:1].islower():
+            continue  # a sentence that starts with "Kế hoạch ..."
+        parts = [rest] if rest else []
         for nxt in lines[i + 1:i + 6]:
             t = clean(nxt)
-            f = fold(t)
-            if not t or re.match(r"^(can cu|thuc hien|de |i\.|so:|[-–_]{3})", f) or len(t.split()) > 25:
+            ft = fold_chars(t)
+            if not t or re.match(r"^(can cu|thuc hien|de |i\.|so:|[-–_]{3})", ft) or len(t.split()) > 25:
                 break
             parts.append(t)
             if t.endswith((".", ":")):
                 break
         if not parts:
             continue
-        kind = m[1].capitalize() if m[1].isupper() else m[1]
-        kind = {"Kế hoạch hành động": "Kế hoạch hành động"}.get(kind, kind)
-        return clean(f"{kind} {' '.join(parts)}")
+        return clean(f"{head.capitalize() if head.isupper() else head} {' '.join(parts)}")
     return None
 
 
 def number_of(lines: list[str]) -> str | None:
     for line in lines[:25]:
-        m = re.search(r"\bSố\s*:?\s*(\d+[^\s]*/[^\s]+)", clean(line))
+        m = re.search(r"(?:^|\s)(?:Số|SỐ|So|SO)\s*:\s*(\d+[^\s]*/[^\s]+)", clean(line))
         if m:
             return m[1].rstrip(".,;")
     return None
@@ -53,10 +54,10 @@ def number_of(lines: list[str]) -> str | None:
 def place_date_of(lines: list[str]) -> tuple[str | None, str | None]:
     for line in lines[:25]:
         s = clean(line)
-        m = re.search(r"([A-ZĐ][^\d,;:]{1,40}?),\s*ngày\b(.*)$", s)
-        if m and "tháng" in m[2]:
-            d = parse_date("ngày" + m[2])
-            return m[1].strip(), d.isoformat() if d else None
+        m = re.search(r"([a-z][^\d,;:]{1,40}?),\s*ngay\b(.*)$", fold_chars(s))
+        if m and "thang" in m[2] and s[m.start(1)].isupper():
+            d = parse_date("ngày" + s[m.start(2):])
+            return s[m.start(1):m.end(1)].strip(), d.isoformat() if d else None
     return None, None
 
 
@@ -68,42 +69,46 @@ def place_from_text(text: str) -> str | None:
 
 
 def issuer_of(text: str) -> str | None:
-    for m in re.finditer(r"\b(?:xây dựng|ban hành)\s+(?:Kế hoạch|kế hoạch)", text):
-        before = text[max(0, m.start() - 90):m.start()]
-        k = before.rfind("Sở ")
+    f = fold_chars(text)
+    for m in re.finditer(r"\b(?:xay dung|ban hanh)\s+ke hoach", f):
+        before = f[max(0, m.start() - 90):m.start()]
+        k = before.rfind("so ")
         if k >= 0:
-            name = clean(before[k:])
-            if 2 <= len(name.split()) <= 10:
+            start = max(0, m.start() - 90) + k
+            name = clean(text[start:m.start()])
+            if 2 <= len(name.split()) <= 10 and name[:1].isupper():
                 return name
     return None
 
 
 _TITLE_LINE = re.compile(
-    r"^(?:(?:KT|TM|TL|Q|TUQ)\.\s*)?(?:PHÓ\s+)?(?:GIÁM ĐỐC|CHỦ TỊCH|TRƯỞNG BAN|CHÁNH VĂN PHÒNG|TRƯỞNG PHÒNG|"
-    r"THỦ TRƯỞNG|BỘ TRƯỞNG|ỦY BAN NHÂN DÂN|UỶ BAN NHÂN DÂN|SỞ [A-ZĐ ]+|BAN [A-ZĐ ]+)\s*$"
+    r"^(?:(?:kt|tm|tl|q|tuq)\.\s*)?(?:pho\s+)?(?:giam doc|chu tich|truong ban|chanh van phong|truong phong|"
+    r"thu truong|bo truong|uy ban nhan dan|so [a-z ]+|ban [a-z ]+)\s*$"
 )
+_NAME = re.compile(r"[A-ZĐÀ-Ỹ][a-zà-ỹđ]+(?: [A-ZĐÀ-Ỹa-zà-ỹđ][a-zà-ỹđ]+){1,4}")
 
 
 def signer_of(lines: list[str]) -> tuple[str | None, str | None]:
     """The signature block: title lines in capitals ("KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC") then the name."""
     titles: list[str] = []
+    last = -1
     for i, line in enumerate(lines):
         s = clean(line)
-        if _TITLE_LINE.match(s) and (titles == [] or i == last + 1):
+        if s.isupper() and _TITLE_LINE.match(fold_chars(s)) and (not titles or i == last + 1):
             titles.append(s)
             last = i
             continue
         if titles:
-            if re.fullmatch(r"[A-ZĐÀ-Ỹ][a-zà-ỹđ]+(?: [A-ZĐÀ-Ỹa-zà-ỹđ][a-zà-ỹđ]+){1,4}", s):
+            if _NAME.fullmatch(s):
                 return s, " / ".join(titles)
-            if len(s.split()) > 6 or s.startswith(("-", "PHỤ LỤC", "Phụ lục")):
+            if len(s.split()) > 6 or s.startswith("-") or fold_chars(s).startswith("phu luc"):
                 titles = []
     return None, None
 
 
 def year_of(title: str | None, text: str) -> int | None:
     for src in (title or "", text[:3000]):
-        m = re.search(r"năm\s+(20\d{2})", src)
+        m = re.search(r"nam\s+(20\d{2})", fold_chars(src))
         if m:
             return int(m[1])
     years = re.findall(r"(?<!\d)(20[2-4]\d)(?!\d)", text)
@@ -137,9 +142,9 @@ def references_of(lines: list[str]) -> list[dict]:
             continue
         seen.add(key)
         d = None
-        after = _DATE_AFTER.match(text[m.end():m.end() + 120])
+        after = _DATE_AFTER.match(fold_chars(text[m.end():m.end() + 120]))
         if after:
-            dd = parse_date(after[1] if "/" in after[1] else "ngày " + after[1])
+            dd = parse_date(after[1] if "/" in after[1] else "ngay " + after[1])
             d = dd.isoformat() if dd else None
         out.append({"number": number, "date": d})
     return out
@@ -219,26 +224,29 @@ def reporting_of(sentences: list[str | tuple[str | None, str]], year: int | None
         f = fold(s)
         if "bao cao" not in f:
             continue
-        due_m = re.search(r"trước ngày\s+\d{1,2}/\d{1,2}(?:/\d{4})?", s, re.I)
-        periodic = re.search(r"định kỳ[^.;]*?(?=báo cáo|$)", s, re.I)
+        fc = fold_chars(s)
+        due_m = re.search(r"truoc ngay\s+\d{1,2}/\d{1,2}(?:/\d{4})?", fc)
+        periodic = re.search(r"dinh ky[^.;]*?(?=bao cao|$)", fc)
         if not due_m and not periodic:
             continue
         to = None
-        m = re.search(r"(?:gửi|báo cáo|về)\s+((?:Sở|Văn phòng|Ủy ban|UBND|Giám đốc|Chủ tịch|Bộ)[^.;,]*?)"
-                      r"(?=\s+(?:trước|bằng|theo|định kỳ|để|kết quả)\b|[.;,]|$)", s)
-        if m:
-            to = m[1].strip()
+        m = re.search(r"(?:gui|bao cao|ve)\s+((?:so|van phong|uy ban|ubnd|giam doc|chu tich|bo)\b[^.;,]*?)"
+                      r"(?=\s+(?:truoc|bang|theo|dinh ky|de|ket qua)\b|[.;,]|$)", fc)
+        if m and s[m.start(1)].isupper():
+            to = s[m.start(1):m.end(1)].strip()
         frm = None
-        m = re.match(r"^(?:\d+\.\s*)?(?:Giao|Yêu cầu|Đề nghị)?\s*((?:các |Các )?(?:Văn phòng|Phòng|phòng|Trung tâm|"
-                     r"đơn vị|Đơn vị)[^,;.]*?)(?=\s+(?:có trách nhiệm|theo dõi|nghiêm túc|tổ chức|báo cáo|định kỳ)\b)", s)
+        m = re.match(r"^(?:\d+\.\s*)?(?:giao|yeu cau|de nghi)?\s*((?:cac )?(?:van phong|phong|trung tam|don vi)"
+                     r"[^,;.]*?)(?=\s+(?:co trach nhiem|theo doi|nghiem tuc|to chuc|bao cao|dinh ky)\b)",
+                     fc)
         if m:
-            frm = m[1].strip()
+            frm = s[m.start(1):m.end(1)].strip()
         frm = frm or default_from
         if due_m:
             due, _ = parse_timeframe(due_m[0], year)
-            out.append({"from": frm, "to": to, "due": due, "due_text": due_m[0], "frequency": "once"})
+            out.append({"from": frm, "to": to, "due": due, "due_text": s[due_m.start():due_m.end()],
+                        "frequency": "once"})
             continue
-        text = periodic[0].strip()
+        text = s[periodic.start():periodic.end()].strip(" ,")
         ft = fold(text)
         freqs = []
         if re.search(r"thang(?!.*6 thang)|hang thang", ft) and "hang thang" in ft or re.search(r"\bthang,", ft):

@@ -27,6 +27,15 @@ def clean(text: str | None) -> str:
     return squash(text)
 
 
+def fold_chars(text: str | None) -> str:
+    """Lower-case, no diacritics, and exactly one character per input character (safe to index back)."""
+    out = []
+    for ch in text or "":
+        f = fold(ch)
+        out.append(f if len(f) == 1 else ch.lower()[:1] or ch)
+    return "".join(out)
+
+
 def words(text: str | None) -> str:
     """Folded text reduced to letters and digits separated by single spaces (for keyword matching)."""
     return " ".join(re.findall(r"[a-z0-9]+", fold(text)))
@@ -111,7 +120,7 @@ def find_measures(text: str | None) -> list[dict]:
     if not text:
         return []
     text = unicodedata.normalize("NFC", text)
-    f = fold(text)  # same length as text: Vietnamese letters fold one character to one character
+    f = fold_chars(text)
     found: list[tuple[int, dict]] = []
     for m in _PCT.finditer(f):
         op = _OPS.get(m["pre"] or "", "=")
@@ -121,7 +130,7 @@ def find_measures(text: str | None) -> list[dict]:
             op = "<="
         found.append((m.start("num"), {"op": op, "value": _num(m["num"]), "unit": "%"}))
     for m in _COUNT.finditer(f):
-        unit = text[m.start("unit"):m.end("unit")] if len(f) == len(text) else m["unit"]
+        unit = text[m.start("unit"):m.end("unit")]
         found.append((m.start("num"), {"op": _OPS[m["pre"]], "value": _num(m["num"]), "unit": unit}))
     found.sort(key=lambda x: x[0])
     return [m for _, m in found]
@@ -146,7 +155,8 @@ _MENTIONS = [
     ("PCI", re.compile(r"\bpci\b|nang luc canh tranh")),
 ]
 _FIELD_KEYS = [
-    ("PAPI", ("tham gia cua nguoi dan", "cong khai minh bach", "trach nhiem giai trinh", "kiem soat tham nhung",
+    ("PAPI", ("tham gia cua nguoi dan", "cong khai minh bach", "trach nhiem giai trinh",
+              "kiem soat tham nhung",
               "thu tuc hanh chinh cong", "cung ung dich vu cong", "quan tri moi truong", "quan tri dien tu")),
     ("PAR_INDEX", ("chi dao dieu hanh", "cai cach the che", "cai cach thu tuc hanh chinh", "cai cach tthc",
                    "to chuc bo may", "che do cong vu", "tai chinh cong", "chinh quyen dien tu",

@@ -1,7 +1,7 @@
 """Plans without an assignment table: numbered solution items become tasks.
 
-"2.1. Cải thiện 'mức độ hài lòng ...': <task>" gives field + title; "- Nhiệm vụ 1: ...", "- Đơn vị chủ trì: ...",
-"- Đơn vị phối hợp: ..." give several tasks with their units; units named for a field in the
+"2.1. Cải thiện 'mức độ hài lòng ...': <task>" gives field + title; "- Nhiệm vụ 1: ...",
+"- Đơn vị chủ trì: ...", "- Đơn vị phối hợp: ..." give several tasks with their units; units named for a field in the
 "Tổ chức thực hiện" section ("Phòng X: tham mưu ... lĩnh vực cải cách thể chế") become its lead.
 """
 
@@ -10,18 +10,33 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from chiso.importing.normalize import clean, split_units, starts_with_unit, words
+from chiso.importing.normalize import clean, fold_chars, split_units, starts_with_unit, words
 from chiso.importing.tables import RawTask
 
 _ITEM = re.compile(r"^\s*(?P<num>\d{1,2}(?:\.\d{1,2}){0,3})\.?\s+(?P<rest>\S.*)$")
 _LETTER = re.compile(r"^\s*[a-zđ]\)\s+")
 _BULLET = re.compile(r"^\s*[-–—+•]\s*")
 _PAGE = re.compile(r"^\s*(?:-\s*)?\d{1,3}(?:\s*-)?\s*$")
-_LABEL = re.compile(
-    r"^(?P<key>(?:đơn vị|cơ quan)?\s*(?:chủ trì|phối hợp)(?: thực hiện)?|thời gian(?: thực hiện| hoàn thành)?"
-    r"|thời hạn(?: hoàn thành)?|nhiệm vụ(?:\s*\d+)?|kết quả(?:/| và )?(?:sản phẩm)?|sản phẩm)\s*:\s*(?P<val>.*)$",
-    re.I,
+_LABEL_F = re.compile(
+    r"^(?P<key>(?:don vi|co quan)?\s*(?:chu tri|phoi hop)(?: thuc hien)?|thoi gian(?: thuc hien| hoan thanh)?"
+    r"|thoi han(?: hoan thanh)?|nhiem vu(?:\s*\d+)?|ket qua(?:/| va )?(?:san pham)?|san pham)"
+    r"\s*:\s*(?P<val>.*)$"
 )
+
+
+class _Label:
+    def __init__(self, key: str, val: str):
+        self._g = {"key": key, "val": val}
+
+    def __getitem__(self, k: str) -> str:
+        return self._g[k]
+
+
+def _label(text: str) -> _Label | None:
+    m = _LABEL_F.match(fold_chars(text))
+    if not m:
+        return None
+    return _Label(m["key"], text[m.start("val"):])
 
 
 @dataclass
@@ -69,7 +84,14 @@ def _subparts(item: Item) -> tuple[str, list[str]]:
     return clean(" ".join(head)), [clean(" ".join(p)) for p in parts]
 
 
-_DETAIL = re.compile(r"\(\s*(?:chi tiết|xem|có phụ lục)[^)]*\)\.?", re.I)
+_DETAIL_F = re.compile(r"\(\s*(?:chi tiet|xem|co phu luc)[^)]*\)\.?")
+
+
+def _strip_detail(text: str) -> str:
+    """Drop "(Chi tiết tại Phụ lục kèm theo)" pointers."""
+    for m in reversed(list(_DETAIL_F.finditer(fold_chars(text)))):
+        text = text[:m.start()] + text[m.end():]
+    return text
 
 
 def prose_tasks(lines: list[str], assignments: list[tuple[str, str]]) -> list[tuple[RawTask, list[str]]]:
@@ -91,9 +113,9 @@ def prose_tasks(lines: list[str], assignments: list[tuple[str, str]]) -> list[tu
 
 def _item_tasks(item: Item, ancestors: list[str], assignments: list[tuple[str, str]]) -> list[RawTask]:
     head, parts = _subparts(item)
-    head = clean(_DETAIL.sub("", head))
-    parts = [clean(_DETAIL.sub("", p)) for p in parts if clean(_DETAIL.sub("", p))]
-    labelled = [(_LABEL.match(_BULLET.sub("", p)), p) for p in parts]
+    head = clean(_strip_detail(head))
+    parts = [clean(_strip_detail(p)) for p in parts if clean(_strip_detail(p))]
+    labelled = [(_label(_BULLET.sub("", p)), p) for p in parts]
     field_text, title = _split_heading(head)
     ref = item.num
     tasks: list[RawTask] = []
@@ -128,9 +150,10 @@ def _item_tasks(item: Item, ancestors: list[str], assignments: list[tuple[str, s
         if m:
             _apply_label(task, words(m["key"]), clean(m["val"]))
     # units named inline in the text ("Đơn vị chủ trì: ...")
-    inline = re.search(r"(?:đơn vị|cơ quan)\s+chủ trì\s*:\s*([^.;]+)", title, re.I)
+    inline = re.search(r"(?:don vi|co quan)\s+chu tri\s*:\s*([^.;]+)", fold_chars(title))
     if inline and not task.lead:
-        task.lead = split_units(inline.group(1))
+        task.lead = split_units(title[inline.start(1):inline.end(1)])
+        task.title = clean(title[:inline.start()]).rstrip(" -;,(")
     if not task.lead:
         task.lead = _assigned(field_text or title, assignments)
     tasks.append(task)
@@ -165,12 +188,13 @@ def organise_items(lines: list[str]) -> list[tuple[str | None, str]]:
         first = item.lines[0].strip()
         unit = None
         if starts_with_unit(first):
-            m = re.match(r"^(?P<u>.{3,120}?)(?:\s*:\s*|\s+(?:có trách nhiệm|chủ trì|phối hợp|tham mưu|thực hiện)\b)",
-                         first)
+            m = re.match(r"^(?P<u>.{3,120}?)(?:\s*:\s*|\s+(?:co trach nhiem|chu tri|phoi hop|tham muu"
+                         r"|thuc hien)\b)", fold_chars(first))
             if len(first.split()) <= 14 and not m:
                 unit, text = clean(first).rstrip(" .:"), clean(" ".join(item.lines[1:]))
             elif m:
-                unit, text = clean(m["u"]), clean(text[len(m["u"]):])
+                unit = clean(first[m.start("u"):m.end("u")])
+                text = clean(text[len(unit):])
         out.append((unit, text))
     return out
 

@@ -9,7 +9,9 @@ from chiso.importing import columns
 from chiso.importing.blocks import Table
 from chiso.importing.normalize import clean, split_units, words
 
-_NUM = re.compile(r"^\s*(?P<num>[IVXL]{1,5}|\d{1,3}(?:\.\d{1,3}){0,3}|[a-zđ])\s*[.)]?(?:\s+(?P<rest>.*)|$)", re.S)
+_NUM = re.compile(
+    r"^\s*(?P<num>[IVXL]{1,5}|\d{1,3}(?:\.\d{1,3}){0,3}|[a-zđ])\s*[.)]?(?:\s+(?P<rest>.*)|$)", re.S
+)
 _ROMAN = re.compile(r"^[IVXL]{1,5}$")
 _BULLET = re.compile(r"^\s*[-–—+•]\s*")
 

@@ -16,7 +16,7 @@ from html.parser import HTMLParser
 
 from chiso.importing import columns
 from chiso.importing.blocks import Block, Para, Table
-from chiso.importing.normalize import clean, starts_with_unit, words
+from chiso.importing.normalize import clean, fold_chars, starts_with_unit, words
 from chiso.lib.text import fold
 
 # ---------------------------------------------------------------- HTML tables
@@ -238,15 +238,17 @@ _TIME_FULL = re.compile(
 )
 _TIME_OPEN = re.compile(
     r"(?:trong nam|ca nam|truoc, sau|truoc va sau|truoc ngay|truoc|sau khi|khi co|khi|theo ke hoach|"
-    r"theo yeu cau|xong truoc|cham nhat|hang|dinh ky|quy [ivx1-4]+|thang \d{1,2}|6 thang (?:dau|cuoi)(?: nam)?)"
+    r"theo yeu cau|xong truoc|cham nhat|hang|dinh ky|quy [ivx1-4]+|thang \d{1,2}"
+    r"|6 thang (?:dau|cuoi)(?: nam)?)"
 )
 _UNIT_SPLIT = re.compile(
     r"\s+(?=(?:Các|Văn phòng|Phòng|Trung tâm|UBND|Ủy ban|Uỷ ban|Chi cục|Thanh tra|Bộ phận|Đơn vị|Lãnh đạo"
-    r"|Ban)\b)"
+    r"|Ban|Cac|Van phong|Phong|Trung tam|Uy ban|Chi cuc|Bo phan|Don vi|Lanh dao)\b)"
 )
 _PROPER = set(
     "sở trang cổng hệ chính nhà trung tỉnh bộ nghị quyết kế luật thủ ủy uỷ văn phòng đảng quốc việt chủ "
-    "lãnh hội ban công ubnd hđnd".split()
+    "lãnh hội ban công ubnd hđnd so cong he chinh nha tinh bo nghi quyet ke thu uy van phong dang quoc chu "
+    "lanh hoi".split()
 )
 
 
@@ -256,7 +258,7 @@ def _is_upper_start(s: str) -> bool:
 
 def _time_at(text: str, p: int) -> tuple[int, bool] | None:
     """If a time phrase starts at text[p]: (end index, complete?)."""
-    f = fold(text)
+    f = fold_chars(text)
     rest = f[p:]
     m = _TIME_FULL.match(rest)
     if m:
@@ -496,7 +498,7 @@ def _flowed_table(lines: list[str], roles: list[str]) -> Table:
             has_task = bool(sub.time or sub.units)
             if first and has_task:
                 if any(flags) and not flags[0]:
-                    # "1 Group text / - bullet criterion / task": the text before the first bullet is the group
+                    # "1 Group / - bullet criterion / task": the text before the first bullet is the group
                     k = flags.index(True)
                     group, cells = cells[:k], cells[k:]
                 elif len(cells) > len(text_roles):
@@ -520,7 +522,8 @@ def _flowed_table(lines: list[str], roles: list[str]) -> Table:
             else:
                 texts[text_roles[0] if text_roles else "task"] = " ".join(joined)
             if group:
-                rows.append(emit(num if first else "", {text_roles[0]: " ".join(x for c in group for x in c)}))
+                group_text = " ".join(x for c in group for x in c)
+                rows.append(emit(num if first else "", {text_roles[0]: group_text}))
                 rows.append(emit("", texts, " ".join(sub.time), sub.units))
             else:
                 rows.append(emit(num if first else "", texts, " ".join(sub.time), sub.units))
