@@ -32,11 +32,11 @@ def title_of(lines: list[str]) -> str | None:
         for nxt in lines[i + 1:i + 6]:
             t = clean(nxt)
             ft = fold_chars(t)
-            if not t or re.match(r"^(can cu|thuc hien|de |i\.|so:|[-–_]{3})", ft) or len(t.split()) > 25:
+            if not t or re.match(r"^(can cu|thuc hien|de |i\.|so:|[-–_|<]{1,3})", ft) or len(t.split()) > 25:
+                break
+            if t.endswith((".", ":")) or re.match(r"^[^:]{2,30}:\s", t):
                 break
             parts.append(t)
-            if t.endswith((".", ":")):
-                break
         if not parts:
             continue
         return clean(f"{head.capitalize() if head.isupper() else head} {' '.join(parts)}")

@@ -49,6 +49,8 @@ _UNIT_HEADS = (
     "cac co quan", "giam doc", "pho giam doc", "chanh van phong", "truong phong", "can bo", "cong chuc",
     "cac", "tat ca", "toan the",
 )
+_HEAD_WORDS = (r"(?:Các|Văn phòng|Phòng|Trung tâm|UBND|Ủy ban|Uỷ ban|Chi cục|Thanh tra|Bộ phận|Đơn vị|Lãnh đạo"
+               r"|Ban|Sở|Cac|Van phong|Phong|Trung tam|Uy ban|Chi cuc|Bo phan|Don vi|Lanh dao|So)\b")
 _UNIT_HEAD_RE = re.compile(r"^(?:" + "|".join(sorted(_UNIT_HEADS, key=len, reverse=True)) + r")\b")
 _BULLET = re.compile(r"^\s*(?:[-–—+•*·]|\d{1,2}[.)])\s*")
 
@@ -70,7 +72,7 @@ def split_units(text: str | None) -> list[str]:
     if not squash(text):
         return []
     parts: list[str] = []
-    for chunk in re.split(r"[;\n]|\s[-–+•]\s(?=[A-ZĐÀ-Ỹ])", text):
+    for chunk in re.split(r"[;\n]|\s[-–+•]\s(?=" + _HEAD_WORDS + r")", text):
         chunk = _BULLET.sub("", squash(chunk)).strip(" .,:")
         if not chunk:
             continue
@@ -103,6 +105,8 @@ _COUNT = re.compile(
     r"(?P<pre>toi thieu|it nhat|khong duoi|khong it hon|toi da|khong qua)\s+(?P<num>\d{1,4})\s+"
     r"(?P<unit>[a-z]+(?: [a-z]+)?)"
 )
+_NOT_UNIT = set("trong tro moi mot cua tai tren duoc va nam thang quy tuan ngay cho ve o de theo voi la".split())
+_CLASSIFIERS = set("cuoc lan luot buoi dot nguoi ngay thang".split())
 _OPS = {
     "toi thieu": ">=", "it nhat": ">=", "khong duoi": ">=", "khong it hon": ">=", "khong thap hon": ">=",
     "tu": ">=", "dat tren": ">", "cao hon": ">", "tren": ">", "hon": ">", "duoi": "<", "toi da": "<=",
@@ -130,7 +134,11 @@ def find_measures(text: str | None) -> list[dict]:
             op = "<="
         found.append((m.start("num"), {"op": op, "value": _num(m["num"]), "unit": "%"}))
     for m in _COUNT.finditer(f):
-        unit = text[m.start("unit"):m.end("unit")]
+        first, _, second = m["unit"].partition(" ")
+        end = m.start("unit") + len(first)
+        if second and second not in _NOT_UNIT and first not in _CLASSIFIERS and not text[end + 1:end + 2].isupper():
+            end = m.end("unit")
+        unit = text[m.start("unit"):end]
         found.append((m.start("num"), {"op": _OPS[m["pre"]], "value": _num(m["num"]), "unit": unit}))
     found.sort(key=lambda x: x[0])
     return [m for _, m in found]

@@ -38,7 +38,8 @@ def find_header(table: Table) -> tuple[int, list[str | None]] | None:
             texts = list(row)
             j = i + 1
             while j < len(rows) and j <= i + 2 and columns.subheaderish(rows[j]) and not _data_like(rows[j]):
-                texts = [f"{a} {b}".strip() for a, b in zip(texts, rows[j] + [""] * len(texts), strict=False)]
+                texts = [a if not b.strip() or b.strip() == a.strip() else f"{a} {b}".strip()
+                         for a, b in zip(texts, rows[j] + [""] * len(texts), strict=False)]
                 j += 1
             roles = columns.finalize_roles([columns.role_of(c) for c in texts])
             if not any(r in ("task", "field", "objective") for r in roles):
