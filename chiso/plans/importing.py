@@ -361,6 +361,26 @@ class RowReview:
     confidence: float
 
     @property
+    def id(self) -> int | None:
+        return self.row.get("_id")
+
+    @property
+    def due(self) -> dt.date | None:
+        return _date(self.row.get("due"))
+
+    @property
+    def index_label(self) -> str:
+        return dict(IndexCode.choices).get(self.row.get("index"), "")
+
+    @property
+    def recurrence_label(self) -> str:
+        return dict(Recurrence.choices).get(self.row.get("recurrence"), "")
+
+    @property
+    def confidence_percent(self) -> int:
+        return round(self.confidence * 100)
+
+    @property
     def unmatched(self) -> list[Match]:
         return [m for m in self.lead + self.support if m.flagged]
 
@@ -507,7 +527,7 @@ def _save_parts(actor, plan: Plan, data: dict, reviewer: Reviewer) -> None:
     """References, score targets and reporting obligations of the plan, each with its audit record."""
     created = []
     for ref in data.get("references") or []:
-        if squash(ref.get("number")):
+        if squash(ref.get("number")) and squash(ref.get("number")) != plan.number:  # not the plan itself
             created.append(PlanReference(plan=plan, number=_clip(PlanReference, "number", ref.get("number")),
                                          date=_date(ref.get("date")),
                                          summary=_clip(PlanReference, "summary", ref.get("summary"))))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import import_views, views
 
 urlpatterns = [
     path("", views.plan_list, name="plan_list"),
@@ -14,4 +14,12 @@ urlpatterns = [
     path("nhiem-vu/<int:pk>/", views.task_detail, name="task_detail"),
     path("nhiem-vu/<int:pk>/sua/", views.task_edit, name="task_edit"),
     path("nhiem-vu/<int:pk>/xoa/", views.task_delete, name="task_delete"),
+    path("nhap/", import_views.import_upload, name="plan_import"),
+    path("nhap/<int:pk>/", import_views.import_preview, name="plan_import_preview"),
+    path("nhap/<int:pk>/thong-tin/", import_views.import_header, name="plan_import_header"),
+    path("nhap/<int:pk>/dong/<int:row_id>/sua/", import_views.import_row_edit, name="plan_import_row_edit"),
+    path("nhap/<int:pk>/dong/<int:row_id>/bo/", import_views.import_row_drop, name="plan_import_row_drop"),
+    path("nhap/<int:pk>/dong/<int:row_id>/gop/", import_views.import_row_merge, name="plan_import_row_merge"),
+    path("nhap/<int:pk>/luu/", import_views.import_confirm, name="plan_import_confirm"),
+    path("nhap/<int:pk>/phien-ban-moi/", import_views.import_version, name="plan_import_version"),
 ]
