@@ -1,5 +1,7 @@
 """Plan and task forms: what a civil servant types, checked with Vietnamese messages."""
 
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -7,6 +9,12 @@ from chiso.frameworks.models import FrameworkNode, IndexCode
 from chiso.org.models import Unit
 
 from .models import Plan, Task
+
+def _plain(value: Decimal) -> Decimal:
+    """The same number without trailing decimal zeros."""
+    text = f"{value:f}"
+    return Decimal(text.rstrip("0").rstrip(".") if "." in text else text)
+
 
 DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
 
@@ -47,8 +55,10 @@ class PlanForm(forms.ModelForm):
 
 
 class TaskForm(forms.ModelForm):
+    # Shown only after the due date was found outside the plan's period.
     confirm_outside_period = forms.BooleanField(
-        label=_("Tôi xác nhận hạn hoàn thành nằm ngoài thời gian thực hiện kế hoạch"), required=False)
+        label=_("Tôi xác nhận hạn hoàn thành nằm ngoài thời gian thực hiện kế hoạch"), required=False,
+        widget=forms.HiddenInput)
 
     class Meta:
         model = Task
@@ -84,6 +94,10 @@ class TaskForm(forms.ModelForm):
             "framework__index", "framework__year", "order")
         self.fields["node"].required = False
         self.outside_period = False
+        for name in ("budget_million_vnd", "measure_value"):
+            value = self.initial.get(name)
+            if isinstance(value, Decimal):  # 10.000 -> 10, 12.500 -> 12,5 rather than "10,000"
+                self.initial[name] = _plain(value)
 
     def clean_budget_million_vnd(self):
         budget = self.cleaned_data.get("budget_million_vnd")
@@ -97,6 +111,7 @@ class TaskForm(forms.ModelForm):
         start, end = self.plan.period_start, self.plan.period_end
         if due and ((start and due < start) or (end and due > end)):
             self.outside_period = True
+            self.fields["confirm_outside_period"].widget = forms.CheckboxInput()
             if not data.get("confirm_outside_period"):
                 self.add_error("due", _("Hạn hoàn thành nằm ngoài thời gian thực hiện kế hoạch "
                                         "(%(start)s – %(end)s). Đánh dấu ô xác nhận bên dưới nếu vẫn muốn lưu.")

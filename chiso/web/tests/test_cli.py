@@ -1,9 +1,14 @@
 """The `chiso` console command: demo, agencies, and one stderr line on failure."""
 
+import os
+import subprocess
+import sys
+from io import StringIO
+
 import pytest
 from django.apps import apps
+from django.core.management import call_command
 
-from chiso.cli import main
 from chiso.demo.load import load_demo
 
 pytestmark = pytest.mark.django_db
@@ -14,13 +19,16 @@ def _counts():
             {"accounts", "org", "frameworks", "plans", "audit"}}
 
 
-def test_demo_loads_once_and_a_second_run_changes_nothing(capsys):
-    assert main(["demo"]) == 0
+def test_demo_loads_once_and_a_second_run_changes_nothing():
+    # call_command, not main(): the command line closes connections, which ends a test transaction.
+    out = StringIO()
+    call_command("demo", stdout=out)
     first = _counts()
-    out = capsys.readouterr().out
-    assert "Đã nạp dữ liệu mẫu" in out and "stp.vanphong" in out and "chiso2025" in out
-    assert main(["demo"]) == 0
-    assert "không thay đổi gì" in capsys.readouterr().out
+    assert "Đã nạp dữ liệu mẫu" in out.getvalue() and "stp.vanphong" in out.getvalue()
+    assert "chiso2025" in out.getvalue()
+    out = StringIO()
+    call_command("demo", stdout=out)
+    assert "không thay đổi gì" in out.getvalue()
     assert _counts() == first
     assert first["plans.Plan"] == 2 and first["plans.Task"] >= 60 and first["frameworks.PublishedResult"] > 0
 
@@ -45,8 +53,30 @@ def test_demo_logins_work(client, db):
     assert client.login(username="stp.vanphong", password="chiso2025")
 
 
-def test_agencies_prints_code_then_name(world, capsys):
-    assert main(["agencies"]) == 0
-    lines = capsys.readouterr().out.splitlines()
+def test_agencies_prints_code_then_name(world):
+    out = StringIO()
+    call_command("agencies", stdout=out)
+    lines = out.getvalue().splitlines()
     assert "STP\tSở Tư pháp" in lines and "SXD\tSở Xây dựng" in lines
     assert lines == sorted(lines)
+
+
+def _chiso(args, tmp_path, **env):
+    environ = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path}/cli.sqlite3", **env}
+    return subprocess.run([sys.executable, "-m", "chiso.cli", *args], capture_output=True, text=True,
+                          env=environ, timeout=120)
+
+
+def test_the_console_command_end_to_end(tmp_path):
+    done = _chiso(["demo", "--quiet-logins"], tmp_path)
+    assert done.returncode == 0, done.stderr
+    done = _chiso(["agencies"], tmp_path)
+    assert done.returncode == 0
+    assert done.stdout.splitlines()[:2] == ["SNV\tSở Nội vụ", "STP\tSở Tư pháp"]
+
+
+def test_a_missing_database_gives_one_line_on_stderr(tmp_path):
+    done = _chiso(["agencies"], tmp_path, DATABASE_URL=f"sqlite:///{tmp_path}/empty.sqlite3")
+    assert done.returncode == 1 and done.stdout == ""
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "chiso migrate" in lines[0]

@@ -48,3 +48,14 @@ def test_static_files_are_served_by_the_app(client, db):
     body = client.get("/dang-nhap/").content.decode()
     assert "/static/chiso/chiso.css" in body and "htmx" in body
     assert "http://" not in body.replace("http://www.w3.org", "") and "https://" not in body
+
+
+def test_an_english_browser_still_gets_vietnamese(client, db):
+    body = client.get("/dang-nhap/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert 'lang="vi"' in body and "Mật khẩu" in body
+
+
+def test_the_switch_chooses_english(client, db):
+    client.post("/i18n/setlang/", {"language": "en", "next": "/dang-nhap/"})
+    body = client.get("/dang-nhap/").content.decode()
+    assert 'lang="en"' in body and "Password" in body
