@@ -10,6 +10,7 @@ from chiso.org.models import Unit
 
 from .models import Plan, Task
 
+
 def _plain(value: Decimal) -> Decimal:
     """The same number without trailing decimal zeros."""
     text = f"{value:f}"
