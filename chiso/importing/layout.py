@@ -154,7 +154,8 @@ def parse_blocks(blocks: list[Block]) -> dict:
             ref_lines.append(t)
         elif t.lstrip()[:1] in "¹²³⁴⁵⁶⁷⁸⁹" and t.strip():
             ref_lines.append(t)
-    references = meta.references_of(ref_lines)
+    number = meta.number_of(lines)
+    references = meta.references_of(ref_lines, own=number)
 
     # ---- targets tables
     targets = []
@@ -180,7 +181,7 @@ def parse_blocks(blocks: list[Block]) -> dict:
     return {
         "plan": {
             "title": title,
-            "number": meta.number_of(lines),
+            "number": number,
             "issued_on": issued_on,
             "place": place or meta.place_from_text(body_text),
             "issuer": meta.issuer_of(body_text),

@@ -32,7 +32,7 @@ def title_of(lines: list[str]) -> str | None:
         for nxt in lines[i + 1:i + 6]:
             t = clean(nxt)
             ft = fold_chars(t)
-            if not t or re.match(r"^(can cu|thuc hien|de |i\.|so:|[-–_|<]{1,3})", ft) or len(t.split()) > 25:
+            if not t or re.match(r"^(can cu|thuc hien|de |[ivx]{1,4}\.\s|so:|[-–_|<]{1,3})", ft) or len(t.split()) > 25:
                 break
             if t.endswith((".", ":")) or re.match(r"^[^:]{2,30}:\s", t):
                 break
@@ -129,10 +129,11 @@ def period_of(title: str | None, year: int | None) -> tuple[str | None, str | No
     return None, None
 
 
-def references_of(lines: list[str]) -> list[dict]:
+def references_of(lines: list[str], own: str | None = None) -> list[dict]:
+    """Document numbers the plan names outside its tasks, with the date printed after each (plan's own excluded)."""
     text = clean(" ".join(lines))
     out: list[dict] = []
-    seen: set[str] = set()
+    seen: set[str] = {words(own)} if own else set()
     for m in _DOCNUM.finditer(text):
         number = m[1].rstrip("-.")
         if "/" not in number or re.fullmatch(r"\d+/\d+", number):

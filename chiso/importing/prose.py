@@ -181,7 +181,9 @@ def _split_heading(head: str) -> tuple[str | None, str]:
 
 def organise_items(lines: list[str]) -> list[tuple[str | None, str]]:
     """(unit or None, text) for each numbered item of the 'Tổ chức thực hiện' section."""
-    _, items = _items(lines)
+    preamble, items = _items(lines)
+    if preamble:
+        items = [Item("", [p]) for p in preamble] + items
     out: list[tuple[str | None, str]] = []
     for item in items:
         text = item.text

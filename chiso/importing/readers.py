@@ -151,18 +151,19 @@ def _read_xlsx(path: Path) -> list[Block]:
     try:
         import openpyxl
 
-        wb = openpyxl.load_workbook(str(path), read_only=True, data_only=True)
         blocks: list[Block] = []
-        try:
-            for ws in wb.worksheets:
-                rows: list[list[str]] = []
-                for values in ws.iter_rows(values_only=True, max_col=MAX_COLS):
-                    rows.append([_xlsx_value(v) for v in values])
-                    if len(rows) >= MAX_ROWS:
-                        break
-                blocks.extend(_sheet_blocks(rows))
-        finally:
-            wb.close()
+        with open(path, "rb") as fh:  # a file object: openpyxl refuses names not ending in .xlsx
+            wb = openpyxl.load_workbook(fh, read_only=True, data_only=True)
+            try:
+                for ws in wb.worksheets:
+                    rows: list[list[str]] = []
+                    for values in ws.iter_rows(values_only=True, max_col=MAX_COLS):
+                        rows.append([_xlsx_value(v) for v in values])
+                        if len(rows) >= MAX_ROWS:
+                            break
+                    blocks.extend(_sheet_blocks(rows))
+            finally:
+                wb.close()
         return blocks
     except ImportRejected:
         raise

@@ -404,3 +404,28 @@ def zip_bomb_docx(path: Path, megabytes: int = 120) -> Path:
             for _ in range(megabytes):
                 fh.write(chunk)
     return path
+
+
+def scanned_pdf(path: Path) -> Path:
+    """A PDF page that is only an image of text (no text layer), like a scanned plan."""
+    import pypdfium2 as pdfium
+    from PIL import Image, ImageDraw, ImageFont
+
+    image = Image.new("L", (1240, 1754), 255)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype(FONT, 30)
+    lines = ["KẾ HOẠCH", "Cải thiện Chỉ số PAPI năm 2026", "II. NHIỆM VỤ VÀ GIẢI PHÁP",
+             "1. Công khai, minh bạch: Công khai dự toán ngân sách.",
+             "2. Kiểm soát tham nhũng: Thực hiện nghiêm quy định."]
+    for k, line in enumerate(lines):
+        draw.text((80, 100 + 60 * k), line, font=font, fill=0)
+    pdf = pdfium.PdfDocument.new()
+    page = pdf.new_page(595, 842)
+    obj = pdfium.PdfImage.new(pdf)
+    obj.set_bitmap(pdfium.PdfBitmap.from_pil(image))
+    obj.set_matrix(pdfium.PdfMatrix().scale(595, 842))
+    page.insert_obj(obj)
+    page.gen_content()
+    pdf.save(str(path))
+    pdf.close()
+    return path

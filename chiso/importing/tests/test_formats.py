@@ -1,0 +1,156 @@
+"""Each format and layout, from documents the tests generate themselves."""
+
+import shutil
+
+import pytest
+
+from chiso.importing import import_plan
+from chiso.importing.tests import makedocs
+
+
+def _check_par_tasks(tasks):
+    assert len(tasks) == len(makedocs.PAR_EXPECTED)
+    for task, (ref, start, lead, support, due, recurrence, measure) in zip(tasks, makedocs.PAR_EXPECTED,
+                                                                          strict=True):
+        assert task["ref"] == ref
+        assert task["title"].startswith(start)
+        assert task["lead"] == lead
+        assert task["support"] == support
+        assert task["due"] == due
+        assert task["recurrence"] == recurrence
+        assert task["measure"] == measure
+        assert task["index"] == "PAR_INDEX"
+    assert tasks[0]["field"] == "CẢI CÁCH THỦ TỤC HÀNH CHÍNH"
+    assert tasks[1]["criterion"] == "Công khai thủ tục hành chính"  # merged down from the row above
+
+
+def test_it_reads_a_docx_with_merged_cells_and_two_appendices(tmp_path):
+    result = import_plan(makedocs.sample_docx(tmp_path / "plan.docx"))
+    par = [t for t in result["tasks"] if t["index"] == "PAR_INDEX"]
+    sipas = [t for t in result["tasks"] if t["index"] == "SIPAS"]
+    _check_par_tasks(par)
+    # the last cell held two paragraphs
+    assert par[-1]["title"].endswith("Công khai kết quả kiểm tra trên Trang thông tin điện tử.")
+    assert [t["title"][:10] for t in sipas] == ["Niêm yết c", "Khảo sát m"]
+    assert [t["due"] for t in sipas] == ["2026-12-31", None]
+    assert [t["recurrence"] for t in sipas] == ["once", "quarterly"]
+    plan = result["plan"]
+    assert plan["number"] == "15/KH-STN"
+    assert plan["issued_on"] == "2026-03-05"
+    assert plan["place"] == "Hà Giang"
+    assert plan["year"] == 2026
+    assert plan["signer"] == "Nguyễn Văn Thử" and plan["signer_title"] == "GIÁM ĐỐC"
+    assert set(plan["indices"]) == {"PAR_INDEX", "SIPAS"}
+    assert plan["references"] == [{"number": "120/KH-UBND", "date": "2026-01-20"}]
+    assert plan["reporting"][0]["due"] == "2026-11-20"
+
+
+def test_it_reads_an_xlsx_with_title_rows_and_merged_ranges(tmp_path):
+    result = import_plan(makedocs.sample_xlsx(tmp_path / "plan.xlsx"))
+    _check_par_tasks(result["tasks"])
+
+
+def test_it_uses_the_original_name_of_an_upload(tmp_path):
+    saved = makedocs.sample_xlsx(tmp_path / "upload-123.tmp")
+    result = import_plan(saved, filename="Phụ lục kế hoạch.xlsx")
+    assert len(result["tasks"]) == 4
+
+
+def test_it_reads_a_text_layer_pdf_with_ruled_tables(tmp_path):
+    result = import_plan(makedocs.sample_pdf(tmp_path / "plan.pdf"))
+    tasks = result["tasks"]
+    assert [t["ref"] for t in tasks] == ["1", "2"]
+    assert tasks[0]["lead"] == ["Văn phòng Sở"] and tasks[0]["support"] == ["Các phòng chuyên môn"]
+    assert tasks[0]["due"] == "2026-12-31"
+    assert tasks[1]["recurrence"] == "quarterly"
+    assert {t["index"] for t in tasks} == {"SIPAS"}
+    assert result["plan"]["number"] == "15/KH-STN"
+
+
+def test_a_pdf_table_over_several_pages_keeps_every_row_once(tmp_path):
+    result = import_plan(makedocs.sample_pdf(tmp_path / "long.pdf", extra_rows=60))
+    tasks = result["tasks"]
+    assert len(tasks) == 62
+    assert [t["ref"] for t in tasks] == [str(k) for k in range(1, 63)]
+    assert all(t["lead"] == ["Văn phòng Sở"] for t in tasks)
+
+
+def test_it_rebuilds_rows_of_a_flowed_text_table(tmp_path):
+    path = tmp_path / "plan.txt"
+    path.write_text(makedocs.par_flowed_text(), encoding="utf-8")
+    _check_par_tasks(import_plan(path)["tasks"])
+
+
+def test_it_reads_text_whose_diacritics_were_lost(tmp_path):
+    path = tmp_path / "ocr.txt"
+    path.write_text(makedocs.par_flowed_text(strip_diacritics=True), encoding="utf-8")
+    result = import_plan(path)
+    tasks = result["tasks"]
+    assert [t["ref"] for t in tasks] == ["I.1", "I.1", "I.2", "II.1"]
+    assert tasks[0]["lead"] == ["Van phong S&"]
+    assert [t["due"] for t in tasks] == ["2026-06-30", None, "2026-12-31", "2026-09-30"]
+    assert tasks[1]["recurrence"] == "continuous"
+    assert {t["index"] for t in tasks} == {"PAR_INDEX"}
+    assert tasks[2]["measure"] == {"op": ">=", "value": 98, "unit": "%"}
+    assert result["plan"]["number"] == "15/KH-STN"
+    assert result["plan"]["issued_on"] == "2026-03-05"
+
+
+@pytest.mark.parametrize("maker,name", [(makedocs.six_column_markdown, "plan.md"),
+                                        (makedocs.html_table_text, "plan.txt")])
+def test_it_reads_the_six_column_layout(tmp_path, maker, name):
+    path = tmp_path / name
+    path.write_text(maker(), encoding="utf-8")
+    result = import_plan(path)
+    tasks = result["tasks"]
+    assert [t["ref"] for t in tasks] == ["I.1", "I.2", "II.1"]
+    assert [t["field"] for t in tasks] == ["Cải cách thể chế", "Cải cách thể chế", "Xây dựng chính quyền số"]
+    assert tasks[0]["lead"] == ["Phòng Pháp chế"]
+    assert tasks[0]["support"] == ["Văn phòng Sở", "Thanh tra Sở"]
+    assert [t["due"] for t in tasks] == ["2026-06-30", None, None]
+    assert [t["recurrence"] for t in tasks] == ["once", "monthly", "continuous"]
+    assert tasks[2]["measure"] == {"op": "=", "value": 100, "unit": "%"}
+    assert {t["index"] for t in tasks} == {"PAR_INDEX"}
+    assert result["plan"]["title"] == "Kế hoạch Cải thiện Chỉ số PAR INDEX và Chỉ số SIPAS năm 2026"
+
+
+def test_it_reads_a_prose_only_plan(tmp_path):
+    path = tmp_path / "prose.txt"
+    path.write_text(makedocs.PROSE_PLAN, encoding="utf-8")
+    result = import_plan(path)
+    tasks = result["tasks"]
+    assert [t["ref"] for t in tasks] == ["1", "2", "3"]
+    assert [t["field"] for t in tasks] == ["Công khai, minh bạch", "Trách nhiệm giải trình với người dân",
+                                           "Kiểm soát tham nhũng trong khu vực công"]
+    assert tasks[0]["lead"] == ["Phòng Kế hoạch - Tài chính"]  # inline "Đơn vị chủ trì: ..."
+    assert "Đơn vị chủ trì" not in tasks[0]["title"]
+    assert tasks[1]["title"].startswith("Tổ chức đối thoại")
+    assert tasks[1]["lead"] == ["Văn phòng Sở"] and tasks[1]["support"] == ["Các phòng chuyên môn"]
+    assert tasks[1]["timeframe"] == "Quý IV/2026" and tasks[1]["due"] == "2026-12-31"
+    assert tasks[1]["measure"] == {"op": ">=", "value": 2, "unit": "lần"}
+    assert tasks[2]["lead"] == ["Thanh tra Sở"]  # from "Tổ chức thực hiện"
+    assert {t["index"] for t in tasks} == {"PAPI"}
+    plan = result["plan"]
+    assert plan["title"] == "Kế hoạch Nâng cao Chỉ số PAPI năm 2026"
+    assert plan["references"] == [{"number": "45/KH-UBND", "date": "2026-02-02"}]
+    assert plan["reporting"] == [{"from": "Văn phòng Sở", "to": "Giám đốc Sở", "due": "2026-12-15",
+                                  "due_text": "trước ngày 15/12/2026", "frequency": "once"}]
+    assert plan["signer"] == "Trần Thị Mẫu"
+
+
+@pytest.mark.skipif(not shutil.which("tesseract"), reason="tesseract OCR not installed")
+def test_it_reads_a_scanned_pdf_with_ocr(tmp_path):
+    result = import_plan(makedocs.scanned_pdf(tmp_path / "scan.pdf"))
+    tasks = result["tasks"]
+    assert [t["ref"] for t in tasks] == ["1", "2"]
+    assert tasks[0]["field"] == "Công khai, minh bạch"
+    assert {t["index"] for t in tasks} == {"PAPI"}
+
+
+def test_a_scanned_pdf_without_ocr_is_refused_in_one_sentence(tmp_path, monkeypatch):
+    from chiso.importing import ImportRejected, readers
+
+    monkeypatch.setattr(readers.shutil, "which", lambda name: None)
+    with pytest.raises(ImportRejected) as exc:
+        import_plan(makedocs.scanned_pdf(tmp_path / "scan.pdf"))
+    assert "Tesseract" in str(exc.value) and "\n" not in str(exc.value)
