@@ -202,6 +202,23 @@ def _read_pdf(path: Path) -> list[Block]:
     if b"%PDF" not in head:
         raise ImportRejected(MSG_PDF_BAD)
     try:
+        from chiso.importing import pdfgeom
+
+        page_parts, chars = pdfgeom.pages(str(path), MAX_PDF_PAGES)
+    except ValueError as exc:
+        if "too many pages" in str(exc):
+            raise ImportRejected(f"Tệp PDF quá dài (tối đa {MAX_PDF_PAGES} trang).") from exc
+        page_parts, chars = _plumber_pages(path)
+    except Exception:  # noqa: BLE001 - PDFium refused it: let pdfplumber try, it knows more damaged files
+        page_parts, chars = _plumber_pages(path)
+    npages = len(page_parts)
+    if chars < 40 * max(npages, 1) and chars < 400:
+        return _ocr_pdf(path, npages)
+    return _join_pages(page_parts)
+
+
+def _plumber_pages(path: Path) -> tuple[list[list[tuple[str, object]]], int]:
+    try:
         import pdfplumber
 
         pdf = pdfplumber.open(str(path))
@@ -210,17 +227,13 @@ def _read_pdf(path: Path) -> list[Block]:
     try:
         if len(pdf.pages) > MAX_PDF_PAGES:
             raise ImportRejected(f"Tệp PDF quá dài (tối đa {MAX_PDF_PAGES} trang).")
-        blocks, chars = _pdf_blocks(pdf)
-        npages = len(pdf.pages)
+        return _plumber_parts(pdf)
     except ImportRejected:
         raise
     except Exception as exc:  # noqa: BLE001
         raise ImportRejected(MSG_PDF_ENCRYPTED if _pdf_encrypted(path) else MSG_PDF_BAD) from exc
     finally:
         pdf.close()
-    if chars < 40 * max(npages, 1) and chars < 400:
-        return _ocr_pdf(path, npages)
-    return blocks
 
 
 def _pdf_encrypted(path: Path) -> bool:
@@ -229,42 +242,46 @@ def _pdf_encrypted(path: Path) -> bool:
     return b"/Encrypt" in data
 
 
-def _pdf_blocks(pdf) -> tuple[list[Block], int]:
-    blocks: list[Block] = []
-    pending: list[str] = []
+def _plumber_parts(pdf) -> tuple[list[list[tuple[str, object]]], int]:
+    out = []
     chars = 0
     settings = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
+    for page in pdf.pages:
+        tables = sorted(page.find_tables(settings), key=lambda t: t.bbox[1])
+        tables = [t for t in tables if len(t.rows) >= 2 and len(t.columns) >= 3]
+        parts: list[tuple[str, object]] = []
+        top = 0.0
+        for t in tables:
+            _, y0, _, y1 = t.bbox
+            parts.append(("text", page.crop((0, top, page.width, max(top, y0))).extract_text() or ""))
+            parts.append(("table", [[clean(c) if c else "" for c in r] for r in t.extract()]))
+            top = y1
+        parts.append(("text", page.crop((0, min(top, page.height), page.width, page.height)).extract_text() or ""))
+        chars += sum(len(str(v)) for k, v in parts if k == "text")
+        chars += sum(len(c) for k, v in parts if k == "table" for r in v for c in r)
+        out.append(parts)
+    return out, chars
+
+
+def _join_pages(page_parts: list[list[tuple[str, object]]]) -> list[Block]:
+    """Text through the text-dump parser; a table that goes on at the top of the next page joins the one
+    before (its first row may continue the last row of the previous page)."""
+    blocks: list[Block] = []
+    pending: list[str] = []
 
     def flush() -> None:
         if pending:
             blocks.extend(text_to_blocks("\n".join(pending)))
             pending.clear()
 
-    for page in pdf.pages:
-        tables = sorted(page.find_tables(settings), key=lambda t: t.bbox[1])
-        tables = [t for t in tables if len(t.rows) >= 2 and len(t.columns) >= 3]
-        text_parts = []
-        if tables:
-            top = 0.0
-            for t in tables:
-                x0, y0, x1, y1 = t.bbox
-                above = page.crop((0, top, page.width, max(top, y0)))
-                text_parts.append(("text", above.extract_text() or ""))
-                text_parts.append(("table", t.extract()))
-                top = y1
-            text_parts.append(("text", page.crop((0, min(top, page.height), page.width, page.height))
-                               .extract_text() or ""))
-        else:
-            text_parts.append(("text", page.extract_text() or ""))
+    for parts in page_parts:
         first_table = True
-        for kind, content in text_parts:
+        for kind, content in parts:
             if kind == "text":
-                chars += len(content.strip())
-                pending.extend(content.split("\n"))
+                pending.extend(str(content).split("\n"))
                 continue
-            rows = [[clean(c) if c else "" for c in r] for r in content]
-            chars += sum(len(c) for r in rows for c in r)
-            real_text = [x for x in pending if x.strip() and not x.strip().isdigit()]
+            rows = [list(r) for r in content]  # type: ignore[union-attr]
+            real_text = [x for x in pending if x.strip() and not x.strip().strip("-– ").isdigit()]
             prev = blocks[-1] if blocks else None
             if (first_table and not real_text and isinstance(prev, Table) and prev.rows
                     and len(prev.rows[0]) == len(rows[0])):
@@ -276,7 +293,7 @@ def _pdf_blocks(pdf) -> tuple[list[Block], int]:
                 blocks.append(Table(rows=rows))
             first_table = False
     flush()
-    return blocks, chars
+    return blocks
 
 
 def _ocr_pdf(path: Path, npages: int) -> list[Block]:
