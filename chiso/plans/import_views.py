@@ -350,6 +350,21 @@ def import_row_merge(request: HttpRequest, pk: int, row_id: int) -> HttpResponse
     return _review_response(request, session, upper_id)
 
 
+@login_required
+@require_POST
+def import_discard(request: HttpRequest, pk: int) -> HttpResponse:
+    """Drop the session and its uploaded file; nothing was saved as a plan."""
+    session = _get_session(request, pk)
+    if done := _done(request, session):
+        return done
+    storage, name = session.source_file.storage, session.source_file.name
+    session.delete()
+    if name:
+        storage.delete(name)
+    messages.success(request, _("Đã hủy phiên nhập văn bản."))
+    return redirect("plan_list")
+
+
 # --------------------------------------------------------------------------------------------------
 # Confirm: a new draft plan, or a new version of the existing one
 # --------------------------------------------------------------------------------------------------
@@ -403,7 +418,8 @@ def import_version(request: HttpRequest, pk: int) -> HttpResponse:
             session = _locked(session)
             if session.confirmed_at is not None:
                 return _done(request, session)
-            diff = importing.apply_new_version(request.user, plan, session.result, decisions, rows=session.rows)
+            diff = importing.apply_new_version(request.user, plan, session.result, decisions, rows=session.rows,
+                                               source_file=_source(session) if decisions["header"] else None)
             session.plan, session.confirmed_at = plan, timezone.now()
             session.save(update_fields=["plan", "confirmed_at", "updated_at"])
         counts = {"c": sum(c.task.pk in decisions["change"] for c in diff.changed),

@@ -174,13 +174,16 @@ class UnitMatcher:
             return Match(printed, self.compact[key.replace(" ", "")], Match.EXACT, 100.0)
         if _COLLECTIVE_START.match(key):
             return Match(printed, None, Match.COLLECTIVE, 0.0)
-        best, best_score = None, 0.0
+        scores: dict[int, tuple[float, Unit]] = {}
         for cand, unit in self.candidates:
             score = max(fuzz.ratio(key, cand), fuzz.token_sort_ratio(key, cand))
-            if score > best_score:
-                best, best_score = unit, score
-        if best is not None and best_score >= UNIT_FUZZY_MIN:
-            return Match(printed, best, Match.FUZZY, best_score)
+            if score > scores.get(unit.pk, (0.0, unit))[0]:
+                scores[unit.pk] = (score, unit)
+        ranked = sorted(scores.values(), key=lambda s: s[0], reverse=True)
+        best_score, best = ranked[0] if ranked else (0.0, None)
+        runner_up = ranked[1][0] if len(ranked) > 1 else 0.0
+        if best is not None and best_score >= UNIT_FUZZY_MIN and runner_up < best_score - 3:
+            return Match(printed, best, Match.FUZZY, best_score)  # close to one unit, not to two
         if set(key.split()) <= _GENERIC_WORDS:
             return Match(printed, None, Match.COLLECTIVE, 0.0)
         return Match(printed, None, Match.UNKNOWN, best_score)
@@ -649,44 +652,64 @@ def _differs(old, new) -> bool:
 
 
 def apply_new_version(actor, plan: Plan, result: dict, decisions: dict | None = None,
-                      rows: list[dict] | None = None) -> Diff:
+                      rows: list[dict] | None = None, source_file=None) -> Diff:
     """Apply a new version in one transaction: changed tasks are updated in place (same id, so their
     recorded progress stays), new rows are added, tasks missing from the new version are deleted.
 
     `decisions` may narrow what is applied: {"change": task ids, "add": row positions, "remove": task ids,
-    "header": bool}; by default everything is applied.
+    "header": bool}; by default everything is applied. With the header, the plan's references, score
+    targets and reporting obligations are replaced by the new version's, and `source_file` (if given)
+    becomes the plan's original document.
     """
     decisions = decisions or {}
     rows = [r for r in ((result.get("tasks") or []) if rows is None else rows) if squash(r.get("title"))]
-    with transaction.atomic():
-        plan = Plan.objects.select_for_update().get(pk=plan.pk)
-        diff = diff_import(plan, result, rows)
-        reviewer = Reviewer(plan.agency, plan.year)
-        if decisions.get("header", True):
-            before = snapshot(plan)
-            _plan_header(plan, result.get("plan") or {}, plan.year)
-            actions.do_update_plan(actor, plan, before)
-        accept_change = _chooser(decisions.get("change"))
-        accept_add = _chooser(decisions.get("add"))
-        accept_remove = _chooser(decisions.get("remove"))
-        for change in diff.changed:
-            task = change.task
-            if not accept_change(task.pk):
-                continue
-            before = snapshot(task)
-            review = reviewer.review(change.row)
-            _fill_task(task, change.row, review)
-            task.order = change.row_no + 1
-            actions.do_save_task(actor, task, _units(review.lead), _units(review.support), before=before)
-        for change in diff.unchanged:
-            if change.task.order != change.row_no + 1:
-                Task.objects.filter(pk=change.task.pk).update(order=change.row_no + 1)
-        for row_no, row in diff.added:
-            if accept_add(row_no):
-                _create_task(actor, plan, row, row_no + 1, reviewer)
-        for task in diff.removed:
-            if accept_remove(task.pk):
-                actions.do_delete_task(actor, task)
+    plan = Plan.objects.select_related("agency").get(pk=plan.pk)
+    old_file = plan.source_file.name
+    try:
+        with transaction.atomic():
+            Plan.objects.select_for_update().filter(pk=plan.pk).first()  # one version applied at a time
+            diff = _apply_version(actor, plan, result, decisions, rows, source_file)
+    except BaseException:
+        if plan.source_file.name != old_file:
+            _forget_file(plan, plan.source_file.name)
+        raise
+    return diff
+
+
+def _apply_version(actor, plan: Plan, result: dict, decisions: dict, rows: list[dict], source_file) -> Diff:
+    diff = diff_import(plan, result, rows)
+    reviewer = Reviewer(plan.agency, plan.year)
+    if decisions.get("header", True):
+        before = snapshot(plan)
+        _plan_header(plan, result.get("plan") or {}, plan.year)
+        if source_file is not None:
+            _attach(plan, source_file)
+        actions.do_update_plan(actor, plan, before)
+        for part in [*plan.references.all(), *plan.targets.all(), *plan.reporting.all()]:
+            record(actor, AuditEntry.Action.DELETE, part, snapshot(part), None, plan=plan)
+            part.delete()
+        _save_parts(actor, plan, result.get("plan") or {}, reviewer)
+    accept_change = _chooser(decisions.get("change"))
+    accept_add = _chooser(decisions.get("add"))
+    accept_remove = _chooser(decisions.get("remove"))
+    for change in diff.changed:
+        task = change.task
+        if not accept_change(task.pk):
+            continue
+        before = snapshot(task)
+        review = reviewer.review(change.row)
+        _fill_task(task, change.row, review)
+        task.order = change.row_no + 1
+        actions.do_save_task(actor, task, _units(review.lead), _units(review.support), before=before)
+    for change in diff.unchanged:
+        if change.task.order != change.row_no + 1:
+            Task.objects.filter(pk=change.task.pk).update(order=change.row_no + 1)
+    for row_no, row in diff.added:
+        if accept_add(row_no):
+            _create_task(actor, plan, row, row_no + 1, reviewer)
+    for task in diff.removed:
+        if accept_remove(task.pk):
+            actions.do_delete_task(actor, task)
     return diff
 
 

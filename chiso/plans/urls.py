@@ -21,5 +21,6 @@ urlpatterns = [
     path("nhap/<int:pk>/dong/<int:row_id>/bo/", import_views.import_row_drop, name="plan_import_row_drop"),
     path("nhap/<int:pk>/dong/<int:row_id>/gop/", import_views.import_row_merge, name="plan_import_row_merge"),
     path("nhap/<int:pk>/luu/", import_views.import_confirm, name="plan_import_confirm"),
+    path("nhap/<int:pk>/huy/", import_views.import_discard, name="plan_import_discard"),
     path("nhap/<int:pk>/phien-ban-moi/", import_views.import_version, name="plan_import_version"),
 ]

@@ -96,3 +96,10 @@ def test_it_is_not_confident_about_vague_or_foreign_fields(world):
 
 def test_the_catalogs_exist_from_migrations(db):
     assert FrameworkNode.objects.filter(framework__index="PAR_INDEX").exists()
+
+
+def test_a_name_close_to_two_units_is_flagged_not_guessed(world):
+    Unit.objects.create(agency=world.home, name="Phòng Kiểm tra khu vực Bắc")
+    Unit.objects.create(agency=world.home, name="Phòng Kiểm tra khu vực Nam")
+    matches = match_units(world.home, ["Phòng Kiểm tra khu vực"])
+    assert (matches[0].kind, matches[0].unit) == (Match.UNKNOWN, None)

@@ -110,3 +110,22 @@ def test_a_failed_version_changes_nothing(world_with_third, monkeypatch):
     with pytest.raises(RuntimeError):
         imp.apply_new_version(world.people.office, world.plan, version(world, new))
     assert list(world.plan.tasks.order_by("order").values_list("pk", "title", "due")) == before
+
+
+def test_a_new_version_replaces_the_header_parts_and_the_document(world, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path
+    world.plan.references.create(number="1/KH-UBND")
+    source = tmp_path / "phien-ban-2.txt"
+    source.write_text("Kế hoạch phiên bản 2", encoding="utf-8")
+    new = version(world, [row("1", world.civil_task.title, ["Phòng Hành chính tư pháp"])],
+                  title="Kế hoạch cải cách hành chính năm 2026 (sửa đổi)", signer="Trần Thị B",
+                  references=[{"number": "2/KH-UBND", "date": "2026-01-05"}],
+                  reporting=[{"from": "Văn phòng Sở", "to": "Sở Nội vụ", "due": None, "due_text": "Hằng quý",
+                              "frequency": "quarterly"}])
+    imp.apply_new_version(world.people.office, world.plan, new, {"remove": []}, source_file=source)
+    world.plan.refresh_from_db()
+    assert (world.plan.title, world.plan.signer) == ("Kế hoạch cải cách hành chính năm 2026 (sửa đổi)", "Trần Thị B")
+    assert list(world.plan.references.values_list("number", flat=True)) == ["2/KH-UBND"]
+    assert world.plan.reporting.get().frequency == "quarterly"
+    assert world.plan.source_file.name.endswith(".txt")
+    assert world.plan.tasks.count() == 2  # the laws task was kept: not chosen for removal

@@ -1,5 +1,7 @@
 """Upload a plan document, review its rows, confirm; and who may do it."""
 
+import os
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -208,6 +210,25 @@ def test_a_duplicate_number_offers_a_new_version_that_keeps_task_ids(world, logi
     assert Plan.objects.filter(number="12/KH-STP").count() == 1
 
 
+def test_a_session_can_be_discarded_with_its_file(world, login, session):
+    path = session.source_file.path
+    response = login(world.people.office).post(reverse("plan_import_discard", args=[session.pk]))
+    assert response["Location"] == reverse("plan_list")
+    assert not ImportSession.objects.exists() and not os.path.exists(path)
+    assert Plan.objects.count() == 2
+
+
+def test_the_preview_runs_a_fixed_number_of_queries(world, login, tmp_path, django_assert_max_num_queries):
+    rows = [(str(i), f"Nhiệm vụ số {i} về thủ tục hành chính", "Phòng Hành chính tư pháp", "Văn phòng Sở",
+             "Trong năm 2026") for i in range(1, 61)]
+    client = login(world.people.office)
+    upload(client, world, docx_upload(tmp_path, rows=rows))
+    session = ImportSession.objects.get()
+    with django_assert_max_num_queries(14):
+        response = client.get(reverse("plan_import_preview", args=[session.pk]))
+    assert len(response.context["reviews"]) == 60
+
+
 # --- who may do it --------------------------------------------------------------------------------
 
 def session_urls(session):
@@ -219,6 +240,7 @@ def session_urls(session):
             ("post", reverse("plan_import_row_drop", args=[session.pk, row_id])),
             ("post", reverse("plan_import_row_merge", args=[session.pk, row_id])),
             ("post", reverse("plan_import_confirm", args=[session.pk])),
+            ("post", reverse("plan_import_discard", args=[session.pk])),
             ("get", reverse("plan_import_version", args=[session.pk])),
             ("post", reverse("plan_import_version", args=[session.pk]))]
 
