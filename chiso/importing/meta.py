@@ -54,7 +54,7 @@ def number_of(lines: list[str]) -> str | None:
 def place_date_of(lines: list[str]) -> tuple[str | None, str | None]:
     for line in lines[:25]:
         s = clean(line)
-        m = re.search(r"([a-z][^\d,;:]{1,40}?),\s*ngay\b(.*)$", fold_chars(s))
+        m = re.search(r"([a-z][^\d,;:]{0,40}?),\s*ngay\b(.*)$", fold_chars(s))
         if m and "thang" in m[2] and s[m.start(1)].isupper():
             d = parse_date("ngày" + s[m.start(2):])
             return s[m.start(1):m.end(1)].strip(), d.isoformat() if d else None

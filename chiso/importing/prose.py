@@ -190,9 +190,12 @@ def organise_items(lines: list[str]) -> list[tuple[str | None, str]]:
         first = item.lines[0].strip()
         unit = None
         if starts_with_unit(first):
-            m = re.match(r"^(?P<u>.{3,120}?)(?:\s*:\s*|\s+(?:co trach nhiem|chu tri|phoi hop|tham muu"
-                         r"|thuc hien)\b)", fold_chars(first))
-            if len(first.split()) <= 14 and not m:
+            m = re.match(r"^(?P<u>.{3,120}?)(?:\s*:\s*|\s+(?:có trách nhiệm|chủ trì|phối hợp|tham mưu|thực hiện"
+                         r"|tổng hợp|báo cáo|theo dõi|triển khai|hướng dẫn|đôn đốc|co trach nhiem|chu tri|phoi hop"
+                         r"|tham muu|thuc hien|tong hop|bao cao|theo doi|trien khai|huong dan|don doc)\b)", first)
+            if m and len(m["u"].split()) > 12:
+                m = None
+            if len(first.split()) <= 14 and not m and "," not in first:
                 unit, text = clean(first).rstrip(" .:"), clean(" ".join(item.lines[1:]))
             elif m:
                 unit = clean(first[m.start("u"):m.end("u")])

@@ -266,6 +266,9 @@ def _time_at(text: str, p: int) -> tuple[int, bool] | None:
         tail = text[end:].strip()
         if not tail or (tail[0].isupper() and starts_with_unit(tail)) or tail.startswith("("):
             return end, True
+    if re.match(r"(khi|sau khi|truoc khi|ngay sau khi|theo (ke hoach|yeu cau|chi dao|huong dan|lo trinh|tien do))\b",
+                rest) and len(rest.split()) <= 8 and not re.search(r"[.;]\s*\S", rest):
+        return len(text), True
     m = _TIME_OPEN.match(rest)
     if m and len(rest.split()) <= 4:
         tail = text[p + m.end():].strip(" ,")
@@ -305,11 +308,32 @@ class _Sub:
 def _parse_row_frags(frags: list[_Frag], units_first: bool) -> list[_Sub]:
     subs = [_Sub()]
     for frag in frags:
-        _feed(subs, frag.text.strip(), frag.hard)
+        _feed(subs, frag.text.strip(), frag.hard, units_first)
     return [s for s in subs if not s.empty()]
 
 
-def _feed(subs: list[_Sub], t: str, hard: bool) -> None:
+_HEAD_AT = re.compile(
+    r"(?:^|(?<=\s))(?=(?:Các|Văn phòng|Phòng|Trung tâm|UBND|Ủy ban|Uỷ ban|Chi cục|Thanh tra|Bộ phận|Đơn vị"
+    r"|Lãnh đạo|Sở|Cac|Van phong|Phong|Trung tam|Uy ban|Chi cuc|Bo phan|Don vi|Lanh dao|So)\b)"
+)
+
+
+def _units_tail(text: str) -> int | None:
+    """Where a run of unit names that ends the text begins ("... nông nghiệp Thanh tra Sở Phòng Pháp chế")."""
+    for m in _HEAD_AT.finditer(text):
+        q = m.start()
+        tail = text[q:].strip()
+        if not tail:
+            continue
+        units = _split_units(tail)
+        if all(len(u.split()) <= 7 for u in units) and len(tail.split()) <= 16:
+            if q > 0 and fold(text[:q]).rstrip().endswith(("cua", "tai", "cho", "voi", "va", "den", "tren")):
+                continue
+            return q
+    return None
+
+
+def _feed(subs: list[_Sub], t: str, hard: bool, units_first: bool = False) -> None:
     cur = subs[-1]
     if not t:
         return
@@ -318,6 +342,16 @@ def _feed(subs: list[_Sub], t: str, hard: bool) -> None:
         hit = _find_time(t)
         if hit and not bullet or (hit and hit[0] > 0):
             p, end, complete = hit
+            if p > 0 and units_first:
+                q = _units_tail(t[:p])
+                if q is not None:
+                    if q > 0:
+                        cur.pieces.append((t[:q].strip(), hard, bullet))
+                    cur.units.extend(_split_units(t[q:p]))
+                    cur.time.append(t[p:end].strip())
+                    cur.time_open = not complete
+                    cur.phase = "time"
+                    return
             if p > 0:
                 cur.pieces.append((t[:p].strip(), hard, bullet))
             cur.time.append(t[p:end].strip())
@@ -325,19 +359,21 @@ def _feed(subs: list[_Sub], t: str, hard: bool) -> None:
             cur.phase = "time"
             rest = t[end:].strip()
             if rest:
-                _feed(subs, rest, False)
+                _feed(subs, rest, False, units_first)
             return
-        if cur.pieces and starts_with_unit(t) and _is_upper_start(t) and len(t.split()) <= 6 and hard \
-                and not t.rstrip().endswith(","):
-            cur.units.extend(_split_units(t))
-            cur.phase = "units"
-            return
+        if cur.pieces and starts_with_unit(t) and _is_upper_start(t) and len(t.split()) <= (12 if units_first else 6) \
+                and (hard or units_first) and not t.rstrip().endswith(","):
+            q = _units_tail(t) if units_first else 0
+            if q == 0:
+                cur.units.extend(_split_units(t))
+                cur.phase = "units"
+                return
         cur.pieces.append((_BULLET.sub("", t) if bullet else t, hard, bullet))
         return
     # after the time or the units of this sub-row
     if bullet:
         subs.append(_Sub())
-        _feed(subs, t, True)
+        _feed(subs, t, True, units_first)
         return
     if cur.phase == "time" and cur.time_open and (t[0].islower() or t[0].isdigit()):
         parts = _split_units(t)
@@ -368,7 +404,7 @@ def _feed(subs: list[_Sub], t: str, hard: bool) -> None:
             cur.time[-1] = f"{cur.time[-1]} {t}"
         return
     subs.append(_Sub())
-    _feed(subs, t, True)
+    _feed(subs, t, True, units_first)
 
 
 def _cells_of(sub: _Sub) -> tuple[list[list[str]], list[bool]]:

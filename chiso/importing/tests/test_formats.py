@@ -154,3 +154,34 @@ def test_a_scanned_pdf_without_ocr_is_refused_in_one_sentence(tmp_path, monkeypa
     with pytest.raises(ImportRejected) as exc:
         import_plan(makedocs.scanned_pdf(tmp_path / "scan.pdf"))
     assert "Tesseract" in str(exc.value) and "\n" not in str(exc.value)
+
+
+UNITS_FIRST_FLOWED = """KẾ HOẠCH
+Nâng cao Chỉ số cải cách hành chính (PAR INDEX) năm 2025
+PHỤ LỤC
+NHIỆM VỤ CẢI THIỆN CHỈ SỐ PAR INDEX NĂM 2025
+STT Nhiệm vụ Đơn vị chủ trì Đơn vị phối hợp Thời gian hoàn thành Ghi chú
+I CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH
+1 Ban hành kế hoạch kiểm tra công tác cải cách
+hành chính năm 2025
+Văn phòng Sở Các phòng, đơn vị Quý I/2025
+2 Tổ chức tuyên truyền cải cách hành chính trên
+Trang thông tin điện tử của Sở
+Văn phòng Sở Trung tâm Khuyến nông Thường xuyên
+II CẢI CÁCH THỂ CHẾ
+1 Theo dõi thi hành pháp luật về nông nghiệp Thanh tra Sở Phòng Pháp chế Trong năm 2025
+2 Công bố danh mục thủ tục hành chính
+Văn phòng Sở Khi có văn bản mới
+"""
+
+
+def test_it_rebuilds_flowed_rows_whose_units_come_before_the_time(tmp_path):
+    path = tmp_path / "plan.txt"
+    path.write_text(UNITS_FIRST_FLOWED, encoding="utf-8")
+    tasks = import_plan(path)["tasks"]
+    assert [t["ref"] for t in tasks] == ["I.1", "I.2", "II.1", "II.2"]
+    assert tasks[0]["title"] == "Ban hành kế hoạch kiểm tra công tác cải cách hành chính năm 2025"
+    assert [t["lead"] for t in tasks] == [["Văn phòng Sở"], ["Văn phòng Sở"], ["Thanh tra Sở"], ["Văn phòng Sở"]]
+    assert [t["support"] for t in tasks] == [["Các phòng, đơn vị"], ["Trung tâm Khuyến nông"], ["Phòng Pháp chế"], []]
+    assert [t["due"] for t in tasks] == ["2025-03-31", None, "2025-12-31", None]
+    assert [t["recurrence"] for t in tasks] == ["once", "continuous", "once", "on_event"]
