@@ -17,6 +17,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files import File
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,6 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
@@ -46,6 +48,10 @@ DATE_INPUT = ["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d"]
 # Forms
 # --------------------------------------------------------------------------------------------------
 
+def _too_large() -> str:
+    return _("Tệp lớn hơn %(mb)s MB cho phép.") % {"mb": settings.CHISO_MAX_UPLOAD_MB}
+
+
 class UploadForm(forms.Form):
     agency = forms.ModelChoiceField(label=gettext_lazy("Cơ quan ban hành"), queryset=Agency.objects.none(),
                                     empty_label=None)
@@ -65,7 +71,7 @@ class UploadForm(forms.Form):
         if Path(upload.name).suffix.lower() not in EXTENSIONS:
             raise forms.ValidationError(_("Chỉ nhận tệp .docx, .pdf, .xlsx, .txt hoặc .md."))
         if upload.size > settings.CHISO_MAX_UPLOAD_MB * 1024 * 1024:
-            raise forms.ValidationError(_("Tệp lớn hơn %(mb)s MB cho phép.") % {"mb": settings.CHISO_MAX_UPLOAD_MB})
+            raise forms.ValidationError(_too_large())
         if upload.size == 0:
             raise forms.ValidationError(_("Tệp tải lên rỗng."))
         return upload
@@ -160,9 +166,35 @@ def _done(request: HttpRequest, session: ImportSession) -> HttpResponse | None:
 # Upload
 # --------------------------------------------------------------------------------------------------
 
+class SizeLimit(FileUploadHandler):
+    """Stops storing an upload once it passes the limit, so a 200 MB file never reaches the disk whole."""
+
+    def __init__(self, request, limit: int):
+        super().__init__(request)
+        self.limit, self.seen, self.exceeded = limit, 0, False
+
+    def receive_data_chunk(self, raw_data, start):
+        self.seen += len(raw_data)
+        if self.seen > self.limit:
+            self.exceeded = True
+            raise StopUpload(connection_reset=False)  # the rest of the body is read and dropped
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None  # the next handler (memory or temporary file) builds the file
+
+
+@csrf_exempt  # CSRF is checked by _upload below, after the size limit is in place
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_upload(request: HttpRequest) -> HttpResponse:
+    limit = SizeLimit(request, settings.CHISO_MAX_UPLOAD_MB * 1024 * 1024)
+    request.upload_handlers.insert(0, limit)
+    return _upload(request, limit)
+
+
+@csrf_protect
+def _upload(request: HttpRequest, limit: SizeLimit) -> HttpResponse:
     agencies = perms.manageable_agencies(request.user)
     perms.require(agencies.exists())
     wanted = request.POST.get("agency") if request.method == "POST" else request.GET.get("agency")
@@ -174,11 +206,16 @@ def import_upload(request: HttpRequest) -> HttpResponse:
             perms.require(perms.can_manage_plans(request.user, agency))
             initial["agency"] = agency
     form = UploadForm(request.POST or None, request.FILES or None, agencies=agencies, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    if limit.exceeded:
+        form.is_valid()
+        form.errors["file"] = form.error_class([_too_large()])
+    elif request.method == "POST" and form.is_valid():
         session = _read_upload(request, form)
         if session is not None:
             return redirect(_preview_url(session))
-    return render(request, "plans/import_upload.html", {"nav": "plans", "form": form}, status=200)
+    pending = (ImportSession.objects.filter(created_by=request.user, confirmed_at__isnull=True, agency__in=agencies)
+               .select_related("agency").only("pk", "filename", "created_at", "agency__name")[:10])
+    return render(request, "plans/import_upload.html", {"nav": "plans", "form": form, "pending": pending})
 
 
 def _read_upload(request: HttpRequest, form: UploadForm) -> ImportSession | None:

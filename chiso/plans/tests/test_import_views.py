@@ -177,10 +177,26 @@ def test_a_bad_upload_gets_a_vietnamese_message_and_saves_nothing(world, login, 
     assert not ImportSession.objects.exists()
 
 
-def test_a_file_over_the_size_limit_is_refused(world, login, settings, tmp_path):
-    settings.CHISO_MAX_UPLOAD_MB = 0
-    response = upload(login(world.people.office), world, docx_upload(tmp_path))
-    assert response.context["form"].errors["file"] == ["Tệp lớn hơn 0 MB cho phép."]
+def test_a_file_over_the_size_limit_is_refused_while_it_streams(world, login, settings, monkeypatch):
+    settings.CHISO_MAX_UPLOAD_MB = 1
+    stored = []
+    monkeypatch.setattr("chiso.plans.import_views.SizeLimit.file_complete",
+                        lambda self, size: stored.append(size))
+    big = SimpleUploadedFile("to.txt", b"Nhiem vu " * 300_000, content_type="text/plain")  # 2.7 MB
+    response = upload(login(world.people.office), world, big)
+    assert response.status_code == 200
+    assert response.context["form"].errors["file"] == ["Tệp lớn hơn 1 MB cho phép."]
+    assert stored == []  # the upload was stopped before it was complete
+    assert not ImportSession.objects.exists()
+
+
+def test_the_upload_form_keeps_csrf_protection(world, client, tmp_path):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(world.people.office)
+    response = strict.post(reverse("plan_import"), {"agency": world.home.pk, "file": docx_upload(tmp_path)})
+    assert response.status_code == 403
     assert not ImportSession.objects.exists()
 
 
@@ -208,6 +224,13 @@ def test_a_duplicate_number_offers_a_new_version_that_keeps_task_ids(world, logi
     assert [t.pk for t in tasks[:2]] == [world.civil_task.pk, world.laws_task.pk]
     assert tasks[1].due.isoformat() == "2026-10-31" and len(tasks) == 3
     assert Plan.objects.filter(number="12/KH-STP").count() == 1
+
+
+def test_the_upload_page_lists_the_persons_unfinished_imports(world, login, session):
+    body = login(world.people.office).get(reverse("plan_import")).content.decode()
+    assert reverse("plan_import_preview", args=[session.pk]) in body
+    admin_body = login(world.people.admin).get(reverse("plan_import")).content.decode()
+    assert reverse("plan_import_preview", args=[session.pk]) not in admin_body  # only one's own
 
 
 def test_a_session_can_be_discarded_with_its_file(world, login, session):
