@@ -137,3 +137,83 @@ def require(allowed: bool) -> None:
     """Raise the 403 with ChiSo's Vietnamese message when `allowed` is false."""
     if not allowed:
         raise PermissionDenied
+
+
+# --- Tracking (issue 4): progress updates, evidence, review, comments, dashboards -----------------
+# unit staff and head (and an office whose own unit leads) report on the tasks their unit leads;
+# support units add contributions only; the office confirms, returns and closes periods for every
+# task of its agency; leaders read and comment; the coordinator and viewers read; nobody else.
+REPORT_ROLES = {Role.UNIT_HEAD, Role.UNIT_STAFF, Role.OFFICE}
+REVIEW_ROLES = {Role.OFFICE}
+COMMENT_ROLES = {Role.LEADER, Role.OFFICE}
+
+
+def can_view_task(user, task) -> bool:
+    return can_view_agency(user, task.plan.agency)
+
+
+def can_update_task(user, task, lead_unit_ids: set[int] | None = None) -> bool:
+    """Post a progress update: people of a lead unit with a reporting role in the task's agency."""
+    acc = access_of(user)
+    if acc.is_admin:
+        return True
+    if acc.unit_id is None or not (acc.roles_in(task.plan.agency_id) & REPORT_ROLES):
+        return False
+    if lead_unit_ids is None:
+        lead_unit_ids = {u.pk for u in task.lead_units.all()}
+    return acc.unit_id in lead_unit_ids
+
+
+def can_contribute(user, task, support_unit_ids: set[int] | None = None) -> bool:
+    """Add a contribution: people of a support unit with a reporting role in the task's agency."""
+    acc = access_of(user)
+    if acc.unit_id is None or not (acc.roles_in(task.plan.agency_id) & REPORT_ROLES):
+        return False
+    if support_unit_ids is None:
+        support_unit_ids = {u.pk for u in task.support_units.all()}
+    return acc.unit_id in support_unit_ids
+
+
+def can_confirm(user, task) -> bool:
+    """Confirm or return an update, close a period, open an event period."""
+    acc = access_of(user)
+    return acc.is_admin or bool(acc.roles_in(task.plan.agency_id) & REVIEW_ROLES)
+
+
+def can_comment(user, task) -> bool:
+    acc = access_of(user)
+    return acc.is_admin or bool(acc.roles_in(task.plan.agency_id) & COMMENT_ROLES)
+
+
+def can_revise_update(user, update, lead_unit_ids=None, support_unit_ids=None) -> bool:
+    """Correct an update (as a new revision): whoever may post that kind of update on the task."""
+    if update.kind == "contribution":
+        return can_contribute(user, update.task, support_unit_ids) or is_admin(user)
+    return can_update_task(user, update.task, lead_unit_ids)
+
+
+def can_delete_update(user, update) -> bool:
+    """Withdraw an update not yet confirmed: its author, or an administrator."""
+    if is_admin(user):
+        return True
+    return update.review == "submitted" and update.author_id == getattr(user, "pk", None) and (
+        can_update_task(user, update.task) or can_contribute(user, update.task))
+
+
+def can_view_dashboard(user, agency) -> bool:
+    return can_view_agency(user, agency)
+
+
+def can_view_province(user) -> bool:
+    """The side-by-side view of every agency: administrators and provincial coordinators."""
+    acc = access_of(user)
+    return acc.is_admin or bool(acc.coordinator_provinces)
+
+
+def visible_tasks(user) -> QuerySet:
+    from chiso.plans.models import Task
+
+    acc = access_of(user)
+    if acc.is_admin:
+        return Task.objects.all()
+    return Task.objects.filter(plan__agency__in=visible_agencies(user))

@@ -1,0 +1,427 @@
+"""Changes to the tracking of tasks. Each `do_…` function is one transaction with its audit record,
+written on the task so that it shows on the task's "Lịch sử"; views, the demo and tests use them."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from chiso.accounts.models import Role, RoleGrant
+from chiso.audit.log import snapshot
+from chiso.audit.models import AuditEntry
+
+from . import status as rules
+from .files import CheckedFile, check_upload
+from .models import Comment, Evidence, Notification, Period, ProgressUpdate, Proposed, Status, TaskState
+
+Review = ProgressUpdate.Review
+Kind = ProgressUpdate.Kind
+
+
+@dataclass
+class DocumentRef:
+    """A reference to a document that proves the work (số/ký hiệu, ngày, trích yếu, liên kết)."""
+
+    number: str = ""
+    date: dt.date | None = None
+    summary: str = ""
+    link: str = ""
+
+    def is_empty(self) -> bool:
+        return not (self.number or self.summary or self.link or self.date)
+
+
+@dataclass
+class UpdateData:
+    """What a person reports; the same object for a new update and for a revision."""
+
+    narrative: str
+    percent: int
+    proposed_status: str = Proposed.IN_PROGRESS
+    done_on: date | None = None
+    cause: str = ""
+    remedy: str = ""
+    files: list = field(default_factory=list)
+    documents: list[DocumentRef] = field(default_factory=list)
+
+
+def _today(today: date | None) -> date:
+    return today or timezone.localdate()
+
+
+def _log(actor, action: str, task, text: str, before: dict | None = None, after: dict | None = None):
+    """One line on the task's "Lịch sử" (model plans.task, so the task page shows it as it is)."""
+    return AuditEntry.objects.create(
+        actor=actor if getattr(actor, "pk", None) else None, action=action, model="plans.task",
+        object_id=str(task.pk), object_repr=text[:300], plan_id=task.plan_id, before=before, after=after)
+
+
+def _task_url(task) -> str:
+    return reverse("task_detail", args=[task.pk])
+
+
+def _notify(users, task, kind: str, text: str) -> None:
+    seen, rows = set(), []
+    for user in users:
+        if user is None or user.pk in seen:
+            continue
+        seen.add(user.pk)
+        rows.append(Notification(user=user, task=task, kind=kind, text=text[:500], url=_task_url(task)))
+    Notification.objects.bulk_create(rows)
+
+
+def _office_people(task):
+    from chiso.accounts.models import User
+
+    ids = RoleGrant.objects.filter(agency_id=task.plan.agency_id, role=Role.OFFICE).values("user_id")
+    return list(User.objects.filter(pk__in=ids, is_active=True))
+
+
+def _lead_people(task):
+    from chiso.accounts.models import User
+
+    ids = RoleGrant.objects.filter(agency_id=task.plan.agency_id,
+                                   role__in=[Role.UNIT_HEAD, Role.UNIT_STAFF]).values("user_id")
+    return list(User.objects.filter(pk__in=ids, is_active=True, unit__in=task.lead_units.all()))
+
+
+def state_of(task) -> TaskState:
+    state, _created = TaskState.objects.get_or_create(task=task)
+    return state
+
+
+def current_status(task, today: date | None = None) -> str:
+    state = TaskState.objects.filter(task=task).first()
+    if state is None:
+        return rules.derive("", None, task.due, False, _today(today))
+    return rules.derive(state.reported, state.done_on, task.due, state.has_updates, _today(today))
+
+
+def _recompute(task) -> TaskState:
+    """Refresh the task's state from its updates: the latest confirmed report of the lead unit counts."""
+    state = state_of(task)
+    reports = task.updates.filter(kind=Kind.UPDATE).exclude(review=Review.SUPERSEDED)
+    confirmed = reports.filter(review=Review.CONFIRMED).order_by("-created_at", "-id").first()
+    state.progress = confirmed.percent if confirmed else 0
+    state.reported = confirmed.proposed_status if confirmed and confirmed.proposed_status != Proposed.IN_PROGRESS \
+        else ""
+    state.done_on = confirmed.done_on if confirmed and confirmed.proposed_status == Proposed.DONE else None
+    state.fail_reason = confirmed.cause if confirmed and confirmed.proposed_status == Proposed.FAILED else ""
+    state.has_updates = reports.exists()
+    state.pending = task.updates.filter(review=Review.SUBMITTED).count()
+    latest = task.updates.order_by("-created_at").values_list("created_at", flat=True).first()
+    state.last_update_at = latest
+    state.save()
+    return state
+
+
+def _log_status_change(actor, task, before: str, today: date) -> None:
+    after = current_status(task, today)
+    if after != before:
+        labels = dict(Status.choices)
+        _log(actor, AuditEntry.Action.UPDATE, task, _("Trạng thái nhiệm vụ %(ref)s") % {"ref": task.ref or task.pk},
+             {"trạng thái": str(labels[before])}, {"trạng thái": str(labels[after])})
+
+
+# --- periods -------------------------------------------------------------------------------------
+
+def ensure_periods(task) -> list[Period]:
+    """Create the check-in periods the task's recurrence gives (idempotent), return all its periods."""
+    existing = {(p.start, p.label) for p in task.periods.all()}
+    missing = [Period(task=task, label=s.label, start=s.start, end=s.end, due=s.due)
+               for s in rules.period_specs(task) if (s.start, s.label) not in existing]
+    if missing:
+        Period.objects.bulk_create(missing, ignore_conflicts=True)
+    return list(task.periods.order_by("start", "id"))
+
+
+def default_period(task, today: date | None = None) -> Period | None:
+    today = _today(today)
+    periods = ensure_periods(task)
+    if not periods:
+        return None
+    open_ = [p for p in periods if not p.is_closed]
+    inside = [p for p in open_ if p.start <= today <= p.end]
+    if inside:
+        return inside[-1]
+    started = [p for p in open_ if p.start <= today]
+    if started:
+        return started[-1]
+    return open_[0] if open_ else periods[-1]
+
+
+@transaction.atomic
+def do_open_event_period(actor, task, label: str, start: date, due: date) -> Period:
+    """Open a period by hand for an on-event task ("khi phát sinh") when the event happens."""
+    period = Period(task=task, label=label.strip() or _("Khi phát sinh"), start=start, end=max(start, due),
+                    due=due, by_hand=True)
+    period.full_clean()
+    period.save()
+    _log(actor, AuditEntry.Action.CREATE, task, _("Mở kỳ báo cáo: %(label)s") % {"label": period.label},
+         None, snapshot(period))
+    return period
+
+
+@transaction.atomic
+def do_close_period(actor, period: Period) -> Period:
+    """Close a period: its updates are frozen; a later change makes a new revision."""
+    if period.is_closed:
+        return period
+    before = snapshot(period)
+    period.closed_at, period.closed_by = timezone.now(), actor
+    period.save(update_fields=["closed_at", "closed_by"])
+    _log(actor, AuditEntry.Action.UPDATE, period.task, _("Khóa kỳ báo cáo: %(label)s") % {"label": period.label},
+         {"khóa": before["closed_at"]}, {"khóa": period.closed_at.isoformat()})
+    return period
+
+
+# --- updates -------------------------------------------------------------------------------------
+
+def validate_update(task, data: UpdateData, period: Period | None, today: date,
+                    allow_closed: bool = False) -> list[CheckedFile]:
+    """Every rule on a report; raises ValidationError with messages per field. Returns checked files."""
+    errors: dict[str, list[str]] = {}
+
+    def add(name, message):
+        errors.setdefault(name, []).append(message)
+
+    if not (data.narrative or "").strip():
+        add("narrative", _("Hãy nêu kết quả thực hiện."))
+    try:
+        percent = int(data.percent)
+    except (TypeError, ValueError):
+        percent = -1
+    if not 0 <= percent <= 100:
+        add("percent", _("Tiến độ phải từ 0 đến 100%."))
+    if data.proposed_status not in Proposed.values:
+        add("proposed_status", _("Trạng thái đề xuất không hợp lệ."))
+    if data.proposed_status == Proposed.DONE:
+        if not data.done_on:
+            add("done_on", _("Hãy nhập ngày hoàn thành."))
+        elif data.done_on > today:
+            add("done_on", _("Ngày hoàn thành không được sau ngày hôm nay."))
+    elif data.done_on and data.done_on > today:
+        add("done_on", _("Ngày hoàn thành không được sau ngày hôm nay."))
+    late = bool(task.due and ((data.done_on or today) > task.due))
+    if data.proposed_status == Proposed.FAILED or late:
+        if not (data.cause or "").strip():
+            add("cause", _("Nhiệm vụ chậm hoặc không thực hiện được: hãy nêu nguyên nhân."))
+        if not (data.remedy or "").strip():
+            add("remedy", _("Nhiệm vụ chậm hoặc không thực hiện được: hãy nêu giải pháp khắc phục."))
+    if period is not None and period.is_closed and not allow_closed:
+        add("period", _("Kỳ báo cáo %(label)s đã khóa, không nhận thêm báo cáo.") % {"label": period.label})
+    if period is not None and period.task_id != task.pk:
+        add("period", _("Kỳ báo cáo không thuộc nhiệm vụ này."))
+    for doc in data.documents:
+        if doc.is_empty():
+            continue
+        if not (doc.number or doc.link):
+            add("documents", _("Văn bản kiểm chứng cần số, ký hiệu hoặc liên kết."))
+        if doc.date and doc.date > today:
+            add("documents", _("Ngày văn bản không được sau ngày hôm nay."))
+    checked = []
+    for upload in data.files:
+        try:
+            checked.append(check_upload(upload))
+        except ValidationError as exc:
+            for message in exc.messages:
+                add("files", message)
+    if errors:
+        raise ValidationError(errors)
+    return checked
+
+
+def _write_update(actor, task, data: UpdateData, period, kind, checked, written: list[str], **extra):
+    update = ProgressUpdate(
+        task=task, period=period, kind=kind, author=actor if getattr(actor, "pk", None) else None,
+        unit_id=getattr(actor, "unit_id", None), narrative=data.narrative.strip(),
+        percent=100 if data.proposed_status == Proposed.DONE else int(data.percent),
+        proposed_status=data.proposed_status,
+        done_on=data.done_on if data.proposed_status == Proposed.DONE else None,
+        cause=(data.cause or "").strip(), remedy=(data.remedy or "").strip(), **extra)
+    update.save()
+    for item in checked:
+        evidence = Evidence(update=update, original_name=item.name, content_type=item.content_type,
+                            size=item.size, sha256=item.sha256)
+        evidence.file.save(f"{item.sha256[:24]}.{item.kind}", item.upload, save=False)
+        written.append(evidence.file.name)
+        evidence.save()
+    for doc in data.documents:
+        if not doc.is_empty():
+            Evidence.objects.create(update=update, doc_number=doc.number.strip()[:80], doc_date=doc.date,
+                                    doc_summary=doc.summary.strip()[:500], link=doc.link.strip()[:500])
+    return update
+
+
+def _remove_files(names: list[str]) -> None:
+    for name in names:
+        try:
+            default_storage.delete(name)
+        except OSError:
+            pass
+
+
+def do_post_update(actor, task, data: UpdateData, period: Period | None = None, kind: str = Kind.UPDATE,
+                   today: date | None = None) -> ProgressUpdate:
+    """Record a report (or a support unit's contribution) with its evidence, all or nothing:
+    files are checked before anything is written, and a failure removes the files already stored."""
+    today = _today(today)
+    if period is None:
+        period = default_period(task, today)
+    checked = validate_update(task, data, period, today)
+    written: list[str] = []
+    try:
+        with transaction.atomic():
+            before = current_status(task, today)
+            update = _write_update(actor, task, data, period, kind, checked, written)
+            _recompute(task)
+            label = _("Đóng góp của đơn vị phối hợp") if kind == Kind.CONTRIBUTION else _("Báo cáo tiến độ")
+            _log(actor, AuditEntry.Action.CREATE, task,
+                 f"{label} ({period.label if period else '—'}): {update.percent}% — "
+                 f"{update.get_proposed_status_display()}; {len(checked)} tệp, "
+                 f"{sum(1 for d in data.documents if not d.is_empty())} văn bản",
+                 None, snapshot(update))
+            _log_status_change(actor, task, before, today)
+            _notify(_office_people(task), task, "update_submitted",
+                    _("%(who)s gửi báo cáo tiến độ nhiệm vụ %(task)s, chờ xác nhận.")
+                    % {"who": getattr(actor, "display_name", ""), "task": str(task)})
+    except BaseException:
+        _remove_files(written)
+        raise
+    return update
+
+
+def do_revise_update(actor, update: ProgressUpdate, data: UpdateData, today: date | None = None,
+                     keep_evidence: bool = True) -> ProgressUpdate:
+    """Correct an update by a new revision (also allowed when its period is closed). The old one stays
+    and is superseded when the revision is confirmed."""
+    today = _today(today)
+    if update.review == Review.SUPERSEDED or update.revisions.filter(review=Review.SUBMITTED).exists():
+        raise ValidationError({"__all__": [_("Báo cáo này đã có bản sửa.")]})
+    task = update.task
+    checked = validate_update(task, data, update.period, today, allow_closed=True)
+    written: list[str] = []
+    try:
+        with transaction.atomic():
+            before = current_status(task, today)
+            revision = _write_update(actor, task, data, update.period, update.kind, checked, written,
+                                     revision=update.revision + 1, supersedes=update)
+            if keep_evidence:
+                for ev in update.evidence.all():
+                    ev.pk, ev.update = None, revision
+                    ev.save()
+            if update.review == Review.RETURNED:
+                update.review = Review.SUPERSEDED
+                update.save(update_fields=["review"])
+            _recompute(task)
+            _log(actor, AuditEntry.Action.UPDATE, task,
+                 _("Sửa báo cáo tiến độ (lần %(n)s)") % {"n": revision.revision},
+                 _brief(update), _brief(revision))
+            _log_status_change(actor, task, before, today)
+            _notify(_office_people(task), task, "update_submitted",
+                    _("Báo cáo tiến độ nhiệm vụ %(task)s đã được sửa, chờ xác nhận.") % {"task": str(task)})
+    except BaseException:
+        _remove_files(written)
+        raise
+    return revision
+
+
+def _brief(update: ProgressUpdate) -> dict:
+    return {"tiến độ": update.percent, "đề xuất": str(update.get_proposed_status_display()),
+            "ngày hoàn thành": update.done_on.isoformat() if update.done_on else None,
+            "kết quả": update.narrative[:200], "nguyên nhân": update.cause[:200] or None,
+            "giải pháp": update.remedy[:200] or None, "xác nhận": str(update.get_review_display())}
+
+
+@transaction.atomic
+def do_confirm_update(actor, update: ProgressUpdate, comment: str = "", today: date | None = None):
+    """The office confirms an update: it now counts for the task's status and progress."""
+    today = _today(today)
+    update = ProgressUpdate.objects.select_for_update().select_related("task", "task__plan").get(pk=update.pk)
+    if update.review != Review.SUBMITTED:
+        raise ValidationError(_("Chỉ xác nhận được báo cáo đang chờ xác nhận."))
+    task = update.task
+    before_status = current_status(task, today)
+    before = {"xác nhận": str(update.get_review_display())}
+    update.review, update.reviewed_by, update.reviewed_at = Review.CONFIRMED, actor, timezone.now()
+    update.review_comment = (comment or "").strip()
+    update.save(update_fields=["review", "reviewed_by", "reviewed_at", "review_comment"])
+    if update.supersedes_id:
+        ProgressUpdate.objects.filter(pk=update.supersedes_id).update(review=Review.SUPERSEDED)
+    _recompute(task)
+    _log(actor, AuditEntry.Action.UPDATE, task, _("Xác nhận báo cáo tiến độ %(p)s%%") % {"p": update.percent},
+         before, {"xác nhận": str(update.get_review_display()), "ý kiến": update.review_comment or None})
+    _log_status_change(actor, task, before_status, today)
+    _notify([update.author], task, "update_confirmed",
+            _("Văn phòng đã xác nhận báo cáo nhiệm vụ %(task)s.") % {"task": str(task)})
+    return update
+
+
+@transaction.atomic
+def do_return_update(actor, update: ProgressUpdate, comment: str, today: date | None = None):
+    """The office returns an update with a comment saying what to fix."""
+    if not (comment or "").strip():
+        raise ValidationError({"comment": [_("Hãy nêu lý do trả lại.")]})
+    today = _today(today)
+    update = ProgressUpdate.objects.select_for_update().select_related("task", "task__plan").get(pk=update.pk)
+    if update.review != Review.SUBMITTED:
+        raise ValidationError(_("Chỉ trả lại được báo cáo đang chờ xác nhận."))
+    task = update.task
+    before_status = current_status(task, today)
+    before = {"xác nhận": str(update.get_review_display())}
+    update.review, update.reviewed_by, update.reviewed_at = Review.RETURNED, actor, timezone.now()
+    update.review_comment = comment.strip()
+    update.save(update_fields=["review", "reviewed_by", "reviewed_at", "review_comment"])
+    _recompute(task)
+    _log(actor, AuditEntry.Action.UPDATE, task, _("Trả lại báo cáo tiến độ"), before,
+         {"xác nhận": str(update.get_review_display()), "ý kiến": update.review_comment})
+    _log_status_change(actor, task, before_status, today)
+    _notify([update.author], task, "update_returned",
+            _("Văn phòng trả lại báo cáo nhiệm vụ %(task)s: %(c)s") % {"task": str(task), "c": comment.strip()})
+    return update
+
+
+def do_delete_update(actor, update: ProgressUpdate, today: date | None = None) -> None:
+    """Withdraw an update not yet confirmed; its files go when no other revision uses them."""
+    today = _today(today)
+    task = update.task
+    names = [e.file.name for e in update.evidence.all() if e.file]
+    with transaction.atomic():
+        if update.review == Review.CONFIRMED:
+            raise ValidationError(_("Báo cáo đã xác nhận không xóa được; hãy sửa bằng một bản mới."))
+        before_status = current_status(task, today)
+        _log(actor, AuditEntry.Action.DELETE, task, _("Xóa báo cáo tiến độ %(p)s%%") % {"p": update.percent},
+             snapshot(update), None)
+        update.delete()
+        _recompute(task)
+        _log_status_change(actor, task, before_status, today)
+        shared = set(Evidence.objects.filter(file__in=names).values_list("file", flat=True))
+    _remove_files([n for n in names if n not in shared])
+
+
+@transaction.atomic
+def do_comment(actor, task, text: str, update: ProgressUpdate | None = None) -> Comment:
+    """A leader's or the office's opinion on a task (ý kiến chỉ đạo)."""
+    if not (text or "").strip():
+        raise ValidationError({"text": [_("Hãy nhập ý kiến.")]})
+    comment = Comment.objects.create(task=task, update=update, author=actor, text=text.strip())
+    _log(actor, AuditEntry.Action.CREATE, task, _("Ý kiến: %(t)s") % {"t": comment.text[:200]}, None,
+         snapshot(comment))
+    _notify(_lead_people(task), task, "comment",
+            _("%(who)s cho ý kiến về nhiệm vụ %(task)s.") % {"who": getattr(actor, "display_name", ""),
+                                                           "task": str(task)})
+    return comment
+
+
+def do_mark_read(user, ids=None) -> int:
+    """Mark the person's notifications read: the given ones, or all."""
+    qs = Notification.objects.filter(user=user, read_at__isnull=True)
+    if ids is not None:
+        qs = qs.filter(pk__in=list(ids))
+    return qs.update(read_at=timezone.now())

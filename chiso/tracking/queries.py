@@ -1,0 +1,198 @@
+"""Reads for the tracking pages: task rows with their status, counts, per-unit and per-agency tables.
+A fixed number of queries whatever the number of tasks; the status rule is status.derive."""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from chiso.frameworks.models import IndexCode
+from chiso.org.models import Unit
+from chiso.plans.models import Plan
+
+from . import status as rules
+from .models import Status
+
+NEAR_DAYS = 7
+STATUS_ORDER = [Status.NOT_STARTED, Status.IN_PROGRESS, Status.DONE, Status.DONE_LATE, Status.OVERDUE,
+                Status.FAILED]
+STATUS_LABELS = dict(Status.choices)
+
+
+def today() -> date:
+    return timezone.localdate()
+
+
+def task_rows(tasks: QuerySet, now: date | None = None) -> list:
+    """Tasks with .status, .status_label, .progress, .pending, .days_left and their lead units loaded."""
+    now = now or today()
+    rows = list(
+        tasks.select_related("plan", "plan__agency", "tracking").prefetch_related(
+            Prefetch("lead_units", queryset=Unit.objects.only("id", "name", "short_name")))
+        .order_by("plan_id", "order", "id")
+    )
+    for t in rows:
+        state = getattr(t, "tracking", None) if _loaded_state(t) else None
+        if state is None:
+            t.status = rules.derive("", None, t.due, False, now)
+            t.progress, t.pending = 0, 0
+        else:
+            t.status = rules.derive(state.reported, state.done_on, t.due, state.has_updates, now)
+            t.progress, t.pending = state.progress, state.pending
+        t.status_label = STATUS_LABELS[t.status]
+        t.days_left = (t.due - now).days if t.due else None
+        t.days_late = -t.days_left if t.status == Status.OVERDUE and t.days_left is not None else 0
+        t.deadline_state = ("past" if t.status == Status.OVERDUE else
+                            "near" if t.status not in rules.CLOSED_STATUSES and t.days_left is not None
+                            and 0 <= t.days_left <= NEAR_DAYS else "")
+    return rows
+
+
+def _loaded_state(task) -> bool:
+    from django.core.exceptions import ObjectDoesNotExist
+
+    try:
+        return task.tracking is not None
+    except ObjectDoesNotExist:
+        return False
+
+
+def urgency_key(task):
+    """Overdue first (most late first), then open tasks by due date, tasks without a date, then closed."""
+    if task.status == Status.OVERDUE:
+        return (0, task.days_left or 0, task.pk)
+    if task.status in rules.CLOSED_STATUSES:
+        return (3, 0, task.pk)
+    if task.days_left is None:
+        return (2, 0, task.pk)
+    return (1, task.days_left, task.pk)
+
+
+def counts(rows) -> dict:
+    c = Counter(t.status for t in rows)
+    return {"total": len(rows), **{s: c.get(s, 0) for s in STATUS_ORDER}}
+
+
+@dataclass
+class Line:
+    label: str
+    sub: str = ""
+    counts: dict = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return self.counts.get("total", 0)
+
+    def bars(self) -> list[tuple[str, str, int, float]]:
+        """(status, label, count, percent of the line) for the inline bar."""
+        total = self.total or 1
+        return [(s, STATUS_LABELS[s], self.counts.get(s, 0), 100 * self.counts.get(s, 0) / total)
+                for s in STATUS_ORDER if self.counts.get(s, 0)]
+
+
+def by_index_and_field(rows) -> list[Line]:
+    labels = dict(IndexCode.choices)
+    groups: dict[tuple[str, str], list] = defaultdict(list)
+    for t in rows:
+        groups[(t.index or "", t.field_name or "")].append(t)
+    order = {c: i for i, c in enumerate(IndexCode.values)}
+    items = sorted(groups.items(), key=lambda kv: (order.get(kv[0][0], 99), kv[0][1]))
+    return [Line(str(labels.get(idx) or "Khác"), fld or "—", counts(ts)) for (idx, fld), ts in items]
+
+
+@dataclass
+class UnitLine:
+    unit: object
+    tasks: int = 0
+    done_on_time: int = 0
+    done_late: int = 0
+    overdue: int = 0
+    failed: int = 0
+    open: int = 0
+
+    @property
+    def decided(self) -> int:
+        return self.done_on_time + self.done_late + self.overdue + self.failed
+
+    @property
+    def on_time_rate(self) -> float | None:
+        """Done on time among the tasks whose outcome is known (done, late, overdue, failed)."""
+        return round(100 * self.done_on_time / self.decided, 1) if self.decided else None
+
+
+def unit_table(rows) -> list[UnitLine]:
+    """Per lead unit, for emulation (thi đua): best on-time rate first."""
+    lines: dict[int, UnitLine] = {}
+    for t in rows:
+        for unit in t.lead_units.all():
+            line = lines.setdefault(unit.pk, UnitLine(unit))
+            line.tasks += 1
+            if t.status == Status.DONE:
+                line.done_on_time += 1
+            elif t.status == Status.DONE_LATE:
+                line.done_late += 1
+            elif t.status == Status.OVERDUE:
+                line.overdue += 1
+            elif t.status == Status.FAILED:
+                line.failed += 1
+            else:
+                line.open += 1
+    return sorted(lines.values(), key=lambda x: (-(x.on_time_rate if x.on_time_rate is not None else -1),
+                                                 x.overdue, x.unit.name))
+
+
+def overdue(rows) -> list:
+    return sorted((t for t in rows if t.status == Status.OVERDUE), key=lambda t: t.due)
+
+
+def near_due(rows, days: int = NEAR_DAYS) -> list:
+    return sorted((t for t in rows if t.status not in rules.CLOSED_STATUSES and t.status != Status.OVERDUE
+                   and t.days_left is not None and 0 <= t.days_left <= days), key=lambda t: t.due)
+
+
+def completion_by_month(rows, year: int) -> list[tuple[str, int, int]]:
+    """(month label, tasks completed that month, cumulative) from the confirmed completion dates."""
+    per_month = Counter()
+    for t in rows:
+        state = getattr(t, "tracking", None) if _loaded_state(t) else None
+        if t.status in (Status.DONE, Status.DONE_LATE) and state and state.done_on and state.done_on.year == year:
+            per_month[state.done_on.month] += 1
+    out, running = [], 0
+    for m in range(1, 13):
+        running += per_month.get(m, 0)
+        out.append((f"{m:02d}/{year}", per_month.get(m, 0), running))
+    return out
+
+
+def agency_tasks(agency, year: int | None = None) -> QuerySet:
+    from chiso.plans.models import Task
+
+    qs = Task.objects.filter(plan__agency=agency, plan__status=Plan.Status.IN_FORCE)
+    if year:
+        qs = qs.filter(plan__year=year)
+    return qs
+
+
+def province_lines(agencies, now: date | None = None) -> list[dict]:
+    """Every agency side by side: counts by status, on-time rate, pending reviews."""
+    from chiso.plans.models import Task
+
+    rows = task_rows(Task.objects.filter(plan__agency__in=agencies, plan__status=Plan.Status.IN_FORCE), now)
+    per: dict[int, list] = defaultdict(list)
+    for t in rows:
+        per[t.plan.agency_id].append(t)
+    out = []
+    for agency in agencies:
+        ts = per.get(agency.pk, [])
+        c = counts(ts)
+        decided = c[Status.DONE] + c[Status.DONE_LATE] + c[Status.OVERDUE] + c[Status.FAILED]
+        out.append({"agency": agency, "counts": c, "pending": sum(t.pending for t in ts),
+                    "line": Line(agency.name, "", c),
+                    "rate": round(100 * c[Status.DONE] / decided, 1) if decided else None})
+    return out
+
+
+def week_ahead(now: date) -> date:
+    return now + timedelta(days=NEAR_DAYS)

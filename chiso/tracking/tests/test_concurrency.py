@@ -1,0 +1,50 @@
+"""Two (three) copies of `chiso remind` at once against one SQLite file: each reminder once, one mail per person."""
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+from .smtp import SmtpServer
+
+ROOT = Path(__file__).resolve().parents[3]
+CHISO = [sys.executable, "-m", "chiso.cli"]
+SETUP = """
+import django
+django.setup()
+from datetime import date
+from conftest import make_world
+from chiso.plans import actions
+from chiso.plans.models import Task
+w = make_world()
+for n in range(40):
+    actions.do_save_task(w.people.office, Task(plan=w.plan, ref=f"c{n}", title=f"Việc {n}", due=date(2026, 6, 30)),
+                         [w.civil], [w.laws])
+"""
+
+
+def test_concurrent_runs_deliver_each_reminder_once(tmp_path):
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'chiso.sqlite3'}", "CHISO_DATA_DIR": str(tmp_path),
+           "DJANGO_SETTINGS_MODULE": "chiso.settings", "PYTHONPATH": str(ROOT)}
+    subprocess.run([*CHISO, "migrate", "-v0"], cwd=ROOT, env=env, check=True, capture_output=True)
+    subprocess.run([sys.executable, "-c", SETUP], cwd=ROOT, env=env, check=True, capture_output=True)
+    with SmtpServer() as smtp:
+        env.update(EMAIL_HOST="127.0.0.1", EMAIL_PORT=str(smtp.port))
+        command = [*CHISO, "remind", "--now", "2026-06-29T08:00:00+07:00"]
+        procs = [subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                 for _ in range(3)]
+        outputs = [p.communicate(timeout=120) for p in procs]
+        assert [p.returncode for p in procs] == [0, 0, 0], outputs
+        again = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+        assert "0 thông báo mới, 0 thư đã gửi" in again.stdout
+        messages = list(smtp.inbox.messages)
+    assert sorted(m["To"] for m in messages) == ["head@example.test", "staff@example.test"]
+    db = sqlite3.connect(tmp_path / "chiso.sqlite3")
+    reminders = db.execute("select count(*), count(distinct task_id || '-' || person_id) from tracking_reminder"
+                           ).fetchone()
+    notifications = db.execute("select count(*) from tracking_notification where kind like 'reminder%'").fetchone()
+    db.close()
+    assert reminders == (82, 82) and notifications == (82,)  # 41 tasks x (head, staff)
+    for m in messages:
+        assert m.get_body(("plain",)).get_content().count("Việc ") >= 40

@@ -1,0 +1,357 @@
+"""Tracking pages: the task panel and its actions, "Việc của tôi", dashboards, notifications.
+Thin: permissions from accounts.permissions, changes from tracking.actions, reads from tracking.queries."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from chiso.accounts import permissions as perms
+from chiso.org.models import Agency
+from chiso.plans.models import Task
+
+from . import actions, queries
+from .export import xlsx_response
+from .forms import CommentForm, EventPeriodForm, ReviewForm, UpdateForm
+from .models import Evidence, Notification, Period, ProgressUpdate, Status
+
+# --- the task panel ---------------------------------------------------------------------------------
+
+
+def _task(user, pk: int) -> Task:
+    task = get_object_or_404(Task.objects.select_related("plan", "plan__agency"), pk=pk)
+    perms.require(perms.can_view_task(user, task))
+    return task
+
+
+def _update(user, pk: int) -> ProgressUpdate:
+    update = get_object_or_404(ProgressUpdate.objects.select_related("task", "task__plan", "task__plan__agency",
+                                                                      "period"), pk=pk)
+    perms.require(perms.can_view_task(user, update.task))
+    return update
+
+
+def panel_context(request: HttpRequest, task: Task, form: UpdateForm | None = None) -> dict:
+    user = request.user
+    lead_ids = set(task.lead_units.values_list("pk", flat=True))
+    support_ids = set(task.support_units.values_list("pk", flat=True))
+    now = queries.today()
+    periods = actions.ensure_periods(task)
+    status = actions.current_status(task, now)
+    state = task.tracking if queries._loaded_state(task) else None
+    can_update = perms.can_update_task(user, task, lead_ids)
+    can_contribute = not can_update and perms.can_contribute(user, task, support_ids)
+    updates = list(task.updates.select_related("author", "unit", "period", "reviewed_by")
+                   .prefetch_related("evidence", "comments__author"))
+    for u in updates:
+        u.can_revise = u.review != ProgressUpdate.Review.SUPERSEDED and perms.can_revise_update(
+            user, u, lead_ids, support_ids) and not any(
+            r.supersedes_id == u.pk and r.review == ProgressUpdate.Review.SUBMITTED for r in updates)
+        u.can_delete = u.review == ProgressUpdate.Review.SUBMITTED and (
+            perms.is_admin(user) or (u.author_id == user.pk and (can_update or can_contribute)))
+    if form is None and (can_update or can_contribute):
+        default = actions.default_period(task, now)
+        form = UpdateForm(periods=periods, initial={"period": str(default.pk) if default else "",
+                                                    "percent": state.progress if state else 0})
+    return {
+        "task": task, "status": status, "status_label": queries.STATUS_LABELS[status],
+        "progress": state.progress if state else 0, "state": state,
+        "periods": periods, "updates": updates,
+        "comments": list(task.tracking_comments.filter(update__isnull=True).select_related("author")),
+        "can_update": can_update, "can_contribute": can_contribute,
+        "can_confirm": perms.can_confirm(user, task), "can_comment": perms.can_comment(user, task),
+        "is_on_event": task.recurrence == "on_event",
+        "form": form, "comment_form": CommentForm(), "review_form": ReviewForm(),
+        "event_form": EventPeriodForm(), "request": request, "user": user,
+    }
+
+
+def _panel_or_back(request: HttpRequest, task: Task) -> HttpResponse:
+    if request.htmx:
+        return HttpResponse(render_to_string("tracking/_panel.html", panel_context(request, task), request=request))
+    return redirect(reverse("task_detail", args=[task.pk]) + "#theo-doi")
+
+
+@login_required
+def task_panel(request: HttpRequest, pk: int) -> HttpResponse:
+    task = _task(request.user, pk)
+    return render(request, "tracking/_panel.html", panel_context(request, task))
+
+
+@login_required
+@require_POST
+def post_update(request: HttpRequest, pk: int) -> HttpResponse:
+    task = _task(request.user, pk)
+    lead = perms.can_update_task(request.user, task)
+    perms.require(lead or perms.can_contribute(request.user, task))
+    periods = actions.ensure_periods(task)
+    form = UpdateForm(request.POST, request.FILES, periods=periods)
+    if form.is_valid():
+        period = next((p for p in periods if str(p.pk) == form.cleaned_data.get("period")), None)
+        try:
+            actions.do_post_update(request.user, task, form.data_object(), period=period,
+                                   kind=ProgressUpdate.Kind.UPDATE if lead else ProgressUpdate.Kind.CONTRIBUTION)
+        except ValidationError as exc:
+            form.add_action_errors(exc)
+        else:
+            messages.success(request, _("Đã gửi báo cáo tiến độ; chờ Văn phòng xác nhận."))
+            return redirect(reverse("task_detail", args=[task.pk]) + "#theo-doi")
+    return render(request, "tracking/update_form.html", {"task": task, "form": form, "nav": "plans"}, status=400)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def revise_update(request: HttpRequest, pk: int) -> HttpResponse:
+    update = _update(request.user, pk)
+    task = update.task
+    perms.require(perms.can_revise_update(request.user, update))
+    if request.method == "POST":
+        form = UpdateForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                actions.do_revise_update(request.user, update, form.data_object())
+            except ValidationError as exc:
+                form.add_action_errors(exc)
+            else:
+                messages.success(request, _("Đã gửi bản sửa của báo cáo; chờ Văn phòng xác nhận."))
+                return redirect(reverse("task_detail", args=[task.pk]) + "#theo-doi")
+    else:
+        form = UpdateForm(initial={
+            "narrative": update.narrative, "percent": update.percent, "proposed_status": update.proposed_status,
+            "done_on": update.done_on, "cause": update.cause, "remedy": update.remedy})
+    return render(request, "tracking/update_form.html",
+                  {"task": task, "form": form, "update": update, "nav": "plans"},
+                  status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_POST
+def confirm_update(request: HttpRequest, pk: int) -> HttpResponse:
+    update = _update(request.user, pk)
+    perms.require(perms.can_confirm(request.user, update.task))
+    form = ReviewForm(request.POST)
+    form.is_valid()
+    try:
+        actions.do_confirm_update(request.user, update, form.cleaned_data.get("comment", ""))
+        messages.success(request, _("Đã xác nhận báo cáo."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return _panel_or_back(request, update.task)
+
+
+@login_required
+@require_POST
+def return_update(request: HttpRequest, pk: int) -> HttpResponse:
+    update = _update(request.user, pk)
+    perms.require(perms.can_confirm(request.user, update.task))
+    form = ReviewForm(request.POST)
+    form.is_valid()
+    try:
+        actions.do_return_update(request.user, update, form.cleaned_data.get("comment", ""))
+        messages.success(request, _("Đã trả lại báo cáo."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return _panel_or_back(request, update.task)
+
+
+@login_required
+@require_POST
+def delete_update(request: HttpRequest, pk: int) -> HttpResponse:
+    update = _update(request.user, pk)
+    perms.require(perms.can_delete_update(request.user, update))
+    task = update.task
+    try:
+        actions.do_delete_update(request.user, update)
+        messages.success(request, _("Đã rút báo cáo."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return _panel_or_back(request, task)
+
+
+@login_required
+@require_POST
+def comment(request: HttpRequest, pk: int) -> HttpResponse:
+    task = _task(request.user, pk)
+    perms.require(perms.can_comment(request.user, task))
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        actions.do_comment(request.user, task, form.cleaned_data["text"])
+        messages.success(request, _("Đã ghi ý kiến."))
+    else:
+        messages.error(request, _("Hãy nhập ý kiến."))
+    return _panel_or_back(request, task)
+
+
+@login_required
+@require_POST
+def close_period(request: HttpRequest, pk: int) -> HttpResponse:
+    period = get_object_or_404(Period.objects.select_related("task", "task__plan", "task__plan__agency"), pk=pk)
+    perms.require(perms.can_view_task(request.user, period.task))
+    perms.require(perms.can_confirm(request.user, period.task))
+    actions.do_close_period(request.user, period)
+    messages.success(request, _("Đã khóa kỳ báo cáo %(label)s.") % {"label": period.label})
+    return _panel_or_back(request, period.task)
+
+
+@login_required
+@require_POST
+def open_period(request: HttpRequest, pk: int) -> HttpResponse:
+    task = _task(request.user, pk)
+    perms.require(perms.can_confirm(request.user, task))
+    form = EventPeriodForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.do_open_event_period(request.user, task, form.cleaned_data["label"],
+                                         form.cleaned_data["start"], form.cleaned_data["due"])
+            messages.success(request, _("Đã mở kỳ báo cáo."))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    else:
+        messages.error(request, _("Hãy nhập tên kỳ, ngày bắt đầu và hạn báo cáo."))
+    return _panel_or_back(request, task)
+
+
+@login_required
+def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
+    evidence = get_object_or_404(Evidence.objects.select_related("update__task__plan__agency"), pk=pk)
+    perms.require(perms.can_view_task(request.user, evidence.update.task))
+    if not evidence.file:
+        raise Http404
+    return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name,
+                        content_type=evidence.content_type or "application/octet-stream")
+
+
+# --- lists and dashboards ----------------------------------------------------------------------------
+
+TASK_COLUMNS = [_("Cơ quan"), _("Kế hoạch"), _("STT"), _("Nhiệm vụ"), _("Chỉ số"), _("Lĩnh vực"), _("Chủ trì"),
+                _("Hạn"), _("Trạng thái"), _("Tiến độ (%)"), _("Chờ xác nhận")]
+
+
+def _task_export_rows(rows):
+    for t in rows:
+        yield [t.plan.agency.name, t.plan.number or t.plan.title, t.ref, t.title, t.get_index_display(),
+               t.field_name, "; ".join(u.name for u in t.lead_units.all()), t.due, str(t.status_label),
+               t.progress, t.pending]
+
+
+@login_required
+def my_tasks(request: HttpRequest) -> HttpResponse:
+    """Tasks the person's unit leads or supports, the most urgent first."""
+    user = request.user
+    unit_id = perms.access_of(user).unit_id
+    visible = perms.visible_tasks(user)
+    rows = []
+    if unit_id:
+        lead = visible.filter(lead_units=unit_id)
+        support = visible.filter(support_units=unit_id).exclude(lead_units=unit_id)
+        rows = [*queries.task_rows(lead), *[_mark_support(t) for t in queries.task_rows(support)]]
+        rows.sort(key=queries.urgency_key)
+    if request.GET.get("xuat") == "xlsx":
+        return xlsx_response("viec-cua-toi", [str(c) for c in TASK_COLUMNS], _task_export_rows(rows))
+    return render(request, "tracking/my_tasks.html", {
+        "nav": "mine", "rows": rows, "counts": queries.counts(rows), "statuses": queries.STATUS_ORDER,
+        "labels": queries.STATUS_LABELS, "unit": user.unit if unit_id else None})
+
+
+def _mark_support(task):
+    task.is_support = True
+    return task
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """The coordinator lands on the province; everybody else on their agency."""
+    if perms.can_view_province(request.user):
+        return redirect("province_dashboard")
+    agency = perms.visible_agencies(request.user).order_by("name").first()
+    perms.require(agency is not None)
+    return redirect("agency_dashboard", code=agency.code)
+
+
+EXPORTS = {"nhiem-vu", "qua-han", "sap-den-han", "don-vi", "linh-vuc"}
+
+
+@login_required
+def agency_dashboard(request: HttpRequest, code: str) -> HttpResponse:
+    agency = get_object_or_404(Agency, code=code)
+    perms.require(perms.can_view_dashboard(request.user, agency))
+    now = queries.today()
+    year = request.GET.get("nam")
+    year = int(year) if year and year.isdigit() else None
+    rows = queries.task_rows(queries.agency_tasks(agency, year), now)
+    lines = queries.by_index_and_field(rows)
+    units = queries.unit_table(rows)
+    late, near = queries.overdue(rows), queries.near_due(rows)
+    export = request.GET.get("xuat")
+    if export in EXPORTS:
+        name = f"{agency.code}-{export}"
+        if export == "don-vi":
+            return xlsx_response(name, [_("Đơn vị"), _("Nhiệm vụ chủ trì"), _("Hoàn thành đúng hạn"),
+                                        _("Hoàn thành quá hạn"), _("Quá hạn"), _("Không thực hiện được"),
+                                        _("Đang thực hiện, chưa đến hạn"), _("Tỷ lệ đúng hạn (%)")],
+                                 ([u.unit.name, u.tasks, u.done_on_time, u.done_late, u.overdue, u.failed, u.open,
+                                   u.on_time_rate] for u in units))
+        if export == "linh-vuc":
+            return xlsx_response(name, [_("Chỉ số"), _("Lĩnh vực"), _("Tổng"),
+                                        *[queries.STATUS_LABELS[s] for s in queries.STATUS_ORDER]],
+                                 ([ln.label, ln.sub, ln.total, *[ln.counts[s] for s in queries.STATUS_ORDER]]
+                                  for ln in lines))
+        chosen = {"nhiem-vu": rows, "qua-han": late, "sap-den-han": near}[export]
+        return xlsx_response(name, [str(c) for c in TASK_COLUMNS], _task_export_rows(chosen))
+    plan_year = year or (rows[0].plan.year if rows else now.year)
+    return render(request, "tracking/agency_dashboard.html", {
+        "nav": "dashboard", "agency": agency, "year": year, "counts": queries.counts(rows),
+        "total_line": queries.Line(agency.name, "", queries.counts(rows)),
+        "lines": lines, "units": units, "overdue": late, "near": near,
+        "months": queries.completion_by_month(rows, plan_year), "statuses": queries.STATUS_ORDER,
+        "labels": queries.STATUS_LABELS, "Status": Status,
+        "pending": sum(t.pending for t in rows),
+        "can_province": perms.can_view_province(request.user),
+    })
+
+
+@login_required
+def province_dashboard(request: HttpRequest) -> HttpResponse:
+    perms.require(perms.can_view_province(request.user))
+    agencies = list(perms.visible_agencies(request.user).filter(is_active=True).order_by("name"))
+    lines = queries.province_lines(agencies)
+    if request.GET.get("xuat") == "xlsx":
+        return xlsx_response("toan-tinh", [_("Cơ quan"), _("Tổng"),
+                                           *[queries.STATUS_LABELS[s] for s in queries.STATUS_ORDER],
+                                           _("Chờ xác nhận"), _("Tỷ lệ đúng hạn (%)")],
+                             ([ln["agency"].name, ln["counts"]["total"],
+                               *[ln["counts"][s] for s in queries.STATUS_ORDER], ln["pending"], ln["rate"]]
+                              for ln in lines))
+    return render(request, "tracking/province_dashboard.html", {
+        "nav": "dashboard", "lines": lines, "statuses": queries.STATUS_ORDER, "labels": queries.STATUS_LABELS})
+
+
+# --- notifications -----------------------------------------------------------------------------------
+
+@login_required
+def notification_list(request: HttpRequest) -> HttpResponse:
+    qs = Notification.objects.filter(user=request.user)
+    if request.GET.get("chua-doc"):
+        qs = qs.filter(read_at__isnull=True)
+    items = list(qs[:200])
+    if request.GET.get("xuat") == "xlsx":
+        return xlsx_response("thong-bao", [_("Thời điểm"), _("Nội dung"), _("Đã đọc")],
+                             ([n.created_at, n.text, n.read_at] for n in items))
+    return render(request, "tracking/notifications.html", {"nav": "notifications", "items": items,
+                                                           "unread_only": bool(request.GET.get("chua-doc"))})
+
+
+@login_required
+@require_POST
+def mark_read(request: HttpRequest) -> HttpResponse:
+    ids = request.POST.getlist("id")
+    actions.do_mark_read(request.user, [int(i) for i in ids if i.isdigit()] if ids else None)
+    target = request.POST.get("next") or ""
+    if target.startswith("/") and not target.startswith("//"):
+        return redirect(target)
+    return redirect("notification_list")
