@@ -264,7 +264,8 @@ def _time_at(text: str, p: int) -> tuple[int, bool] | None:
     if m:
         end = p + m.end()
         tail = text[end:].strip()
-        if not tail or (tail[0].isupper() and starts_with_unit(tail)) or tail.startswith("("):
+        if not tail or (tail[0].isupper() and starts_with_unit(tail)) or tail.startswith("(") \
+                or re.fullmatch(r"[\d.,]+", tail):
             return end, True
     if re.match(r"(khi|sau khi|truoc khi|ngay sau khi|theo (ke hoach|yeu cau|chi dao|huong dan|lo trinh|tien do))\b",
                 rest) and len(rest.split()) <= 8 and not re.search(r"[.;]\s*\S", rest):
@@ -299,6 +300,7 @@ class _Sub:
         self.time: list[str] = []
         self.time_open = False
         self.units: list[str] = []
+        self.numbers: list[str] = []  # a trailing amount (the budget column)
         self.phase = "text"
 
     def empty(self) -> bool:
@@ -351,6 +353,8 @@ def _feed(subs: list[_Sub], t: str, hard: bool, units_first: bool = False) -> No
                     cur.time.append(t[p:end].strip())
                     cur.time_open = not complete
                     cur.phase = "time"
+                    if t[end:].strip():
+                        _feed(subs, t[end:].strip(), False, units_first)
                     return
             if p > 0:
                 cur.pieces.append((t[:p].strip(), hard, bullet))
@@ -371,6 +375,9 @@ def _feed(subs: list[_Sub], t: str, hard: bool, units_first: bool = False) -> No
         cur.pieces.append((_BULLET.sub("", t) if bullet else t, hard, bullet))
         return
     # after the time or the units of this sub-row
+    if re.fullmatch(r"[\d.,]+", t):
+        cur.numbers.append(t)
+        return
     if bullet:
         subs.append(_Sub())
         _feed(subs, t, True, units_first)
@@ -472,8 +479,11 @@ def _flowed_table(lines: list[str], roles: list[str]) -> Table:
     width = len(roles)
     idx = {r: k for k, r in enumerate(roles)}
 
-    def emit(num: str, texts: dict[str, str], time: str = "", units: list[str] | None = None) -> list[str]:
+    def emit(num: str, texts: dict[str, str], time: str = "", units: list[str] | None = None,
+             numbers: list[str] | None = None) -> list[str]:
         row = [""] * width
+        if numbers and "budget" in idx:
+            row[idx["budget"]] = numbers[0]
         if "stt" in idx:
             row[idx["stt"]] = num
         for r, v in texts.items():
@@ -560,9 +570,9 @@ def _flowed_table(lines: list[str], roles: list[str]) -> Table:
             if group:
                 group_text = " ".join(x for c in group for x in c)
                 rows.append(emit(num if first else "", {text_roles[0]: group_text}))
-                rows.append(emit("", texts, " ".join(sub.time), sub.units))
+                rows.append(emit("", texts, " ".join(sub.time), sub.units, sub.numbers))
             else:
-                rows.append(emit(num if first else "", texts, " ".join(sub.time), sub.units))
+                rows.append(emit(num if first else "", texts, " ".join(sub.time), sub.units, sub.numbers))
             first = False
         if not subs:
             rows.append(emit(num, {}))
