@@ -106,7 +106,7 @@ class RowForm(forms.Form):
     def for_row(cls, row: dict, data=None) -> RowForm:
         initial = {"ref": row.get("ref") or "", "index": row.get("index") or "", "title": row.get("title") or "",
                    "lead": "\n".join(row.get("lead") or []), "support": "\n".join(row.get("support") or []),
-                   "timeframe": row.get("timeframe") or "", "due": importing._date(row.get("due"))}
+                   "timeframe": row.get("timeframe") or "", "due": importing.as_date(row.get("due"))}
         return cls(data, initial=initial, prefix=f"r{row['_id']}")
 
     def apply(self, row: dict, year: int) -> None:

@@ -279,7 +279,7 @@ class NodeMapper:
 # Contract row -> model values
 # --------------------------------------------------------------------------------------------------
 
-def _date(value) -> dt.date | None:
+def as_date(value) -> dt.date | None:
     if not value:
         return None
     if isinstance(value, dt.date):
@@ -332,7 +332,7 @@ def task_values(row: dict) -> dict:
         "lead_text": _clip(Task, "lead_text", "; ".join(row.get("lead") or [])),
         "support_text": _clip(Task, "support_text", "; ".join(row.get("support") or [])),
         "timeframe": _clip(Task, "timeframe", row.get("timeframe")),
-        "due": _date(row.get("due")),
+        "due": as_date(row.get("due")),
         "recurrence": _choice(row.get("recurrence"), Recurrence.choices, Recurrence.ONCE),
         "budget_million_vnd": _nonnegative(_decimal(row.get("budget_million_vnd"), 14, 3)),
         "measure_op": _choice(measure.get("op"), Operator.choices, Operator.GE) if measure_value is not None else "",
@@ -369,7 +369,7 @@ class RowReview:
 
     @property
     def due(self) -> dt.date | None:
-        return _date(self.row.get("due"))
+        return as_date(self.row.get("due"))
 
     @property
     def index_label(self) -> str:
@@ -425,7 +425,7 @@ def plan_year(result: dict) -> int:
     if isinstance(year, int) and 2000 <= year <= 2100:
         return year
     for key in ("issued_on", "period_end", "period_start"):
-        if d := _date(plan.get(key)):
+        if d := as_date(plan.get(key)):
             return d.year
     return dt.date.today().year  # noqa: DTZ011 - the civil year the plan is imported in
 
@@ -445,13 +445,13 @@ def existing_plan(agency: Agency, result: dict) -> Plan | None:
 def _plan_header(plan: Plan, data: dict, year: int) -> None:
     plan.title = _clip(Plan, "title", data.get("title")) or _("Kế hoạch nhập từ văn bản")
     plan.year = year
-    plan.issued_on = _date(data.get("issued_on"))
+    plan.issued_on = as_date(data.get("issued_on"))
     plan.place = _clip(Plan, "place", data.get("place"))
     plan.issuer = _clip(Plan, "issuer", data.get("issuer"))
     plan.signer = _clip(Plan, "signer", data.get("signer"))
     plan.signer_title = _clip(Plan, "signer_title", data.get("signer_title"))
-    plan.period_start = _date(data.get("period_start"))
-    plan.period_end = _date(data.get("period_end"))
+    plan.period_start = as_date(data.get("period_start"))
+    plan.period_end = as_date(data.get("period_end"))
     if plan.period_start and plan.period_end and plan.period_start > plan.period_end:
         plan.period_start = None
     plan.indices = [i for i in data.get("indices") or [] if i in IndexCode.values]
@@ -532,7 +532,7 @@ def _save_parts(actor, plan: Plan, data: dict, reviewer: Reviewer) -> None:
     for ref in data.get("references") or []:
         if squash(ref.get("number")) and squash(ref.get("number")) != plan.number:  # not the plan itself
             created.append(PlanReference(plan=plan, number=_clip(PlanReference, "number", ref.get("number")),
-                                         date=_date(ref.get("date")),
+                                         date=as_date(ref.get("date")),
                                          summary=_clip(PlanReference, "summary", ref.get("summary"))))
     for order, tgt in enumerate(data.get("targets") or [], start=1):
         index = tgt.get("index") or (plan.indices[0] if len(plan.indices) == 1 else None)
@@ -553,7 +553,7 @@ def _save_parts(actor, plan: Plan, data: dict, reviewer: Reviewer) -> None:
             plan=plan, from_party=_clip(ReportingObligation, "from_party", rep.get("from")) or plan.agency.name,
             to_party=_clip(ReportingObligation, "to_party", rep.get("to")),
             frequency=_choice(rep.get("frequency"), Recurrence.choices, Recurrence.ONCE),
-            due=_date(rep.get("due")), due_text=_clip(ReportingObligation, "due_text", rep.get("due_text"))))
+            due=as_date(rep.get("due")), due_text=_clip(ReportingObligation, "due_text", rep.get("due_text"))))
     for obj in created:
         obj.save()
         record(actor, AuditEntry.Action.CREATE, obj, None, snapshot(obj), plan=plan)

@@ -304,3 +304,14 @@ def test_people_who_cannot_manage_plans_cannot_open_the_upload_page(world, login
 def test_anonymous_visitors_are_sent_to_login(client):
     response = client.get(reverse("plan_import"))
     assert response.status_code == 302 and "/dang-nhap/" in response["Location"]
+
+
+def test_a_long_vietnamese_file_name_is_kept_within_the_columns(world, login, tmp_path):
+    client = login(world.people.office)
+    name = "Kế hoạch cải thiện nâng cao chỉ số cải cách hành chính của Sở Tư pháp năm 2026 bản trình ký " * 2 + ".docx"
+    assert upload(client, world, docx_upload(tmp_path, name=name)).status_code == 302
+    session = ImportSession.objects.get()
+    assert len(session.source_file.name) <= 100 and session.source_file.name.endswith(".docx")
+    client.post(reverse("plan_import_confirm", args=[session.pk]))
+    plan = Plan.objects.get(number="25/KH-STP")
+    assert len(plan.source_file.name) <= 100 and plan.source_file.name.endswith(".docx")
