@@ -46,7 +46,24 @@ def _kind(title: str) -> str:
     return "other"
 
 
+def _join_split_tables(blocks: list[Block]) -> list[Block]:
+    """A headerless table right after a task table of the same width is its continuation."""
+    out: list[Block] = []
+    for b in blocks:
+        prev = out[-1] if out else None
+        if (isinstance(b, Table) and isinstance(prev, Table) and b.roles is None and prev.roles is None
+                and b.rows and prev.rows and len(b.rows[0]) == len(prev.rows[0]) and find_header(b) is None
+                and find_header(prev) is not None):
+            prev.breaks.add(len(prev.rows))
+            prev.breaks.update(len(prev.rows) + k for k in b.breaks)
+            prev.rows.extend(b.rows)
+            continue
+        out.append(b)
+    return out
+
+
 def parse_blocks(blocks: list[Block]) -> dict:
+    blocks = _join_split_tables(blocks)
     # ---- positions of paragraphs, sections, appendices, end of body
     paras: list[tuple[int, str]] = [(i, b.text) for i, b in enumerate(blocks) if isinstance(b, Para)]
     lines = [t for _, t in paras]
@@ -79,13 +96,14 @@ def parse_blocks(blocks: list[Block]) -> dict:
     # ---- tasks from assignment tables
     items: list[tuple[RawTask, list[str]]] = []
     last_table_end = -1
+    last_roles: list[str | None] | None = None
     for i, b in enumerate(blocks):
         if not isinstance(b, Table) or b.roles == ["targets"]:
             continue
-        raw = table_tasks(b)
-        if raw is None:
-            # a continuation table without its own header: reuse the previous table's columns
+        found = table_tasks(b, last_roles)
+        if found is None:
             continue
+        raw, last_roles = found
         start = max(last_table_end + 1, max((a for a in appendix_at if a < i), default=0))
         ctx_lines = [t for k, t in paras if start <= k < i][-8:]
         items.extend((t, ctx_lines) for t in raw)

@@ -74,17 +74,25 @@ def _continues(row: list[str], roles: list[str | None]) -> bool:
     return lower * 2 >= len([c for c in texts if not c[0].isdigit()]) and lower > 0
 
 
-def table_tasks(table: Table) -> list[RawTask] | None:
-    """Tasks of one assignment table, or None when the table is not one."""
+def table_tasks(table: Table, previous: list[str | None] | None = None
+                ) -> tuple[list[RawTask], list[str | None]] | None:
+    """(tasks, column roles) of one assignment table, or None when the table is not one. A table without a
+    header that has the previous task table's width carries on that table (Word splits a table at a page
+    break into two when a paragraph slips between the parts)."""
     if table.roles and table.roles != ["targets"]:
         roles: list[str | None] = list(table.roles)
         start = 0
+        breaks = set(table.breaks)
     else:
         found = find_header(table)
-        if not found:
+        if found:
+            start, roles = found
+            breaks = {b - start for b in table.breaks if b >= start}
+        elif previous and table.rows and len(table.rows[0]) == len(previous):
+            start, roles, breaks = 0, list(previous), {0} | set(table.breaks)
+        else:
             return None
-        start, roles = found
-    return rows_to_tasks(table.rows[start:], roles, {b - start for b in table.breaks if b >= start})
+    return rows_to_tasks(table.rows[start:], roles, breaks), roles
 
 
 def rows_to_tasks(rows: list[list[str]], roles: list[str | None], breaks: set[int]) -> list[RawTask]:

@@ -81,8 +81,13 @@ def _cells(line: str) -> list[str] | None:
     return None
 
 
+_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+", re.M)
+_MD_EMPHASIS = re.compile(r"\*\*|__|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])")
+
+
 def text_to_blocks(text: str) -> list[Block]:
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = _MD_EMPHASIS.sub("", _MD_HEADING.sub("", text))  # markdown: "# KẾ HOẠCH", "**Chủ trì**"
     blocks: list[Block] = []
     pos = 0
     for m in _TABLE_HTML.finditer(text):
@@ -489,7 +494,13 @@ def _flowed_table(lines: list[str], roles: list[str]) -> Table:
         for r, v in texts.items():
             if r in idx:
                 row[idx[r]] = v
-        units = units or []
+        cells: list[str] = []
+        for u in units or []:
+            if cells and cells[-1].rstrip().endswith((",", ";")):
+                cells[-1] = f"{cells[-1]} {u}"  # "Văn phòng Sở," / "Phòng Pháp chế": one cell, two units
+            else:
+                cells.append(u)
+        units = cells
         if "lead" in idx and units:
             row[idx["lead"]] = units[0]
         if "support" in idx and len(units) > 1:

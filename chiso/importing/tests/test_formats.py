@@ -185,3 +185,40 @@ def test_it_rebuilds_flowed_rows_whose_units_come_before_the_time(tmp_path):
     assert [t["support"] for t in tasks] == [["Các phòng, đơn vị"], ["Trung tâm Khuyến nông"], ["Phòng Pháp chế"], []]
     assert [t["due"] for t in tasks] == ["2025-03-31", None, "2025-12-31", None]
     assert [t["recurrence"] for t in tasks] == ["once", "continuous", "once", "on_event"]
+
+
+def test_a_docx_table_split_in_two_carries_on(tmp_path):
+    """Word split the table at a page break: the second part has no header and its first row continues the
+    last row of the first part."""
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph("KẾ HOẠCH")
+    d.add_paragraph("Cải thiện Chỉ số PAPI năm 2026")
+    t1 = d.add_table(rows=2, cols=6)
+    for k, text in enumerate(makedocs.SIX_HEADER):
+        t1.cell(0, k).text = text
+    for k, text in enumerate(["1", "Tổ chức đối thoại với người dân về", "Văn phòng Sở", "", "Quý II/2026", ""]):
+        t1.cell(1, k).text = text
+    d.add_paragraph("")
+    t2 = d.add_table(rows=2, cols=6)
+    for k, text in enumerate(["", "thủ tục hành chính", "", "", "", ""]):
+        t2.cell(0, k).text = text
+    for k, text in enumerate(["2", "Công khai kết quả giải quyết phản ánh", "Thanh tra Sở", "", "Thường xuyên", ""]):
+        t2.cell(1, k).text = text
+    path = tmp_path / "split.docx"
+    d.save(str(path))
+    tasks = import_plan(path)["tasks"]
+    assert [t["title"] for t in tasks] == ["Tổ chức đối thoại với người dân về thủ tục hành chính",
+                                           "Công khai kết quả giải quyết phản ánh"]
+    assert [t["lead"] for t in tasks] == [["Văn phòng Sở"], ["Thanh tra Sở"]]
+    assert {t["index"] for t in tasks} == {"PAPI"}
+
+
+def test_markdown_marks_are_ignored(tmp_path):
+    path = tmp_path / "plan.md"
+    text = makedocs.six_column_markdown().replace("KẾ HOẠCH", "# **KẾ HOẠCH**")
+    path.write_text(text, encoding="utf-8")
+    result = import_plan(path)
+    assert result["plan"]["title"].startswith("Kế hoạch Cải thiện")
+    assert len(result["tasks"]) == 3
