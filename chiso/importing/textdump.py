@@ -111,7 +111,7 @@ def _lines_to_blocks(lines: list[str]) -> list[Block]:
         header = _flowed_header(lines, i)
         if header:
             end_header, roles, kind = header
-            j = _flowed_end(lines, end_header)
+            j = _flowed_end(lines, end_header, roles)
             if kind == "targets":
                 blocks.append(Table(rows=[[ln] for ln in lines[i:j] if ln.strip()], roles=["targets"]))
             else:
@@ -177,10 +177,13 @@ _STOP = re.compile(
 )
 
 
+_HEADER_START = re.compile(r"(stt|tt|so tt|so thu tu)\b")
+
+
 def _flowed_header(lines: list[str], i: int) -> tuple[int, list[str], str] | None:
     """A header starting at line i: (index after the header, column roles, "tasks" | "targets")."""
     first = words(lines[i])
-    if not re.match(r"(stt|tt)\b", first):
+    if not _HEADER_START.match(first):
         return None
     texts, j, n = [], i, len(lines)
     while j < n and len(texts) < 18:
@@ -207,15 +210,21 @@ def _flowed_header(lines: list[str], i: int) -> tuple[int, list[str], str] | Non
     return None
 
 
-def _flowed_end(lines: list[str], j: int) -> int:
+def _flowed_end(lines: list[str], j: int, roles: list[str]) -> int:
+    """Where the flowed table ends: a new section, appendix or signature, or a table with other columns.
+    The same header printed again (at a page break) does not end it."""
     n = len(lines)
     while j < n:
         w = words(lines[j])
-        if w and _STOP.match(fold(lines[j].strip())) or (w and _STOP.match(w)):
+        if w and (_STOP.match(w) or _STOP.match(fold(lines[j].strip()))):
             return j
-        if w and re.match(r"(stt|tt)\b", w) and _flowed_header(lines, j) and j > 0:
-            # a new table (or a header repeated at a page break: the caller skips it as a stop)
-            return j
+        if w and _HEADER_START.match(w):
+            header = _flowed_header(lines, j)
+            if header and header[1] != roles:
+                return j
+            if header:
+                j = header[0]
+                continue
         j += 1
     return n
 
@@ -468,7 +477,16 @@ def _roman_value(num: str) -> int | None:
 def _flowed_table(lines: list[str], roles: list[str]) -> Table:
     frags: list[_Frag] = []
     pending_hard = False
-    for raw in lines:
+    k = 0
+    while k < len(lines):
+        raw = lines[k]
+        k += 1
+        if _HEADER_START.match(words(raw)):
+            header = _flowed_header(lines, k - 1)
+            if header:  # the header printed again at the top of a page
+                k = header[0]
+                pending_hard = True
+                continue
         if not raw.strip():
             if raw:  # a line of spaces: an empty cell between two cells
                 pending_hard = True
@@ -480,7 +498,7 @@ def _flowed_table(lines: list[str], roles: list[str]) -> Table:
         pending_hard = False
 
     text_roles = [r for r in roles if r in columns.TEXT_ROLES]
-    units_first = "lead" in roles and "time" in roles and roles.index("lead") < roles.index("time")
+    units_first = "lead" in roles and ("time" not in roles or roles.index("lead") < roles.index("time"))
     width = len(roles)
     idx = {r: k for k, r in enumerate(roles)}
 

@@ -222,3 +222,16 @@ def test_markdown_marks_are_ignored(tmp_path):
     result = import_plan(path)
     assert result["plan"]["title"].startswith("Kế hoạch Cải thiện")
     assert len(result["tasks"]) == 3
+
+
+def test_a_flowed_table_goes_on_after_its_header_is_printed_again(tmp_path):
+    text = makedocs.par_flowed_text()
+    header = "STT Lĩnh vực/tiêu chí Nhiệm vụ Thời gian Chủ trì Phối hợp"
+    # a page break in the middle of the third task's text: page number, then the header again
+    text = text.replace(" Phấn đấu tỷ lệ hồ sơ giải quyết đúng hạn",
+                        " Phấn đấu tỷ lệ hồ sơ giải quyết\n7\n" + header + "\nđúng hạn")
+    path = tmp_path / "plan.txt"
+    path.write_text(text, encoding="utf-8")
+    tasks = import_plan(path)["tasks"]
+    _check_par_tasks(tasks)
+    assert tasks[2]["title"] == "Phấn đấu tỷ lệ hồ sơ giải quyết đúng hạn đạt từ 98% trở lên"
