@@ -485,7 +485,8 @@ def _flowed_table(lines: list[str], roles: list[str]) -> Table:
             header = _flowed_header(lines, k - 1)
             if header:  # the header printed again at the top of a page
                 k = header[0]
-                pending_hard = True
+                nxt = next((x.strip() for x in lines[k:k + 3] if x.strip()), "")
+                pending_hard = not nxt[:1].islower()  # a lower-case line carries on the cell before the break
                 continue
         if not raw.strip():
             if raw:  # a line of spaces: an empty cell between two cells
