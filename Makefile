@@ -19,6 +19,9 @@ $(STAMP): pyproject.toml
 run: install
 	$(BIN)/chiso demo
 	@echo "ChiSo: http://127.0.0.1:$(PORT)/  (Ctrl+C để dừng)"
+	@# Reminders run beside the web server (`chiso remind --loop`) and stop when it stops.
+	$(BIN)/chiso remind --loop & REMIND=$$!; \
+	trap 'kill $$REMIND 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/chiso serve --port $(PORT)
 
 # System packages the tests use (browser, fonts, OCR), installed when missing and possible.

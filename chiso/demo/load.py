@@ -64,6 +64,10 @@ def load_demo(today: date | None = None) -> bool:
     for number, spec in enumerate(a for a in content.AGENCIES if not a.get("coordinator")):
         office = people[next(u for u, _n, r, a, _k, _p in content.USERS if a == spec["code"] and r == "office")]
         _create_plan(spec, agencies[spec["code"]], units, office, nodes, today, year, 40 + 7 * number)
+
+    from chiso.tracking.demo import load_tracking_demo  # reports, reviews and notifications (issue 4)
+
+    load_tracking_demo(today)
     return True
 
 

@@ -271,7 +271,7 @@ class Notification(models.Model):
                              related_name="notifications")
     task = models.ForeignKey("plans.Task", verbose_name=_("nhiệm vụ"), null=True, blank=True,
                              on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(_("loại"), max_length=20)
+    kind = models.CharField(_("loại"), max_length=30)
     text = models.CharField(_("nội dung"), max_length=500)
     url = models.CharField(_("đường dẫn"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("thời điểm"), auto_now_add=True)

@@ -168,7 +168,7 @@ def deliver_notifications(token: str, wall: datetime) -> int:
     with transaction.atomic():
         mine = list(Reminder.objects.filter(claim_token=token, notified_at__isnull=True)
                     .values_list("pk", "person_id", "task_id", "kind", "text"))
-        rows = [Notification(user_id=person, task_id=task, kind=f"reminder_{kind}"[:20], text=text,
+        rows = [Notification(user_id=person, task_id=task, kind=f"reminder_{kind}"[:30], text=text,
                              url=reverse("task_detail", args=[task])) for _pk, person, task, kind, text in mine]
         for start in range(0, len(rows), BATCH):
             Notification.objects.bulk_create(rows[start:start + BATCH])
@@ -201,6 +201,11 @@ def send_digests(today: date, token: str, wall: datetime) -> tuple[int, int]:
     connection = get_connection(fail_silently=False)
     try:
         connection.open()
+    except (smtplib.SMTPException, OSError) as exc:
+        log.warning("mail server not reachable, %s digests left for the next run: %s", len(digests), exc)
+        _release(digests)
+        return 0, len(digests)
+    try:
         for d in digests:
             items = by_digest.get(d.pk, [])
             if not items:
@@ -212,12 +217,21 @@ def send_digests(today: date, token: str, wall: datetime) -> tuple[int, int]:
             except (smtplib.SMTPException, OSError) as exc:
                 errors += 1
                 log.warning("digest %s to %s not sent: %s", d.pk, d.person.email, exc)
+                _release([d])
                 continue
             Digest.objects.filter(pk=d.pk).update(sent_at=timezone.now())
             sent += 1
     finally:
         connection.close()
     return sent, errors
+
+
+def _release(digests: list[Digest]) -> None:
+    """Give back claims whose mail was not sent: their reminders go into the next run's digest."""
+    ids = [d.pk for d in digests]
+    with transaction.atomic():
+        Reminder.objects.filter(digest_id__in=ids).update(digest=None)
+        Digest.objects.filter(pk__in=ids, sent_at__isnull=True).delete()
 
 
 def _digest_message(digest: Digest, items: list[Reminder], connection) -> EmailMultiAlternatives:

@@ -143,3 +143,18 @@ def test_the_command(world, smtp, capsys):
     assert "2 thông báo mới, 2 thư đã gửi" in capsys.readouterr().out
     call_command("remind", "--now", "2026-06-29T09:00")
     assert "0 thông báo mới, 0 thư đã gửi" in capsys.readouterr().out
+
+
+def test_mail_server_down_loses_nothing(world, settings):
+    from .smtp import free_port
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()  # nobody listens
+    down = reminders.run(at(date(2026, 6, 29)))
+    assert down.notified == 2 and down.emails == 0 and down.email_errors == 2
+    assert not Digest.objects.exists()
+    with SmtpServer() as server:
+        settings.EMAIL_PORT = server.port
+        up = reminders.run(at(date(2026, 6, 29), 10))
+        assert up.notified == 0 and up.emails == 2
+        assert len(server.inbox.messages) == 2

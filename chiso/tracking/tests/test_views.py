@@ -1,0 +1,143 @@
+"""The tracking pages: task panel and its forms, Việc của tôi, dashboards, XLSX, notifications."""
+
+import io
+from datetime import date, timedelta
+
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from chiso.plans import actions as plan_actions
+from chiso.plans.models import Task
+from chiso.tracking import actions
+from chiso.tracking.models import Evidence, Notification, ProgressUpdate
+
+from .helpers import PDF, pdf, report
+
+
+def post_form(**extra):
+    data = {"narrative": "Đã hoàn thành rà soát", "percent": "60", "proposed_status": "in_progress",
+            "cause": "Thiếu nhân lực", "remedy": "Bổ sung cán bộ", "doc_number": "12/BC-PHCTP",
+            "doc_date": "2026-03-02", "doc_summary": "Báo cáo kết quả"}
+    data.update(extra)
+    return data
+
+
+def test_the_task_page_shows_the_panel(world, login):
+    body = login(world.people.staff).get(reverse("task_detail", args=[world.civil_task.pk])).content.decode()
+    assert "Theo dõi thực hiện" in body and "Gửi báo cáo tiến độ" in body and 'id="update-form"' in body
+    body = login(world.people.viewer).get(reverse("task_detail", args=[world.civil_task.pk])).content.decode()
+    assert "Theo dõi thực hiện" in body and 'id="update-form"' not in body and "Xác nhận" not in body
+
+
+def test_staff_post_an_update_with_a_pdf_and_the_office_confirms(world, login, client):
+    task = world.civil_task
+    response = login(world.people.staff).post(reverse("tracking_post_update", args=[task.pk]),
+                                              {**post_form(), "files": [pdf()]})
+    assert response.status_code == 302
+    update = ProgressUpdate.objects.get()
+    assert update.evidence.count() == 2
+    evidence = update.evidence.exclude(file="").get()
+    download = client.get(reverse("tracking_evidence", args=[evidence.pk]))
+    assert b"".join(download.streaming_content) == PDF
+    client.force_login(world.people.office)
+    page = client.get(reverse("task_detail", args=[task.pk])).content.decode()
+    assert "bao-cao.pdf" in page and 'data-testid="confirm"' in page
+    panel = client.post(reverse("tracking_confirm", args=[update.pk]), {"comment": "Đạt"}, HTTP_HX_REQUEST="true")
+    assert panel.status_code == 200 and "Đã xác nhận" in panel.content.decode()
+    assert "60%" in panel.content.decode()
+
+
+def test_a_disguised_file_is_refused_with_a_message_and_nothing_saved(world, login):
+    fake = pdf("hop-dong.pdf", b"PK\x03\x04not really a zip")
+    response = login(world.people.staff).post(reverse("tracking_post_update", args=[world.civil_task.pk]),
+                                              {**post_form(), "files": [pdf(), fake]})
+    assert response.status_code == 400
+    assert "không phải PDF" in response.content.decode()
+    assert not ProgressUpdate.objects.exists() and not Evidence.objects.exists()
+
+
+def test_bad_numbers_and_dates_are_refused(world, login):
+    client = login(world.people.staff)
+    url = reverse("tracking_post_update", args=[world.civil_task.pk])
+    assert client.post(url, post_form(percent="150")).status_code == 400
+    future = (date.today() + timedelta(days=5)).isoformat()
+    body = client.post(url, post_form(proposed_status="done", done_on=future)).content.decode()
+    assert "không được sau ngày hôm nay" in body
+    assert not ProgressUpdate.objects.exists()
+
+
+def test_revise_and_return_pages(world, login):
+    p = world.people
+    update = actions.do_post_update(p.staff, world.civil_task, report(30, cause="c", remedy="r"))
+    client = login(p.office)
+    client.post(reverse("tracking_return", args=[update.pk]), {"comment": "Thiếu văn bản"})
+    update.refresh_from_db()
+    assert update.review == "returned"
+    client = login(p.staff)
+    assert client.get(reverse("tracking_revise", args=[update.pk])).status_code == 200
+    response = client.post(reverse("tracking_revise", args=[update.pk]), post_form(percent="40"))
+    assert response.status_code == 302
+    assert ProgressUpdate.objects.filter(supersedes=update, revision=2).exists()
+
+
+def test_my_tasks_are_sorted_by_urgency_and_export(world, login):
+    p = world.people
+    today = date.today()
+    for ref, offset in (("a", 20), ("b", -3), ("c", 2)):
+        plan_actions.do_save_task(p.office, Task(plan=world.plan, ref=ref, title=f"Mục thử {ref}",
+                                                 due=today + timedelta(days=offset)), [world.civil], [])
+    client = login(p.staff)
+    body = client.get(reverse("my_tasks")).content.decode()
+    assert body.index("Giải quyết hồ sơ") < body.index("Mục thử b") < body.index("Mục thử c") < body.index("Mục thử a")
+    assert "Rà soát văn bản" not in body  # laws task: another unit
+    xlsx = client.get(reverse("my_tasks") + "?xuat=xlsx")
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    titles = [row[3] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert titles[1] == "Mục thử b" and len(titles) == 4
+
+
+def test_the_agency_dashboard_counts_and_exports(world, login, django_assert_max_num_queries):
+    p = world.people
+    update = actions.do_post_update(p.staff, world.civil_task, report(100, "done", date(2026, 6, 1)),
+                                    today=date(2026, 6, 2))
+    actions.do_confirm_update(p.office, update, today=date(2026, 6, 2))
+    client = login(p.leader)
+    url = reverse("agency_dashboard", args=[world.home.code])
+    with django_assert_max_num_queries(14):
+        body = client.get(url).content.decode()
+    assert 'data-testid="count-done">1<' in body and 'data-testid="count-total">2<' in body
+    assert "Phòng Hành chính tư pháp" in body and "100,0%" in body or "100.0%" in body
+    for kind in ("nhiem-vu", "qua-han", "sap-den-han", "don-vi", "linh-vuc"):
+        response = client.get(url + f"?xuat={kind}")
+        assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+        load_workbook(io.BytesIO(response.content))
+    units = load_workbook(io.BytesIO(client.get(url + "?xuat=don-vi").content)).active
+    rows = list(units.iter_rows(min_row=2, values_only=True))
+    assert ("Phòng Hành chính tư pháp", 1, 1, 0, 0, 0, 0, 100.0) in rows
+
+
+def test_the_province_view_and_its_export(world, login):
+    client = login(world.people.coordinator)
+    assert client.get(reverse("dashboard")).url == reverse("province_dashboard")
+    body = client.get(reverse("province_dashboard")).content.decode()
+    assert "Sở Tư pháp" in body and "Sở Xây dựng" in body
+    sheet = load_workbook(io.BytesIO(client.get(reverse("province_dashboard") + "?xuat=xlsx").content)).active
+    assert {r[0] for r in sheet.iter_rows(min_row=2, values_only=True)} >= {"Sở Tư pháp", "Sở Xây dựng"}
+    assert login(world.people.staff).get(reverse("dashboard")).url == reverse("agency_dashboard",
+                                                                               args=[world.home.code])
+
+
+def test_the_bell_the_list_and_mark_read(world, login, django_assert_num_queries):
+    p = world.people
+    actions.do_post_update(p.staff, world.civil_task, report(10, cause="c", remedy="r"))
+    client = login(p.office)
+    body = client.get(reverse("notification_list")).content.decode()
+    assert 'class="bell-count">1<' in body and "chờ xác nhận" in body
+    n = Notification.objects.get(user=p.office)
+    client.post(reverse("notification_read"), {"id": n.pk, "next": "/theo-doi/thong-bao/"})
+    n.refresh_from_db()
+    assert n.read_at is not None
+    body = client.get(reverse("notification_list")).content.decode()
+    assert "bell-count" not in body
+    xlsx = client.get(reverse("notification_list") + "?xuat=xlsx")
+    assert load_workbook(io.BytesIO(xlsx.content)).active.max_row == 2
