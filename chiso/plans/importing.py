@@ -165,7 +165,14 @@ class UnitMatcher:
 
     def match(self, text: str) -> Match:
         printed = squash(text)
-        key = _unit_key(printed)
+        found = self._match(printed, _unit_key(printed))
+        if found.kind == Match.UNKNOWN and _PARENS.search(printed):  # "Văn phòng Sở (Bộ phận Một cửa)"
+            bare = self._match(printed, _unit_key(_PARENS.sub(" ", printed)))
+            if bare.unit is not None:
+                return bare
+        return found
+
+    def _match(self, printed: str, key: str) -> Match:
         if not key:
             return Match(printed)
         if key in self.exact:

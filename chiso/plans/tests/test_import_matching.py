@@ -36,6 +36,10 @@ def test_it_uses_aliases_and_acronyms(world):
         (Match.EXACT, world.laws), (Match.EXACT, world.civil)]
 
 
+def test_it_reads_past_a_parenthesis(world):
+    assert kinds_and_units(world, ["Văn phòng Sở (Bộ phận Một cửa)"]) == [(Match.EXACT, world.office_unit)]
+
+
 def test_it_expands_common_abbreviations():
     assert normalize("Sở KH&CN") == "so khoa hoc va cong nghe"
     assert normalize("Sở TT&TT") == "so thong tin va truyen thong"
