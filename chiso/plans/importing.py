@@ -603,7 +603,19 @@ class TaskChange:
     def changes(self) -> list[tuple[str, object, object]]:
         """(field label, old value, new value) for display."""
         values = task_values(self.row)
-        return [(str(Task._meta.get_field(f).verbose_name), getattr(self.task, f), values[f]) for f in self.fields]
+        return [(str(Task._meta.get_field(f).verbose_name), _shown(getattr(self.task, f)), _shown(values[f]))
+                for f in self.fields]
+
+
+def _shown(value) -> str:
+    """A task value as the difference page prints it (dates dd/mm/yyyy, numbers without trailing zeros)."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, Decimal):
+        return f"{value.normalize():f}".replace(".", ",")
+    return str(value)
 
 
 @dataclass

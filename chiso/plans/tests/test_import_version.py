@@ -53,8 +53,7 @@ def test_it_finds_added_removed_and_changed_tasks(world_with_third):
     assert [r["ref"] for _, r in diff.added] == ["4"]
     assert [t.ref for t in diff.removed] == ["3"]
     assert diff.unchanged == []
-    labels = [label for label, _old, _new in diff.changed[0].changes]
-    assert labels == ["hạn hoàn thành"]
+    assert diff.changed[0].changes == [("hạn hoàn thành", "30/06/2026", "31/05/2026")]
 
 
 def test_the_same_document_again_changes_nothing(world_with_third):

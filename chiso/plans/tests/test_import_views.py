@@ -9,7 +9,9 @@ from django.urls import reverse
 from chiso.audit.models import AuditEntry
 from chiso.plans.models import ImportSession, Plan, Task
 
-from .importdocs import plan_docx
+from .importdocs import SHARED, plan_docx
+
+SEED_TEXTS = sorted((SHARED / "seeds").glob("*.txt")) if SHARED.is_dir() else []
 
 pytestmark = pytest.mark.django_db
 
@@ -315,3 +317,19 @@ def test_a_long_vietnamese_file_name_is_kept_within_the_columns(world, login, tm
     client.post(reverse("plan_import_confirm", args=[session.pk]))
     plan = Plan.objects.get(number="25/KH-STP")
     assert len(plan.source_file.name) <= 100 and plan.source_file.name.endswith(".docx")
+
+
+@pytest.mark.skipif(not SEED_TEXTS, reason="../shared is absent")
+@pytest.mark.parametrize("seed", SEED_TEXTS, ids=lambda p: p.stem)
+def test_each_shared_plan_goes_through_upload_review_and_confirm(world, login, seed):
+    client = login(world.people.office)
+    response = upload(client, world, SimpleUploadedFile(seed.name, seed.read_bytes(), content_type="text/plain"))
+    assert response.status_code == 302, response.context["form"].errors
+    session = ImportSession.objects.get()
+    preview = client.get(response["Location"])
+    assert preview.status_code == 200 and len(preview.context["reviews"]) == len(session.rows) > 10
+    confirmed = client.post(reverse("plan_import_confirm", args=[session.pk]))
+    assert confirmed.status_code == 302
+    plan = ImportSession.objects.get().plan
+    assert plan.tasks.count() == sum(1 for r in session.rows if r["title"])
+    assert client.get(confirmed["Location"]).status_code == 200
