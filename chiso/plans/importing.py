@@ -566,9 +566,17 @@ def _save_parts(actor, plan: Plan, data: dict, reviewer: Reviewer) -> None:
         record(actor, AuditEntry.Action.CREATE, obj, None, snapshot(obj), plan=plan)
 
 
-def _fill_task(task: Task, row: dict, review: RowReview) -> None:
+# Descriptive fields a new version may simply not print (another layout): an empty value keeps the old one.
+KEPT_WHEN_MISSING = ("index", "field_name", "criterion", "activity", "output")
+
+
+def _fill_task(task: Task, row: dict, review: RowReview, *, updating: bool = False) -> None:
     for name, value in task_values(row).items():
+        if updating and name in KEPT_WHEN_MISSING and not value:
+            continue
         setattr(task, name, value)
+    if updating and review.node is None:
+        return  # nothing new to say about the catalog node
     task.node = review.node if review.confidence >= NODE_CONFIDENCE else None
     task.node_confidence = review.confidence if review.node is not None else None
 
@@ -656,7 +664,8 @@ def diff_import(plan: Plan, result: dict, rows: list[dict] | None = None) -> Dif
         used_r.add(ri)
         task, row = tasks[ti], rows[ri]
         values = task_values(row)
-        changed = [f for f in COMPARED if _differs(getattr(task, f), values[f])]
+        changed = [f for f in COMPARED if _differs(getattr(task, f), values[f])
+                   and not (f in KEPT_WHEN_MISSING and not values[f])]
         (diff.changed if changed else diff.unchanged).append(TaskChange(task, ri, row, changed))
     diff.added = [(ri, r) for ri, r in enumerate(rows) if ri not in used_r]
     diff.removed = [t for ti, t in enumerate(tasks) if ti not in used_t]
@@ -717,7 +726,7 @@ def _apply_version(actor, plan: Plan, result: dict, decisions: dict, rows: list[
             continue
         before = snapshot(task)
         review = reviewer.review(change.row)
-        _fill_task(task, change.row, review)
+        _fill_task(task, change.row, review, updating=True)
         task.order = change.row_no + 1
         actions.do_save_task(actor, task, _units(review.lead), _units(review.support), before=before)
     for change in diff.unchanged:

@@ -128,3 +128,16 @@ def test_a_new_version_replaces_the_header_parts_and_the_document(world, tmp_pat
     assert world.plan.reporting.get().frequency == "quarterly"
     assert world.plan.source_file.name.endswith(".txt")
     assert world.plan.tasks.count() == 2  # the laws task was kept: not chosen for removal
+
+
+def test_a_field_the_new_version_does_not_print_is_kept(world_with_third):
+    world = world_with_third
+    new = current(world)
+    for r in new:
+        r["field"] = None
+    diff = imp.diff_import(world.plan, version(world, new))
+    assert diff.is_empty
+    new[0]["due"] = "2026-05-31"
+    imp.apply_new_version(world.people.office, world.plan, version(world, new))
+    task = world.plan.tasks.get(ref="1")
+    assert task.field_name == "Cải cách thủ tục hành chính" and task.node is not None
