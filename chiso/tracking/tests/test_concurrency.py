@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from .smtp import SmtpServer
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -24,8 +26,43 @@ for n in range(40):
 """
 
 
-def test_concurrent_runs_deliver_each_reminder_once(tmp_path):
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'chiso.sqlite3'}", "CHISO_DATA_DIR": str(tmp_path),
+def _postgres_url() -> str | None:
+    """A scratch database beside the one the suite runs on, when the suite runs on PostgreSQL."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        return None
+    import psycopg
+
+    base, name = url.rsplit("/", 1)
+    scratch = f"{name.split('?')[0]}_remind_race"
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{scratch}"')
+        conn.execute(f'CREATE DATABASE "{scratch}"')
+    return f"{base}/{scratch}"
+
+
+def _counts(database_url: str, tmp_path: Path):
+    queries = ("select count(*), count(distinct task_id || '-' || person_id) from tracking_reminder",
+               "select count(*) from tracking_notification where kind like 'reminder%'")
+    if database_url.startswith("sqlite"):
+        db = sqlite3.connect(tmp_path / "chiso.sqlite3")
+        try:
+            return [db.execute(q).fetchone() for q in queries]
+        finally:
+            db.close()
+    import psycopg
+
+    with psycopg.connect(database_url) as conn:
+        return [tuple(conn.execute(q.replace("task_id || '-' || person_id", "(task_id, person_id)")).fetchone())
+                for q in queries]
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+def test_concurrent_runs_deliver_each_reminder_once(tmp_path, backend):
+    database_url = f"sqlite:///{tmp_path / 'chiso.sqlite3'}" if backend == "sqlite" else _postgres_url()
+    if database_url is None:
+        pytest.skip("the suite is not running on PostgreSQL (DATABASE_URL)")
+    env = {**os.environ, "DATABASE_URL": database_url, "CHISO_DATA_DIR": str(tmp_path),
            "DJANGO_SETTINGS_MODULE": "chiso.settings", "PYTHONPATH": str(ROOT)}
     subprocess.run([*CHISO, "migrate", "-v0"], cwd=ROOT, env=env, check=True, capture_output=True)
     subprocess.run([sys.executable, "-c", SETUP], cwd=ROOT, env=env, check=True, capture_output=True)
@@ -40,11 +77,7 @@ def test_concurrent_runs_deliver_each_reminder_once(tmp_path):
         assert "0 thông báo mới, 0 thư đã gửi" in again.stdout
         messages = list(smtp.inbox.messages)
     assert sorted(m["To"] for m in messages) == ["head@example.test", "staff@example.test"]
-    db = sqlite3.connect(tmp_path / "chiso.sqlite3")
-    reminders = db.execute("select count(*), count(distinct task_id || '-' || person_id) from tracking_reminder"
-                           ).fetchone()
-    notifications = db.execute("select count(*) from tracking_notification where kind like 'reminder%'").fetchone()
-    db.close()
+    reminders, notifications = _counts(database_url, tmp_path)
     assert reminders == (82, 82) and notifications == (82,)  # 41 tasks x (head, staff)
     for m in messages:
         assert m.get_body(("plain",)).get_content().count("Việc ") >= 40
