@@ -272,8 +272,6 @@ def _review_context(request: HttpRequest, session: ImportSession) -> dict:
         "existing": existing,
         "header_form": HeaderForm(initial={"title": header.get("title") or "", "number": header.get("number") or "",
                                            "year": year}),
-        "units": list(reviewer.units.units),
-        "threshold": importing.NODE_CONFIDENCE,
     }
 
 

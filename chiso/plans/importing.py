@@ -19,6 +19,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from rapidfuzz import fuzz
 
@@ -434,7 +435,7 @@ def plan_year(result: dict) -> int:
     for key in ("issued_on", "period_end", "period_start"):
         if d := as_date(plan.get(key)):
             return d.year
-    return dt.date.today().year  # noqa: DTZ011 - the civil year the plan is imported in
+    return timezone.localdate().year  # the year the plan is imported in
 
 
 def plan_number(result: dict) -> str:
