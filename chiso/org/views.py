@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from chiso.accounts import permissions as perms
+from chiso.frameworks.models import PublishedResult
 from chiso.lib.text import fold, squash
 
 from .models import Agency, Unit
@@ -32,5 +33,9 @@ def agency_detail(request: HttpRequest, code: str) -> HttpResponse:
              .annotate(lead_count=Count("led_tasks", distinct=True))
              .prefetch_related(Prefetch("people"), "aliases").order_by("kind", "name"))
     plans = agency.plans.order_by("-year", "-issued_on")[:20]
+    # Published results of the agency and of its predecessors (the baseline after a 2025 merger).
+    results = (PublishedResult.objects.filter(agency__in=[agency, *agency.predecessors.all()])
+               .select_related("agency", "framework", "node").order_by("-year", "framework__index", "agency_id",
+                                                                       "node__order"))
     return render(request, "org/agency_detail.html", {"nav": "org", "agency": agency, "units": units,
-                                                      "plans": plans})
+                                                      "plans": plans, "results": results})
