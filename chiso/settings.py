@@ -64,7 +64,6 @@ INSTALLED_APPS = [
     "chiso.plans",
     "chiso.audit",
     "chiso.tracking",
-    "chiso.reports",
     "chiso.web",
 ]
 
