@@ -52,12 +52,16 @@ def _join_split_tables(blocks: list[Block]) -> list[Block]:
     for b in blocks:
         prev = out[-1] if out else None
         if (isinstance(b, Table) and isinstance(prev, Table) and b.roles is None and prev.roles is None
-                and b.rows and prev.rows and len(b.rows[0]) == len(prev.rows[0]) and find_header(b) is None
+                and b.rows and prev.rows and len(b.rows[0]) == len(prev.rows[0])
                 and find_header(prev) is not None):
-            prev.breaks.add(len(prev.rows))
-            prev.breaks.update(len(prev.rows) + k for k in b.breaks)
-            prev.rows.extend(b.rows)
-            continue
+            found = find_header(b)
+            same = found is not None and [clean(c) for c in b.rows[0]] == [clean(c) for c in prev.rows[0]]
+            if found is None or same:
+                start = found[0] if same else 0  # the header printed again on the next page
+                prev.breaks.add(len(prev.rows))
+                prev.breaks.update(len(prev.rows) + k - start for k in b.breaks if k >= start)
+                prev.rows.extend(b.rows[start:])
+                continue
         out.append(b)
     return out
 

@@ -310,8 +310,8 @@ class _PdfWriter:
 
     def table(self, header: list[str], rows: list[list[str]], widths: list[float]):
         def layout(cells: list[str]) -> tuple[list[list[str]], float]:
-            lines = [_wrap(c, max(4, int(w / 4.6))) for c, w in zip(cells, widths, strict=False)]
-            return lines, max(len(x) for x in lines) * 11 + 6
+            lines = [_wrap(c, max(4, int((w - 4) / 4.4))) for c, w in zip(cells, widths, strict=False)]
+            return lines, max(len(x) for x in lines) * 10 + 6
 
         def draw(cells: list[str]) -> None:
             lines, height = layout(cells)
@@ -319,7 +319,7 @@ class _PdfWriter:
             for cell_lines, w in zip(lines, widths, strict=False):
                 self.rect(x, self.y - height, w, height)
                 for k, line in enumerate(cell_lines):
-                    self.text(x + 2, self.y - 11 - k * 11, line, 8)
+                    self.text(x + 2, self.y - 10 - k * 10, line, 7)
                 x += w
             self.y -= height
 
@@ -429,3 +429,65 @@ def scanned_pdf(path: Path) -> Path:
     pdf.save(str(path))
     pdf.close()
     return path
+
+
+def blocks_to_docx(blocks, path: Path) -> Path:
+    """Write parsed blocks back as a Word file: paragraphs, and each table as a Word table (one Word table per
+    printed page, the header repeated), as a plan typed in Word would be."""
+    import docx
+
+    from chiso.importing.blocks import Para, Table
+
+    d = docx.Document()
+    for b in blocks:
+        if isinstance(b, Para):
+            d.add_paragraph(b.text.strip())
+        elif isinstance(b, Table) and b.rows:
+            cuts = sorted({0, *b.breaks, len(b.rows)})
+            header = b.rows[0] if b.roles is None else None
+            for a, z in zip(cuts, cuts[1:], strict=False):
+                rows = b.rows[a:z]
+                if header is not None and a > 0:
+                    rows = [header, *rows]
+                width = max(len(r) for r in rows)
+                t = d.add_table(rows=0, cols=width)
+                for r in rows:
+                    cells = t.add_row().cells
+                    for k, text in enumerate(r):
+                        cells[k].text = text
+    d.save(str(path))
+    return path
+
+
+def blocks_to_pdf(blocks, path: Path) -> Path:
+    """Write parsed blocks as a text-layer PDF with ruled tables (the header repeated on each page)."""
+    from chiso.importing.blocks import Para, Table
+
+    w = _PdfWriter()
+    w.new_page()
+    for b in blocks:
+        if isinstance(b, Para):
+            w.paragraph(b.text.strip())
+        elif isinstance(b, Table) and b.rows and b.roles is None:
+            width = max(len(r) for r in b.rows)
+            widths = [515 / width] * width
+            rows = _logical_rows(b, width)
+            w.table(rows[0], rows[1:], widths)
+    w.save(path)
+    return path
+
+
+def _logical_rows(table, width: int) -> list[list[str]]:
+    """The table's rows with the pieces of rows cut by page breaks in the dump joined again."""
+    from chiso.importing.tables import _continues, find_header
+
+    found = find_header(table)
+    roles = found[1] if found else [None] * width
+    rows: list[list[str]] = []
+    for k, r in enumerate(table.rows):
+        r = r + [""] * (width - len(r))
+        if k in table.breaks and rows and k > 0 and _continues(r, roles):
+            rows[-1] = [f"{a} {b}".strip() if b.strip() else a for a, b in zip(rows[-1], r, strict=False)]
+        else:
+            rows.append(r)
+    return rows
