@@ -25,11 +25,18 @@ def today() -> date:
     return timezone.localdate()
 
 
+# What the lists, dashboards and exports read of a task (the rest of its columns stays in the database).
+ROW_FIELDS = ("id", "plan_id", "index", "field_name", "ref", "title", "due", "timeframe", "recurrence", "lead_text",
+              "order", "plan__number", "plan__title", "plan__year", "plan__agency_id", "plan__agency__name",
+              "plan__agency__code", "tracking__progress", "tracking__reported", "tracking__done_on",
+              "tracking__has_updates", "tracking__pending", "tracking__fail_reason")
+
+
 def task_rows(tasks: QuerySet, now: date | None = None) -> list:
     """Tasks with .status, .status_label, .progress, .pending, .days_left and their lead units loaded."""
     now = now or today()
     rows = list(
-        tasks.select_related("plan", "plan__agency", "tracking").prefetch_related(
+        tasks.select_related("plan", "plan__agency", "tracking").only(*ROW_FIELDS).prefetch_related(
             Prefetch("lead_units", queryset=Unit.objects.only("id", "name", "short_name")))
         .order_by("plan_id", "order", "id")
     )

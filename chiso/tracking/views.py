@@ -273,6 +273,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return redirect("agency_dashboard", code=agency.code)
 
 
+LIST_LIMIT = 25  # rows of the overdue and near-due lists on the page; the XLSX has them all
 EXPORTS = {"nhiem-vu", "qua-han", "sap-den-han", "don-vi", "linh-vuc"}
 
 
@@ -307,7 +308,8 @@ def agency_dashboard(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "tracking/agency_dashboard.html", {
         "nav": "dashboard", "agency": agency, "year": year, "counts": queries.counts(rows),
         "total_line": queries.Line(agency.name, "", queries.counts(rows)),
-        "lines": lines, "units": units, "overdue": late, "near": near,
+        "lines": lines, "units": units, "overdue": late[:LIST_LIMIT], "near": near[:LIST_LIMIT],
+        "overdue_count": len(late), "near_count": len(near), "list_limit": LIST_LIMIT,
         "months": queries.completion_by_month(rows, plan_year), "statuses": queries.STATUS_ORDER,
         "labels": queries.STATUS_LABELS, "Status": Status,
         "pending": sum(t.pending for t in rows),
