@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "chiso.plans",
     "chiso.audit",
     "chiso.tracking",
+    "chiso.reports",
     "chiso.web",
 ]
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("to-chuc/", include("chiso.org.urls")),
     path("bo-chi-so/", include("chiso.frameworks.urls")),
     path("theo-doi/", include("chiso.tracking.urls")),
+    path("bao-cao/", include("chiso.reports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("quan-tri/", admin.site.urls),

@@ -217,3 +217,39 @@ def visible_tasks(user) -> QuerySet:
     if acc.is_admin:
         return Task.objects.all()
     return Task.objects.filter(plan__agency__in=visible_agencies(user))
+
+
+# --- Reports (issue 5): the calendar, unit reports, agency reports, the province roll-up -----------
+# everyone who reads an agency reads its calendar and reports; a unit's head and staff (and the office)
+# draft, edit and submit the unit's report; the office (and administrators) compile, edit, issue and
+# correct the agency report and edit its calendar; coordinators and administrators see the roll-up.
+UNIT_REPORT_ROLES = {Role.UNIT_HEAD, Role.UNIT_STAFF}
+
+
+def can_view_reports(user, agency) -> bool:
+    return can_view_agency(user, agency)
+
+
+def can_edit_unit_report(user, agency, unit) -> bool:
+    """Draft, edit, submit or correct the report of `unit`."""
+    acc = access_of(user)
+    if acc.is_admin or acc.roles_in(agency.pk) & PLAN_EDIT_ROLES:
+        return unit.agency_id == agency.pk
+    return bool(acc.roles_in(agency.pk) & UNIT_REPORT_ROLES) and acc.unit_id == unit.pk
+
+
+def can_compile_report(user, agency) -> bool:
+    """Compile, edit, issue and correct the agency report; edit the agency's reporting calendar."""
+    acc = access_of(user)
+    return acc.is_admin or bool(acc.roles_in(agency.pk) & PLAN_EDIT_ROLES)
+
+
+def can_view_rollup(user, province) -> bool:
+    acc = access_of(user)
+    return acc.is_admin or province.pk in acc.coordinator_provinces
+
+
+def can_close_periods(user, agency) -> bool:
+    """Close the reporting periods of every task of the agency at once (the office)."""
+    acc = access_of(user)
+    return acc.is_admin or bool(acc.roles_in(agency.pk) & REVIEW_ROLES)

@@ -1,0 +1,286 @@
+"""Changes to reports. Each `do_…` function is one transaction with its audit record; views, the
+scheduler, the demo loader and tests use them. Notifications go to tracking's bell (Notification)."""
+
+from datetime import date, datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from chiso.accounts.models import Role, RoleGrant, User
+from chiso.audit.log import record, snapshot
+from chiso.audit.models import AuditEntry
+from chiso.tracking.models import Notification
+
+from . import queries
+from .models import AgencyReport, UnitReport
+from .periods import Period
+
+UNIT_TEXT = ("results", "difficulties", "next_steps", "proposals")
+AGENCY_TEXT = ("direction", "results_intro", "strengths", "weaknesses", "causes", "next_tasks", "proposals",
+               "recipient", "place", "authority", "head_title", "signer_title", "signer_name", "recipients")
+EXCLUDE = ("figures",)  # the snapshot is large; the audit keeps the texts and the state
+
+
+def _now_date(now: date | None) -> date:
+    return now or timezone.localdate()
+
+
+def _stamp(day: date | None) -> datetime:
+    """Now, or — when a day is given (tests, the scheduler's --now) — that day at the current time."""
+    wall = timezone.now()
+    if day is None:
+        return wall
+    return timezone.make_aware(datetime.combine(day, timezone.localtime(wall).time()))
+
+
+def _audit(actor, action, obj, before):
+    record(actor, action, obj, before, snapshot(obj, exclude=EXCLUDE))
+
+
+def notify(users, kind: str, text: str, url: str) -> int:
+    """In-app notifications under tracking's bell (no task attached)."""
+    seen, rows = set(), []
+    for user in users:
+        if user is None or user.pk in seen:
+            continue
+        seen.add(user.pk)
+        rows.append(Notification(user=user, kind=kind[:30], text=text[:500], url=url))
+    Notification.objects.bulk_create(rows)
+    return len(rows)
+
+
+def office_people(agency) -> list[User]:
+    ids = RoleGrant.objects.filter(agency=agency, role=Role.OFFICE).values("user_id")
+    return list(User.objects.filter(pk__in=ids, is_active=True))
+
+
+def unit_people(agency, unit) -> list[User]:
+    ids = RoleGrant.objects.filter(agency=agency, role__in=[Role.UNIT_HEAD, Role.UNIT_STAFF]).values("user_id")
+    return list(User.objects.filter(pk__in=ids, is_active=True, unit=unit))
+
+
+def default_place(agency) -> str:
+    name = agency.province.name
+    for prefix in ("Tỉnh ", "tỉnh ", "Thành phố ", "thành phố "):
+        if name.startswith(prefix):
+            return name[len(prefix):]
+    return name
+
+
+def default_recipient(agency) -> str:
+    from chiso.org.models import Agency
+
+    coordinator = Agency.objects.filter(province_id=agency.province_id, is_coordinator=True).first()
+    return coordinator.name if coordinator else _("Sở Nội vụ")
+
+
+def default_signer(agency) -> str:
+    leader = User.objects.filter(grants__agency=agency, grants__role=Role.LEADER, is_active=True).first()
+    return leader.display_name if leader else ""
+
+
+# --- unit reports --------------------------------------------------------------------------------
+
+def current_unit_report(unit, code: str) -> UnitReport | None:
+    return UnitReport.objects.filter(unit=unit, period_code=code).order_by("-version").first()
+
+
+@transaction.atomic
+def do_draft_unit_report(actor, agency, unit, period: Period, now: date | None = None) -> UnitReport:
+    """The unit's current report for the period; a new draft drafted from its task updates when none."""
+    existing = current_unit_report(unit, period.code)
+    if existing is not None:
+        return existing
+    fig = queries.unit_figures(agency, unit, period, _now_date(now))
+    report = UnitReport(agency=agency, unit=unit, period_code=period.code, period_label=period.label,
+                        start=period.start, end=period.end, due=period.unit_due, figures=fig,
+                        **queries.draft_unit_text(fig))
+    report.save()
+    _audit(actor, AuditEntry.Action.CREATE, report, None)
+    return report
+
+
+@transaction.atomic
+def do_redraft_unit_report(actor, report: UnitReport, now: date | None = None,
+                           texts: bool = False) -> UnitReport:
+    """Refresh a draft's figures from the data (and its texts when asked)."""
+    _require_draft(report)
+    before = snapshot(report, exclude=EXCLUDE)
+    period = _period_of(report.agency, report.period_code) or Period(
+        report.period_code, "", report.start.year, report.period_label, report.start, report.end,
+        report.due, report.due, report.due, report.due)
+    report.figures = queries.unit_figures(report.agency, report.unit, period, _now_date(now))
+    if texts:
+        for k, v in queries.draft_unit_text(report.figures).items():
+            setattr(report, k, v)
+    report.save()
+    _audit(actor, AuditEntry.Action.UPDATE, report, before)
+    return report
+
+
+def _period_of(agency, code: str) -> Period | None:
+    from .periods import PeriodError, resolve
+
+    try:
+        return resolve(agency, code)
+    except PeriodError:
+        return None
+
+
+def _require_draft(report) -> None:
+    if report.is_frozen:
+        raise ValidationError(_("Báo cáo đã gửi không sửa được; hãy lập bản sửa."))
+
+
+@transaction.atomic
+def do_save_unit_report(actor, report: UnitReport, data: dict) -> UnitReport:
+    _require_draft(report)
+    before = snapshot(report, exclude=EXCLUDE)
+    for k in UNIT_TEXT:
+        if k in data:
+            setattr(report, k, (data[k] or "").strip())
+    report.save()
+    _audit(actor, AuditEntry.Action.UPDATE, report, before)
+    return report
+
+
+@transaction.atomic
+def do_submit_unit_report(actor, report: UnitReport, now: date | None = None) -> UnitReport:
+    """Send the report to the office: its figures are taken from the data now and frozen."""
+    report = UnitReport.objects.select_for_update().get(pk=report.pk)
+    _require_draft(report)
+    before = snapshot(report, exclude=EXCLUDE)
+    day = _now_date(now)
+    period = _period_of(report.agency, report.period_code)
+    if period is not None:
+        report.figures = queries.unit_figures(report.agency, report.unit, period, day)
+    report.state = UnitReport.State.SUBMITTED
+    report.submitted_at, report.submitted_by = _stamp(now), actor if getattr(actor, "pk", None) else None
+    first = UnitReport.objects.filter(unit=report.unit, period_code=report.period_code,
+                                      submitted_at__isnull=False).exclude(pk=report.pk).order_by("version").first()
+    report.on_time = first.on_time if first else day <= report.due
+    report.save()
+    if report.supersedes_id:
+        UnitReport.objects.filter(pk=report.supersedes_id).update(state=UnitReport.State.SUPERSEDED)
+    _audit(actor, AuditEntry.Action.UPDATE, report, before)
+    notify(office_people(report.agency), "report_unit_submitted",
+           _("%(unit)s đã gửi báo cáo %(label)s%(late)s") % {
+               "unit": report.unit.name, "label": report.period_label,
+               "late": "" if report.on_time else _(" (chậm hạn)")},
+           reverse("reports:period", args=[report.agency.code, report.period_code]))
+    return report
+
+
+@transaction.atomic
+def do_correct_unit_report(actor, report: UnitReport) -> UnitReport:
+    """A new draft version of a submitted report; the submitted one is kept until the new one is sent."""
+    if not report.is_frozen:
+        return report
+    latest = current_unit_report(report.unit, report.period_code)
+    if latest is not None and not latest.is_frozen:
+        return latest
+    new = UnitReport(agency=report.agency, unit=report.unit, period_code=report.period_code,
+                     period_label=report.period_label, start=report.start, end=report.end, due=report.due,
+                     version=latest.version + 1, figures=report.figures, supersedes=report,
+                     **{k: getattr(report, k) for k in UNIT_TEXT})
+    new.save()
+    _audit(actor, AuditEntry.Action.CREATE, new, None)
+    return new
+
+
+# --- agency reports ------------------------------------------------------------------------------
+
+def current_agency_report(agency, code: str) -> AgencyReport | None:
+    return AgencyReport.objects.filter(agency=agency, period_code=code).order_by("-version").first()
+
+
+def _new_agency_report(actor, agency, period: Period, fig: dict, version: int = 1, **extra) -> AgencyReport:
+    fields = dict(place=default_place(agency), recipient=default_recipient(agency),
+                  signer_name=default_signer(agency),
+                  recipients="\n".join([f"- {default_recipient(agency)} (b/c);", "- Lãnh đạo cơ quan;",
+                                        "- Các đơn vị thuộc cơ quan;", "- Lưu: VT, VP."]))
+    if "direction" not in extra:
+        fields.update(queries.draft_agency_text(fig))
+    fields.update(extra)
+    report = AgencyReport(agency=agency, period_code=period.code, period_label=period.label, start=period.start,
+                          end=period.end, due=period.agency_due, version=version, figures=fig,
+                          created_by=actor if getattr(actor, "pk", None) else None, **fields)
+    report.save()
+    _audit(actor, AuditEntry.Action.CREATE, report, None)
+    return report
+
+
+@transaction.atomic
+def do_compile_agency_report(actor, agency, period: Period, now: date | None = None,
+                             redraft: bool = False) -> AgencyReport:
+    """Compile the agency's report from the unit reports and the task data: a new draft, or the current
+    draft with fresh figures (its edited texts are kept unless `redraft`). An issued report is left as is."""
+    current = current_agency_report(agency, period.code)
+    fig = queries.agency_figures(agency, period, _now_date(now))
+    if current is None:
+        return _new_agency_report(actor, agency, period, fig)
+    if current.is_frozen:
+        return current
+    before = snapshot(current, exclude=EXCLUDE)
+    current.figures = fig
+    if redraft:
+        for k, v in queries.draft_agency_text(fig).items():
+            setattr(current, k, v)
+    current.save()
+    _audit(actor, AuditEntry.Action.UPDATE, current, before)
+    return current
+
+
+@transaction.atomic
+def do_save_agency_report(actor, report: AgencyReport, data: dict) -> AgencyReport:
+    _require_draft(report)
+    before = snapshot(report, exclude=EXCLUDE)
+    for k in AGENCY_TEXT:
+        if k in data:
+            setattr(report, k, (data[k] or "").strip())
+    report.full_clean(exclude=["figures"])
+    report.save()
+    _audit(actor, AuditEntry.Action.UPDATE, report, before)
+    return report
+
+
+@transaction.atomic
+def do_issue_agency_report(actor, report: AgencyReport, issued_on: date | None = None) -> AgencyReport:
+    """Issue the report: it takes the next number of the agency's year and its figures are frozen."""
+    from chiso.org.models import Agency
+
+    Agency.objects.select_for_update().get(pk=report.agency_id)  # numbers are given one at a time
+    report = AgencyReport.objects.select_for_update().get(pk=report.pk)
+    _require_draft(report)
+    before = snapshot(report, exclude=EXCLUDE)
+    day = _now_date(issued_on)
+    last = AgencyReport.objects.filter(agency_id=report.agency_id, issued_on__year=day.year,
+                                       number__isnull=False).aggregate(n=Max("number"))["n"] or 0
+    report.number, report.issued_on, report.issued_at = last + 1, day, _stamp(issued_on)
+    report.state = AgencyReport.State.ISSUED
+    report.save()
+    if report.supersedes_id:
+        AgencyReport.objects.filter(pk=report.supersedes_id).update(state=AgencyReport.State.SUPERSEDED)
+    _audit(actor, AuditEntry.Action.UPDATE, report, before)
+    return report
+
+
+@transaction.atomic
+def do_correct_agency_report(actor, report: AgencyReport, now: date | None = None) -> AgencyReport:
+    """A corrected version: a new draft with the texts of `report` and fresh figures; both are kept."""
+    if not report.is_frozen:
+        return report
+    latest = current_agency_report(report.agency, report.period_code)
+    if latest is not None and not latest.is_frozen:
+        return latest
+    period = _period_of(report.agency, report.period_code)
+    fig = queries.agency_figures(report.agency, period, _now_date(now)) if period else report.figures
+    period = period or Period(report.period_code, "", report.start.year, report.period_label, report.start,
+                              report.end, report.due, report.due, report.due, report.due)
+    texts = {k: getattr(report, k) for k in AGENCY_TEXT}
+    return _new_agency_report(actor, report.agency, period, fig, version=latest.version + 1, supersedes=report,
+                              **texts)

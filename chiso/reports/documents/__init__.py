@@ -1,0 +1,78 @@
+"""Writers of the official report files (DOCX in the Nghị định 30/2020 layout, XLSX annex, PDF) and the
+one way they reach the disk: a temporary file in the same folder, then os.replace (never half-written)."""
+
+import os
+import tempfile
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+FORMATS = {".docx": "docx", ".xlsx": "xlsx", ".pdf": "pdf"}
+CONTENT_TYPES = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}
+QUOC_HIEU = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+TIEU_NGU = "Độc lập - Tự do - Hạnh phúc"
+LUU = "- Lưu: VT, VP."
+
+
+def write_atomically(path: str | os.PathLike, data: bytes) -> Path:
+    """Write `data` to `path` through a temporary file in the same directory and an atomic rename."""
+    target = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent or ".")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    return target
+
+
+def date_line(place: str, day: date | None, year: int | None = None) -> str:
+    """ "An Phú, ngày 05 tháng 02 năm 2026": day below 10 and months 1–2 with a leading 0 (NĐ 30/2020).
+    A draft without a date leaves the blanks for the clerk."""
+    if day is None:
+        return f"{place}, ngày      tháng      năm {year or ''}".rstrip()
+    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
+    return f"{place}, ngày {day.day:02d} tháng {month} năm {day.year}"
+
+
+def recipients_lines(text: str) -> list[str]:
+    """The "Nơi nhận" lines, always ending with "- Lưu: VT, VP."."""
+    lines = [ln.strip() for ln in (text or "").splitlines() if ln.strip()]
+    lines = [ln for ln in lines if not ln.replace(" ", "").lower().startswith("-lưu")]
+    return [*lines, LUU]
+
+
+def signing_lines(authority: str, head_title: str, signer_title: str) -> list[str]:
+    """KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC; TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH; the head alone signs as GIÁM ĐỐC."""
+    head = (head_title or "").upper()
+    if authority:
+        return [f"{authority} {head}".strip(), (signer_title or "").upper()]
+    return [head]
+
+
+def render(fmt: str, report) -> bytes:
+    """The bytes of an agency report (an AgencyReport, saved or not) in one of the three formats."""
+    build: Callable
+    if fmt == "docx":
+        from .docx import agency_docx as build
+    elif fmt == "xlsx":
+        from .xlsx import agency_xlsx as build
+    elif fmt == "pdf":
+        from .pdf import agency_pdf as build
+    else:
+        raise ValueError(fmt)
+    return build(report)
+
+
+def filename(report, fmt: str) -> str:
+    n = f"{report.number:02d}-" if report.number else ""
+    return f"BC-{report.agency.code}-{n}{report.period_code}-v{report.version}.{fmt}"

@@ -1,0 +1,118 @@
+"""What the three formats of an agency report share: the outline and its headings, drawn from a report."""
+
+from dataclasses import dataclass, field
+
+from chiso.tracking.models import Status
+
+from . import date_line, recipients_lines, signing_lines
+
+
+def pct(value) -> str:
+    return "—" if value is None else f"{value:.1f}%".replace(".", ",")
+
+
+def dmy(iso: str | None) -> str:
+    if not iso:
+        return ""
+    y, m, d = iso[:10].split("-")
+    return f"{d}/{m}/{y}"
+
+
+def paragraphs(text: str) -> list[str]:
+    return [ln.strip() for ln in (text or "").splitlines() if ln.strip()]
+
+
+@dataclass
+class Section:
+    heading: str
+    paras: list[str] = field(default_factory=list)
+    level: int = 1
+
+
+@dataclass
+class Outline:
+    """An agency report ready to be drawn in any format."""
+
+    parent_body: str
+    issuer: str
+    number: str
+    date_line: str
+    title: str
+    summary: str
+    recipient: str
+    sections: list[Section]
+    sign: list[str]
+    signer_name: str
+    recipients: list[str]
+    annexes: list[tuple[str, list[str], list[list[str]]]]  # (title, header, rows)
+    draft: bool = False
+
+
+def field_lines(fig: dict) -> list[str]:
+    return [f"- {f['index_label']} — {f['field']}: {f['total']} nhiệm vụ; hoàn thành {f['completed']} "
+            f"({pct(f['rate_done'])}), đúng hạn {f[Status.DONE]}; quá hạn chưa hoàn thành {f[Status.OVERDUE]}."
+            for f in fig.get("by_field", [])]
+
+
+def outline(report) -> Outline:
+    fig = report.figures or {}
+    agency = report.agency
+    subs = fig.get("submissions", {})
+    empty = fig.get("empty", True)
+    results = paragraphs(report.results_intro)
+    if empty and not results:
+        results = ["Kỳ báo cáo không có số liệu: cơ quan chưa có nhiệm vụ nào trong kế hoạch đang thực hiện."]
+    sections = [
+        Section("I. CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH", paragraphs(report.direction)),
+        Section("II. KẾT QUẢ THỰC HIỆN", results),
+    ]
+    if not empty:
+        sections.append(Section("1. Kết quả theo từng chỉ số, lĩnh vực", field_lines(fig), level=2))
+        tgt = [f"- {t['index']} — {t['field']}: mục tiêu {t['target'] or '—'}; điểm năm trước "
+               f"{t['prev_score'] or '—'}; kết quả {t['result'] or 'chưa công bố'}; nhiệm vụ hoàn thành "
+               f"{t['completed']}/{t['tasks']}." for t in fig.get("targets", [])]
+        sections.append(Section("2. Kết quả thực hiện mục tiêu so với kế hoạch",
+                                tgt or ["Kế hoạch không đặt mục tiêu điểm cho kỳ này."], level=2))
+    if subs.get("expected"):
+        sections.append(Section("3. Tình hình báo cáo của các đơn vị" if not empty else "Tình hình báo cáo", [
+            f"Số đơn vị phải báo cáo: {subs['expected']}; đã gửi {subs['submitted']} "
+            f"(tỷ lệ {pct(subs['completeness'])}), đúng hạn {subs['on_time']} (tỷ lệ {pct(subs['timeliness'])}), "
+            f"chậm {subs['late']}, chưa gửi {subs['missing']}."], level=2))
+    sections += [
+        Section("III. ĐÁNH GIÁ CHUNG"),
+        Section("1. Ưu điểm", paragraphs(report.strengths) or ["Không có."], level=2),
+        Section("2. Hạn chế", paragraphs(report.weaknesses) or ["Không có."], level=2),
+        Section("3. Nguyên nhân", paragraphs(report.causes) or ["Không có."], level=2),
+        Section("IV. NHIỆM VỤ TRỌNG TÂM KỲ TỚI", paragraphs(report.next_tasks)),
+        Section("V. ĐỀ XUẤT, KIẾN NGHỊ", paragraphs(report.proposals) or ["Không có."]),
+    ]
+    no_data = [["", "Không có số liệu", "", "", "", "", "", ""]]
+    annex_fields = [[str(i), f["index_label"], f["field"], str(f["total"]), str(f["completed"]),
+                     str(f[Status.DONE]), str(f[Status.OVERDUE]), pct(f["rate_done"])]
+                    for i, f in enumerate(fig.get("by_field", []), 1)]
+    annex_overdue = [[str(i), f"{r['ref']}. {r['title']}" if r["ref"] else r["title"], ", ".join(r["units"]),
+                      dmy(r["due"]), r["cause"] or "Chưa báo cáo nguyên nhân"]
+                     for i, r in enumerate(fig.get("overdue", []), 1)]
+    state_labels = {"on_time": "Đúng hạn", "late": "Chậm hạn", "missing": "Chưa gửi"}
+    annex_units = [[str(i), u["unit"], state_labels.get(u["state"], u["state"]), dmy(u["submitted_at"])]
+                   for i, u in enumerate(fig.get("units", []), 1)]
+    annexes = [
+        ("Phụ lục I. KẾT QUẢ THỰC HIỆN NHIỆM VỤ THEO CHỈ SỐ, LĨNH VỰC",
+         ["STT", "Chỉ số", "Lĩnh vực", "Tổng số", "Hoàn thành", "Đúng hạn", "Quá hạn", "Tỷ lệ hoàn thành"],
+         annex_fields or no_data),
+        ("Phụ lục II. NHIỆM VỤ QUÁ HẠN CHƯA HOÀN THÀNH",
+         ["STT", "Nhiệm vụ", "Đơn vị chủ trì", "Hạn", "Nguyên nhân"],
+         annex_overdue or [["", "Không có nhiệm vụ quá hạn", "", "", ""]]),
+        ("Phụ lục III. TÌNH HÌNH GỬI BÁO CÁO CỦA CÁC ĐƠN VỊ", ["STT", "Đơn vị", "Tình trạng", "Ngày gửi"],
+         annex_units or [["", "Không có đơn vị phải báo cáo", "", ""]]),
+    ]
+    return Outline(
+        parent_body=(agency.parent_body or "").upper(), issuer=agency.name.upper(),
+        number=f"Số: {report.number_symbol}",
+        date_line=date_line(report.place, report.issued_on, report.end.year),
+        title="BÁO CÁO",
+        summary=f"Kết quả thực hiện công tác cải cách hành chính {report.period_label}",
+        recipient=report.recipient, sections=sections,
+        sign=signing_lines(report.authority, report.head_title, report.signer_title),
+        signer_name=report.signer_name, recipients=recipients_lines(report.recipients), annexes=annexes,
+        draft=not report.is_frozen)

@@ -1,0 +1,224 @@
+"""The agency report and the province summary as Word documents in the Nghị định 30/2020 layout:
+parent body and issuing body top-left, Quốc hiệu and Tiêu ngữ top-right in a borderless two-column
+table, number and symbol, italic place and date, bold title and summary with a short rule, Times New
+Roman 14 justified with a first-line indent, the signing block beside "Nơi nhận", annex tables."""
+
+import io
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+
+from .common import Outline, Section, outline
+
+FONT = "Times New Roman"
+BODY_PT = 14
+
+
+def _font(run, size=None, bold=None, italic=None):
+    run.font.name = FONT
+    rpr = run._element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(attr), FONT)
+    if size:
+        run.font.size = Pt(size)
+    if bold is not None:
+        run.bold = bold
+    if italic is not None:
+        run.italic = italic
+    return run
+
+
+def _para(container, text="", size=BODY_PT, bold=False, italic=False, align=None, indent=False, after=0,
+          before=0):
+    p = container.add_paragraph()
+    fmt = p.paragraph_format
+    fmt.space_after, fmt.space_before = Pt(after), Pt(before)
+    fmt.line_spacing = 1.0
+    if align is not None:
+        p.alignment = align
+    if indent:
+        fmt.first_line_indent = Cm(1.27)
+    if text:
+        _font(p.add_run(text), size, bold, italic)
+    return p
+
+
+def _rule(container, width="――――――――"):
+    """The short line under the issuer, the Tiêu ngữ and the title."""
+    return _para(container, width, size=10, align=WD_ALIGN_PARAGRAPH.CENTER)
+
+
+def new_document(landscape=False):
+    doc = Document()
+    style = doc.styles["Normal"]
+    style.font.name, style.font.size = FONT, Pt(BODY_PT)
+    rpr = style.element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(attr), FONT)
+    section = doc.sections[0]
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    if landscape:
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = Cm(29.7), Cm(21)
+    section.top_margin, section.bottom_margin = Cm(2), Cm(2)
+    section.left_margin, section.right_margin = Cm(3), Cm(2)
+    return doc
+
+
+def _cell_width(table, widths):
+    for row in table.rows:
+        for cell, w in zip(row.cells, widths, strict=False):
+            cell.width = w
+
+
+def header_block(doc, parent_body: str, issuer: str, number: str, date_text: str) -> None:
+    """The two-column, borderless heading of NĐ 30/2020 (Mẫu 1.1)."""
+    table = doc.add_table(rows=2, cols=2)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    _cell_width(table, [Cm(6.5), Cm(9.5)])
+    left, right = table.rows[0].cells
+    center = WD_ALIGN_PARAGRAPH.CENTER
+    left.paragraphs[0].alignment = center
+    _font(left.paragraphs[0].add_run(parent_body), 13)
+    _para(left, issuer, size=13, bold=True, align=center)
+    _rule(left, "――――――")
+    right.paragraphs[0].alignment = center
+    _font(right.paragraphs[0].add_run("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"), 12, bold=True)
+    _para(right, "Độc lập - Tự do - Hạnh phúc", size=13, bold=True, align=center)
+    _rule(right, "―――――――――――")
+    num, dat = table.rows[1].cells
+    num.paragraphs[0].alignment = center
+    _font(num.paragraphs[0].add_run(number), 13)
+    dat.paragraphs[0].alignment = center
+    _font(dat.paragraphs[0].add_run(date_text), 14, italic=True)
+
+
+def title_block(doc, title: str, summary: str, recipient: str = "") -> None:
+    center = WD_ALIGN_PARAGRAPH.CENTER
+    _para(doc, title, size=14, bold=True, align=center, before=12)
+    _para(doc, summary, size=14, bold=True, align=center)
+    _rule(doc, "―――――――")
+    if recipient:
+        _para(doc, f"Kính gửi: {recipient}", size=14, align=center, after=6)
+
+
+def body(doc, sections: list[Section]) -> None:
+    just = WD_ALIGN_PARAGRAPH.JUSTIFY
+    for s in sections:
+        _para(doc, s.heading, bold=True, align=just, indent=True, before=6, after=3)
+        for text in s.paras:
+            p = _para(doc, text, align=just, indent=True, after=3)
+            p.paragraph_format.line_spacing = 1.15
+
+
+def signing_block(doc, sign: list[str], signer_name: str, recipients: list[str]) -> None:
+    table = doc.add_table(rows=1, cols=2)
+    table.autofit = False
+    _cell_width(table, [Cm(8), Cm(8)])
+    left, right = table.rows[0].cells
+    _font(left.paragraphs[0].add_run("Nơi nhận:"), 12, bold=True, italic=True)
+    for line in recipients:
+        _para(left, line, size=11)
+    center = WD_ALIGN_PARAGRAPH.CENTER
+    right.paragraphs[0].alignment = center
+    _font(right.paragraphs[0].add_run(sign[0]), 14, bold=True)
+    for line in sign[1:]:
+        if line:
+            _para(right, line, size=14, bold=True, align=center)
+    for _i in range(3):
+        _para(right, "")
+    _para(right, signer_name or "", size=14, bold=True, align=center)
+
+
+def grid_table(doc, header: list[str], rows: list[list[str]], size=11) -> None:
+    """A ruled table; all rows created at once (python-docx's per-cell lookups are slow on long tables)."""
+    table = doc.add_table(rows=len(rows) + 1, cols=len(header))
+    table.style = "Table Grid"
+    for values, row in zip([header, *rows], table.rows, strict=True):
+        bold = values is header
+        for value, cell in zip(values, row.cells, strict=False):
+            p = cell.paragraphs[0]
+            _font(p.add_run(str(value)), size, bold=bold)
+    tr = table.rows[0]._tr  # repeat the header on every page
+    trpr = tr.get_or_add_trPr()
+    trpr.append(OxmlElement("w:tblHeader"))
+
+
+def annexes(doc, items) -> None:
+    for title, header, rows in items:
+        p = doc.add_paragraph()
+        p.add_run().add_break(WD_BREAK.PAGE)
+        _para(doc, title, size=13, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, after=6)
+        grid_table(doc, header, rows)
+
+
+def outline_docx(o: Outline) -> bytes:
+    doc = new_document()
+    header_block(doc, o.parent_body, o.issuer, o.number, o.date_line)
+    title_block(doc, o.title, o.summary, o.recipient)
+    body(doc, o.sections)
+    signing_block(doc, o.sign, o.signer_name, o.recipients)
+    annexes(doc, o.annexes)
+    core = doc.core_properties
+    core.title, core.author = f"{o.title} {o.summary}", o.issuer
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
+
+
+def agency_docx(report) -> bytes:
+    return outline_docx(outline(report))
+
+
+def province_docx(rollup: dict, coordinator, place: str, day=None) -> bytes:
+    from . import date_line, recipients_lines, signing_lines
+    from .common import pct
+
+    states = {"on_time": "Đúng hạn", "late": "Chậm hạn", "missing": "Chưa gửi"}
+    lines = rollup["agencies"]
+    c = rollup["counts"]
+    o = Outline(
+        parent_body=(coordinator.parent_body or "").upper(), issuer=coordinator.name.upper(),
+        number=f"Số:       /BC-{coordinator.code}", date_line=date_line(place, day, int(rollup["period"][:4])),
+        title="BÁO CÁO",
+        summary=f"Tổng hợp tình hình báo cáo và kết quả cải cách hành chính của các cơ quan {rollup['label']}",
+        recipient="Ủy ban nhân dân tỉnh",
+        sections=[
+            Section("I. TÌNH HÌNH GỬI BÁO CÁO", [
+                f"Số cơ quan phải báo cáo: {len(lines)}; gửi đúng hạn {rollup['on_time']}, chậm hạn "
+                f"{rollup['late']}, chưa gửi {rollup['missing']}."]),
+            Section("II. KẾT QUẢ THỰC HIỆN NHIỆM VỤ", [
+                f"Tổng số nhiệm vụ: {c['total']}; hoàn thành {c['completed']} ({pct(c['rate_done'])}); "
+                f"quá hạn chưa hoàn thành {rollup['overdue_total']}."] + [
+                f"- {f['index_label']} — {f['field']}: hoàn thành {f['completed']}/{f['total']} "
+                f"({pct(f['rate_done'])})." for f in rollup["by_field"]]),
+        ],
+        sign=signing_lines("KT.", "GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"), signer_name="",
+        recipients=recipients_lines("- UBND tỉnh (b/c);\n- Các sở, ban, ngành;"),
+        annexes=[("Phụ lục. TÌNH HÌNH BÁO CÁO VÀ KẾT QUẢ CỦA TỪNG CƠ QUAN",
+                  ["STT", "Cơ quan", "Báo cáo", "Ngày gửi", "Tổng số", "Hoàn thành", "Tỷ lệ", "Quá hạn"],
+                  [[str(i), ln["agency"], states[ln["state"]], _dmy(ln["issued_on"]), str(ln["counts"]["total"]),
+                    str(ln["counts"]["completed"]), pct(ln["counts"]["rate_done"]), str(len(ln["overdue"]))]
+                   for i, ln in enumerate(lines, 1)] or [["", "Không có cơ quan", "", "", "", "", "", ""]])],
+        draft=True)
+    return outline_docx(o)
+
+
+def _dmy(iso):
+    from .common import dmy
+
+    return dmy(iso)

@@ -1,0 +1,334 @@
+"""Reads for reports: the figures of a unit or an agency for a period, the submissions overview and the
+province roll-up. A fixed number of queries whatever the number of tasks; statuses come from
+tracking.status.derive, as everywhere else. Figures are plain JSON-ready dicts: a report stores them."""
+
+from collections import Counter, defaultdict
+from datetime import date
+
+from django.db.models import Q
+from django.utils import timezone
+
+from chiso.frameworks.models import IndexCode, PublishedResult
+from chiso.org.models import Unit
+from chiso.plans.models import Plan, PlanTarget, Task
+from chiso.tracking import status as rules
+from chiso.tracking.models import Evidence, ProgressUpdate, Status
+
+from .models import AgencyReport, UnitReport
+from .periods import Period
+
+STATUS_LABELS = {k: str(v) for k, v in Status.choices}
+STATUS_KEYS = [Status.DONE, Status.DONE_LATE, Status.IN_PROGRESS, Status.NOT_STARTED, Status.OVERDUE,
+               Status.FAILED]
+COUNTED = (ProgressUpdate.Review.CONFIRMED, ProgressUpdate.Review.SUBMITTED)
+
+
+def today() -> date:
+    return timezone.localdate()
+
+
+def _iso(d: date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+def _pct(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+def scope(period: Period) -> Q:
+    """The tasks a period's report covers: plans in force (or closed) of the period's year."""
+    return Q(plan__year=period.year, plan__status__in=[Plan.Status.IN_FORCE, Plan.Status.CLOSED])
+
+
+def evidence_text(number: str, day: date | None, summary: str, name: str, link: str) -> str:
+    """ "Số 15/BC-PHCTP ngày 10/03/2026: Báo cáo …" or the file name or the link."""
+    parts = []
+    if number:
+        parts.append(f"Số {number}")
+    if day:
+        parts.append(f"ngày {day:%d/%m/%Y}")
+    text = " ".join(parts)
+    if summary:
+        text = f"{text}: {summary}" if text else summary
+    return text or name or link
+
+
+def task_rows(tasks, period: Period, now: date | None = None) -> list[dict]:
+    """Each task as a JSON-ready row with its status at the period's cut-off (or today, if earlier), the
+    latest report of its lead unit in the window and the evidence of those reports. Six queries."""
+    now = now or today()
+    as_of = min(now, period.end)
+    items = list(tasks.order_by("plan_id", "order", "id").values(
+        "id", "ref", "title", "index", "field_name", "due", "plan_id", "plan__agency_id", "plan__number",
+        "tracking__reported", "tracking__done_on", "tracking__has_updates", "tracking__progress",
+        "tracking__fail_reason"))
+    leads: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for task_id, unit_id, name in Task.lead_units.through.objects.filter(task_id__in=tasks.values("id")) \
+            .values_list("task_id", "unit_id", "unit__name").order_by("unit__name"):
+        leads[task_id].append((unit_id, name))
+    latest: dict[int, dict] = {}
+    window_updates = ProgressUpdate.objects.filter(
+        task_id__in=tasks.values("id"), kind=ProgressUpdate.Kind.UPDATE, review__in=COUNTED,
+        created_at__date__gte=period.start, created_at__date__lte=period.end)
+    update_task: dict[int, int] = {}
+    for u in window_updates.order_by("created_at", "id").values("id", "task_id", "narrative", "percent", "cause",
+                                                                 "remedy", "created_at"):
+        latest[u["task_id"]] = u
+        update_task[u["id"]] = u["task_id"]
+    evidence: dict[int, list[str]] = defaultdict(list)
+    for e in Evidence.objects.filter(update__in=window_updates).order_by("update_id", "id").values(
+            "update_id", "doc_number", "doc_date", "doc_summary", "original_name", "link"):
+        text = evidence_text(e["doc_number"], e["doc_date"], e["doc_summary"], e["original_name"], e["link"])
+        task_id = update_task.get(e["update_id"])
+        if text and task_id and text not in evidence[task_id]:
+            evidence[task_id].append(text)
+    rows = []
+    for t in items:
+        reported, done_on = t["tracking__reported"] or "", t["tracking__done_on"]
+        if reported and done_on and done_on > as_of:  # finished after the cut-off: not yet in this period
+            reported, done_on = "", None
+        status = rules.derive(reported, done_on, t["due"], bool(t["tracking__has_updates"]), as_of)
+        u = latest.get(t["id"], {})
+        rows.append({
+            "id": t["id"], "ref": t["ref"], "title": t["title"], "index": t["index"], "field": t["field_name"],
+            "agency_id": t["plan__agency_id"], "plan": t["plan__number"],
+            "units": [n for _i, n in leads.get(t["id"], [])], "unit_ids": [i for i, _n in leads.get(t["id"], [])],
+            "due": _iso(t["due"]), "status": str(status), "status_label": STATUS_LABELS[status],
+            "percent": 100 if status in (Status.DONE, Status.DONE_LATE) else (t["tracking__progress"] or 0),
+            "narrative": u.get("narrative", ""), "cause": u.get("cause", "") or t["tracking__fail_reason"] or "",
+            "remedy": u.get("remedy", ""), "evidence": evidence.get(t["id"], []),
+            "days_late": (as_of - t["due"]).days if status == Status.OVERDUE and t["due"] else 0,
+        })
+    return rows
+
+
+def counts(rows: list[dict]) -> dict:
+    c = Counter(r["status"] for r in rows)
+    out = {"total": len(rows), **{str(s): c.get(str(s), 0) for s in STATUS_KEYS}}
+    out["completed"] = out[Status.DONE] + out[Status.DONE_LATE]
+    out["rate_done"] = _pct(out["completed"], out["total"])
+    decided = out["completed"] + out[Status.OVERDUE] + out[Status.FAILED]
+    out["rate_on_time"] = _pct(out[Status.DONE], decided)
+    return out
+
+
+def by_field(rows: list[dict]) -> list[dict]:
+    """Completion per index and field, in the catalog's index order."""
+    labels = dict(IndexCode.choices)
+    order = {c: i for i, c in enumerate(IndexCode.values)}
+    groups: dict[tuple[str, str], list] = defaultdict(list)
+    for r in rows:
+        groups[(r["index"] or "", r["field"] or "")].append(r)
+    out = []
+    for (idx, fld), rs in sorted(groups.items(), key=lambda kv: (order.get(kv[0][0], 99), kv[0][1])):
+        out.append({"index": idx, "index_label": str(labels.get(idx) or "Khác"), "field": fld or "—",
+                    **counts(rs)})
+    return out
+
+
+def by_index(rows: list[dict]) -> list[dict]:
+    labels = dict(IndexCode.choices)
+    groups: dict[str, list] = defaultdict(list)
+    for r in rows:
+        groups[r["index"] or ""].append(r)
+    order = {c: i for i, c in enumerate(IndexCode.values)}
+    return [{"index": idx, "index_label": str(labels.get(idx) or "Khác"), **counts(rs)}
+            for idx, rs in sorted(groups.items(), key=lambda kv: order.get(kv[0], 99))]
+
+
+def unit_figures(agency, unit, period: Period, now: date | None = None) -> dict:
+    """What a unit's report says: its tasks done, in progress, late (with causes) and the evidence."""
+    tasks = Task.objects.filter(scope(period), plan__agency=agency, lead_units=unit)
+    rows = task_rows(tasks, period, now)
+    done = [r for r in rows if r["status"] in (Status.DONE, Status.DONE_LATE)]
+    late = [r for r in rows if r["status"] in (Status.OVERDUE, Status.FAILED, Status.DONE_LATE)]
+    going = [r for r in rows if r["status"] in (Status.IN_PROGRESS, Status.NOT_STARTED)]
+    return {"unit": unit.name, "as_of": _iso(min(now or today(), period.end)), "counts": counts(rows),
+            "done": done, "in_progress": going, "late": late, "tasks": rows,
+            "evidence": [{"ref": r["ref"], "title": r["title"], "text": e} for r in rows for e in r["evidence"]]}
+
+
+def draft_unit_text(fig: dict) -> dict:
+    """The editable sections of a unit report, drafted from its figures."""
+    c = fig["counts"]
+    lines = [f"Tổng số nhiệm vụ đơn vị chủ trì: {c['total']}; hoàn thành {c['completed']} "
+             f"(đúng hạn {c[Status.DONE]}, quá hạn {c[Status.DONE_LATE]}); đang thực hiện "
+             f"{c[Status.IN_PROGRESS] + c[Status.NOT_STARTED]}; quá hạn chưa hoàn thành {c[Status.OVERDUE]}."]
+    for r in fig["done"]:
+        lines.append(f"- Đã hoàn thành: {_name(r)}" + (f". {r['narrative']}" if r["narrative"] else "")
+                     + (f" (kiểm chứng: {'; '.join(r['evidence'])})" if r["evidence"] else ""))
+    for r in fig["in_progress"]:
+        lines.append(f"- Đang thực hiện ({r['percent']}%): {_name(r)}"
+                     + (f". {r['narrative']}" if r["narrative"] else ""))
+    problems = []
+    for r in fig["late"]:
+        if r["status"] == Status.DONE_LATE:
+            continue
+        problems.append(f"- {r['status_label']}: {_name(r)}" + (f" (hạn {_dmy(r['due'])})" if r["due"] else "")
+                        + (f". Nguyên nhân: {r['cause']}" if r["cause"] else ". Nguyên nhân: chưa báo cáo.")
+                        + (f" Giải pháp: {r['remedy']}" if r["remedy"] else ""))
+    if not fig["tasks"]:
+        lines = ["Trong kỳ báo cáo, đơn vị không có nhiệm vụ được giao chủ trì."]
+    return {"results": "\n".join(lines), "difficulties": "\n".join(problems) or "Không có.",
+            "next_steps": "\n".join(f"- Tiếp tục thực hiện: {_name(r)}" for r in fig["in_progress"]
+                                    + [r for r in fig["late"] if r["status"] == Status.OVERDUE]),
+            "proposals": ""}
+
+
+def _name(row: dict) -> str:
+    return f"{row['ref']}. {row['title']}" if row["ref"] else row["title"]
+
+
+def _dmy(iso: str | None) -> str:
+    return date.fromisoformat(iso).strftime("%d/%m/%Y") if iso else ""
+
+
+def reporting_units(agency, period: Period) -> list[Unit]:
+    """Units that must report for the period: those leading a task in scope, plus any that did report."""
+    leading = Task.lead_units.through.objects.filter(
+        task__in=Task.objects.filter(scope(period), plan__agency=agency)).values("unit_id")
+    reported = UnitReport.objects.filter(agency=agency, period_code=period.code).values("unit_id")
+    return list(Unit.objects.filter(Q(pk__in=leading) | Q(pk__in=reported), agency=agency).order_by("name"))
+
+
+def submissions(agency, period: Period) -> dict:
+    """Who has submitted, on time or late: one row per unit that must report, and the rates."""
+    units = reporting_units(agency, period)
+    reports = defaultdict(list)
+    for r in UnitReport.objects.filter(agency=agency, period_code=period.code).select_related("submitted_by"):
+        reports[r.unit_id].append(r)
+    rows = []
+    for unit in units:
+        versions = sorted(reports.get(unit.pk, []), key=lambda r: r.version)
+        sent = [r for r in versions if r.submitted_at]
+        first = sent[0] if sent else None
+        current = versions[-1] if versions else None
+        rows.append({"unit": unit, "report": current, "submitted": first is not None,
+                     "submitted_at": first.submitted_at if first else None,
+                     "on_time": first.on_time if first else None,
+                     "state": "on_time" if first and first.on_time else "late" if first else "missing"})
+    expected = len(rows)
+    submitted = sum(1 for r in rows if r["submitted"])
+    on_time = sum(1 for r in rows if r["on_time"])
+    return {"rows": rows, "expected": expected, "submitted": submitted, "on_time": on_time,
+            "late": submitted - on_time, "missing": expected - submitted,
+            "completeness": _pct(submitted, expected), "timeliness": _pct(on_time, expected)}
+
+
+def targets(agency, period: Period, rows: list[dict]) -> list[dict]:
+    """Score targets of the period's plans against the published results and the tasks of the field."""
+    plan_targets = list(PlanTarget.objects.filter(plan__agency=agency, plan__year=period.year,
+                                                  plan__status__in=[Plan.Status.IN_FORCE, Plan.Status.CLOSED])
+                        .order_by("plan_id", "order", "id"))
+    results = {(r.node_id, r.framework.index): r for r in PublishedResult.objects.filter(
+        agency=agency, year=period.year).select_related("framework")}
+    fields = {(f["index"], f["field"]): f for f in by_field(rows)}
+    out = []
+    for t in plan_targets:
+        res = results.get((t.node_id, t.index)) if t.node_id else None
+        f = fields.get((t.index, t.field_name), {})
+        out.append({"index": t.index, "field": t.field_name, "prev_score": _num(t.prev_score),
+                    "max_score": _num(t.max_score), "target": f"{t.get_target_op_display()} {_num(t.target_score)}"
+                    if t.target_score is not None else "", "result": _num(res.score) if res else "",
+                    "tasks": f.get("total", 0), "completed": f.get("completed", 0), "rate": f.get("rate_done")})
+    return out
+
+
+def _num(value) -> str:
+    if value is None:
+        return ""
+    return f"{value.normalize():f}".replace(".", ",")
+
+
+def agency_figures(agency, period: Period, now: date | None = None) -> dict:
+    """Everything an agency report says in numbers, JSON-ready (stored as the report's snapshot)."""
+    now = now or today()
+    rows = task_rows(Task.objects.filter(scope(period), plan__agency=agency), period, now)
+    subs = submissions(agency, period)
+    unit_texts = []
+    for s in subs["rows"]:
+        r = s["report"]
+        if r is not None and r.submitted_at:
+            unit_texts.append({"unit": s["unit"].name, "results": r.results, "difficulties": r.difficulties,
+                               "next_steps": r.next_steps, "proposals": r.proposals})
+    overdue = sorted((r for r in rows if r["status"] == Status.OVERDUE), key=lambda r: r["due"] or "")
+    return {
+        "agency": agency.code, "period": period.code, "label": period.label, "start": _iso(period.start),
+        "end": _iso(period.end), "as_of": _iso(min(now, period.end)), "computed_on": _iso(now),
+        "counts": counts(rows), "by_index": by_index(rows), "by_field": by_field(rows),
+        "targets": targets(agency, period, rows), "overdue": overdue, "tasks": rows,
+        "submissions": {k: subs[k] for k in ("expected", "submitted", "on_time", "late", "missing",
+                                             "completeness", "timeliness")},
+        "units": [{"unit": s["unit"].name, "state": s["state"],
+                   "submitted_at": s["submitted_at"].isoformat() if s["submitted_at"] else None}
+                  for s in subs["rows"]],
+        "unit_texts": unit_texts, "empty": not rows,
+    }
+
+
+def draft_agency_text(fig: dict) -> dict:
+    """The editable sections of an agency report, drafted from its figures."""
+    c, s = fig["counts"], fig["submissions"]
+    if fig["empty"]:
+        results = (f"Trong kỳ báo cáo ({_dmy(fig['start'])} – {_dmy(fig['end'])}), cơ quan không có nhiệm vụ "
+                   "cải cách hành chính nào trong kế hoạch đang thực hiện; không có số liệu để tổng hợp.")
+    else:
+        results = (f"Tổng số nhiệm vụ theo kế hoạch: {c['total']}; đã hoàn thành {c['completed']} "
+                   f"({_fmt_pct(c['rate_done'])}), trong đó đúng hạn {c[Status.DONE]}, quá hạn {c[Status.DONE_LATE]}; "
+                   f"đang thực hiện {c[Status.IN_PROGRESS] + c[Status.NOT_STARTED]}; quá hạn chưa hoàn thành "
+                   f"{c[Status.OVERDUE]}; không thực hiện được {c[Status.FAILED]}.")
+    direction = (f"Cơ quan đã triển khai kế hoạch cải cách hành chính, giao nhiệm vụ cho các đơn vị và theo dõi "
+                 f"tiến độ hằng kỳ. Trong kỳ, {s['submitted']}/{s['expected']} đơn vị gửi báo cáo "
+                 f"({s['on_time']} đúng hạn, {s['late']} chậm, {s['missing']} chưa gửi).")
+    weaknesses = "\n".join(f"- {_name(r)} (hạn {_dmy(r['due'])}, {', '.join(r['units']) or 'chưa giao đơn vị'})"
+                           for r in fig["overdue"][:20]) or "Không có nhiệm vụ quá hạn."
+    causes = "\n".join(f"- {_name(r)}: {r['cause']}" for r in fig["overdue"] if r["cause"]) or ""
+    for u in fig["unit_texts"]:
+        if u["difficulties"] and u["difficulties"] != "Không có.":
+            causes += ("\n" if causes else "") + f"{u['unit']}: {u['difficulties']}"
+    next_tasks = "\n".join(f"- {u['unit']}: {u['next_steps']}" for u in fig["unit_texts"] if u["next_steps"]) \
+        or "- Tiếp tục thực hiện các nhiệm vụ còn lại của kế hoạch."
+    proposals = "\n".join(f"- {u['unit']}: {u['proposals']}" for u in fig["unit_texts"] if u["proposals"])
+    strengths = ("Các nhiệm vụ hoàn thành đúng hạn: " + str(c[Status.DONE]) + "." if c[Status.DONE] else "")
+    return {"direction": direction, "results_intro": results, "strengths": strengths, "weaknesses": weaknesses,
+            "causes": causes, "next_tasks": next_tasks, "proposals": proposals}
+
+
+def _fmt_pct(value) -> str:
+    return "—" if value is None else f"{value:.1f}%".replace(".", ",")
+
+
+def province_rollup(province, code: str, now: date | None = None) -> dict:
+    """For each agency of the province and the period: its report (on time / late / missing), completion
+    per index and field and its overdue tasks; and the province totals."""
+    from chiso.org.models import Agency
+
+    from .periods import resolve
+
+    now = now or today()
+    agencies = list(Agency.objects.filter(province=province, is_active=True, is_coordinator=False)
+                    .exclude(kind=Agency.Kind.PROVINCE).order_by("name"))
+    reports = defaultdict(list)
+    for r in AgencyReport.objects.filter(agency__in=agencies, period_code=code).exclude(
+            state=AgencyReport.State.DRAFT).order_by("version"):
+        reports[r.agency_id].append(r)
+    lines, all_rows = [], []
+    period = None
+    for agency in agencies:
+        period = resolve(agency, code)
+        rows = task_rows(Task.objects.filter(scope(period), plan__agency=agency), period, now)
+        all_rows.extend(rows)
+        issued = reports.get(agency.pk, [])
+        first = issued[0] if issued else None
+        state = "missing" if first is None else "on_time" if first.on_time else "late"
+        lines.append({"agency": agency.name, "code": agency.code, "state": state,
+                      "issued_on": _iso(first.issued_on) if first else None,
+                      "number": issued[-1].number_symbol if issued else "", "due": _iso(period.agency_due),
+                      "counts": counts(rows), "by_field": by_field(rows),
+                      "overdue": [r for r in rows if r["status"] == Status.OVERDUE]})
+    states = Counter(line["state"] for line in lines)
+    return {"period": code, "label": period.label if period else code, "province": province.name,
+            "as_of": _iso(min(now, period.end) if period else now), "agencies": lines,
+            "on_time": states.get("on_time", 0), "late": states.get("late", 0), "missing": states.get("missing", 0),
+            "counts": counts(all_rows), "by_field": by_field(all_rows),
+            "overdue_total": sum(len(line["overdue"]) for line in lines)}

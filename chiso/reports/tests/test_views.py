@@ -1,0 +1,132 @@
+"""Report pages: who may do what, the office's overview, compile and downloads; the outsider is refused."""
+
+import io
+from datetime import date
+
+import pytest
+from docx import Document
+
+from chiso.reports import actions
+from chiso.reports.models import AgencyReport, UnitReport
+from chiso.reports.periods import resolve
+
+from .helpers import confirmed_done
+
+CODE = "2026-Y"
+
+
+@pytest.fixture
+def drafted(world):
+    confirmed_done(world, world.civil_task, done_on=date(2026, 6, 20))
+    period = resolve(world.home, CODE)
+    unit = actions.do_draft_unit_report(world.people.staff, world.home, world.civil, period)
+    agency = actions.do_compile_agency_report(world.people.office, world.home, period)
+    return unit, agency
+
+
+def urls(world, drafted):
+    unit, agency = drafted
+    home = world.home.code
+    return [f"/bao-cao/{home}/", f"/bao-cao/{home}/{CODE}/", f"/bao-cao/{home}/{CODE}/don-vi/{world.civil.pk}/",
+            f"/bao-cao/van-ban/{agency.pk}/", f"/bao-cao/van-ban/{agency.pk}/tai/docx/",
+            f"/bao-cao/van-ban/{agency.pk}/tai/xlsx/"]
+
+
+def test_it_refuses_the_outsider_everywhere(world, login, drafted):
+    client = login(world.people.outsider)
+    for url in urls(world, drafted):
+        assert client.get(url).status_code == 403, url
+    for url in [f"/bao-cao/{world.home.code}/{CODE}/tong-hop/",
+                f"/bao-cao/{world.home.code}/{CODE}/don-vi/{world.civil.pk}/",
+                f"/bao-cao/van-ban/{drafted[1].pk}/"]:
+        assert client.post(url, {"action": "submit"}).status_code == 403, url
+    assert client.get(f"/bao-cao/toan-tinh/{CODE}/").status_code == 403
+    assert client.get("/bao-cao/toan-tinh/").status_code == 403
+
+
+def test_it_sends_anonymous_people_to_sign_in(client, world, drafted):
+    for url in urls(world, drafted):
+        assert client.get(url).status_code == 302
+
+
+def test_it_lets_members_read_and_the_office_compile(world, login, drafted):
+    for person in (world.people.viewer, world.people.leader, world.people.staff, world.people.coordinator):
+        client = login(person)
+        for url in urls(world, drafted):
+            assert client.get(url).status_code == 200, (person, url)
+    client = login(world.people.staff)
+    assert client.post(f"/bao-cao/{world.home.code}/{CODE}/tong-hop/").status_code == 403
+    # a unit cannot submit another unit's report
+    client = login(world.people.laws_staff)
+    r = client.post(f"/bao-cao/{world.home.code}/{CODE}/don-vi/{world.civil.pk}/", {"action": "submit"})
+    assert r.status_code == 403
+
+
+def test_unit_submits_office_sees_rates(world, login, drafted):
+    client = login(world.people.staff)
+    url = f"/bao-cao/{world.home.code}/{CODE}/don-vi/{world.civil.pk}/"
+    page = client.get(url).content.decode()
+    assert "Giải quyết hồ sơ đúng hạn đạt 98%" in page and "Số 15/BC-PHCTP" in page
+    r = client.post(url, {"action": "submit", "results": "Đã hoàn thành nhiệm vụ được giao.",
+                          "difficulties": "Không có.", "next_steps": "", "proposals": "Đề nghị tập huấn."})
+    assert r.status_code == 302
+    report = UnitReport.objects.get(unit=world.civil, period_code=CODE)
+    assert report.state == "submitted" and report.on_time and report.proposals == "Đề nghị tập huấn."
+    office = login(world.people.office)
+    page = office.get(f"/bao-cao/{world.home.code}/{CODE}/").content.decode()
+    assert 'data-testid="submitted">1/2<' in page and 'data-testid="completeness">50,0%<' in page
+    assert world.people.office.notifications.filter(kind="report_unit_submitted").count() == 1
+    # the office compiles: the unit's proposal reaches the agency report
+    r = office.post(f"/bao-cao/{world.home.code}/{CODE}/tong-hop/", {"redraft": "1"})
+    agency = AgencyReport.objects.get(agency=world.home, period_code=CODE)
+    assert r.url == f"/bao-cao/van-ban/{agency.pk}/"
+    assert "Đề nghị tập huấn." in agency.proposals
+    doc = Document(io.BytesIO(office.get(f"/bao-cao/van-ban/{agency.pk}/tai/docx/").content))
+    assert any("Đề nghị tập huấn." in p.text for p in doc.paragraphs)
+    pdf = office.get(f"/bao-cao/van-ban/{agency.pk}/tai/pdf/")
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    assert office.get(f"/bao-cao/van-ban/{agency.pk}/tai/exe/").status_code == 404
+
+
+def test_office_issues_then_corrects(world, login, drafted):
+    _unit, agency = drafted
+    office = login(world.people.office)
+    form = {k: getattr(agency, k) for k in actions.AGENCY_TEXT}
+    r = office.post(f"/bao-cao/van-ban/{agency.pk}/", {**form, "action": "issue"})
+    assert r.status_code == 302
+    agency.refresh_from_db()
+    assert agency.state == "issued" and agency.number == 1
+    r = office.post(f"/bao-cao/van-ban/{agency.pk}/", {"action": "correct"})
+    new = AgencyReport.objects.get(agency=world.home, period_code=CODE, version=2)
+    assert r.url == f"/bao-cao/van-ban/{new.pk}/" and new.supersedes == agency
+    # an issued report cannot be edited
+    r = office.post(f"/bao-cao/van-ban/{agency.pk}/", {**form, "direction": "khác", "action": "save"})
+    agency.refresh_from_db()
+    assert agency.direction != "khác"
+
+
+def test_calendar_page_shows_deadlines_and_obligations(world, login):
+    from chiso.plans.models import ReportingObligation
+
+    ReportingObligation.objects.create(plan=world.plan, from_party="Các phòng", to_party="Văn phòng Sở",
+                                       frequency="quarterly", due_text="trước ngày 15 tháng cuối quý")
+    page = login(world.people.staff).get(f"/bao-cao/{world.home.code}/?nam=2026").content.decode()
+    assert "15/12/2025 – 14/03/2026" in page and "18/03/2026" in page
+    assert "trước ngày 15 tháng cuối quý" in page
+
+
+def test_unknown_period_is_404(world, login):
+    assert login(world.people.office).get(f"/bao-cao/{world.home.code}/2026-Q7/").status_code == 404
+
+
+def test_rollup_for_the_coordinator(world, login, drafted):
+    _unit, agency = drafted
+    actions.do_issue_agency_report(world.people.office, agency, date(2026, 12, 17))
+    client = login(world.people.coordinator)
+    page = client.get(f"/bao-cao/toan-tinh/{CODE}/").content.decode()
+    assert "Sở Tư pháp" in page and "Sở Xây dựng" in page
+    assert "Gửi đúng hạn 1, chậm hạn 0, chưa gửi 1" in page
+    doc = Document(io.BytesIO(client.get(f"/bao-cao/toan-tinh/{CODE}/?tai=docx").content))
+    assert any("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in c.text for c in doc.tables[0].rows[0].cells)
+    assert client.get(f"/bao-cao/toan-tinh/{CODE}/?tai=xlsx")["Content-Type"].endswith("sheet")
+    assert login(world.people.office).get(f"/bao-cao/toan-tinh/{CODE}/").status_code == 403

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "reports"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("toan-tinh/", views.rollup, name="rollup_default"),
+    path("toan-tinh/<str:period>/", views.rollup, name="rollup"),
+    path("van-ban/<int:pk>/", views.agency_report, name="agency_report"),
+    path("van-ban/<int:pk>/tai/<str:fmt>/", views.download, name="download"),
+    path("<str:code>/", views.calendar, name="calendar"),
+    path("<str:code>/<str:period>/", views.period, name="period"),
+    path("<str:code>/<str:period>/tong-hop/", views.compile_report, name="compile"),
+    path("<str:code>/<str:period>/don-vi/<int:unit_id>/", views.unit_report, name="unit_report"),
+]

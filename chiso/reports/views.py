@@ -1,0 +1,243 @@
+"""Report pages: calendar, unit report, the office's overview and compile, the agency report with its
+three downloads, the coordinator's roll-up. Thin: permissions from accounts.permissions, changes from
+reports.actions, reads from reports.queries."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from chiso.accounts import permissions as perms
+from chiso.org.models import Agency, Unit
+from chiso.plans.models import ReportingObligation
+
+from . import actions, queries
+from .documents import CONTENT_TYPES, filename
+from .documents import render as render_file
+from .forms import AgencyReportForm, UnitReportForm
+from .models import AgencyReport, UnitReport
+from .periods import Period, PeriodError, periods_of_year, resolve
+
+
+def _agency(user, code: str) -> Agency:
+    agency = get_object_or_404(Agency.objects.select_related("province"), code=code)
+    perms.require(perms.can_view_reports(user, agency))
+    return agency
+
+
+def _period(agency, code: str) -> Period:
+    try:
+        return resolve(agency, code)
+    except PeriodError as exc:
+        raise Http404(str(exc)) from exc
+
+
+def _current_period(agency, today) -> Period | None:
+    """The nearest period whose agency deadline is still ahead (else the last one of the year)."""
+    periods = periods_of_year(agency, today.year)
+    ahead = [p for p in periods if p.agency_due >= today]
+    return ahead[0] if ahead else (periods[-1] if periods else None)
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    agencies = list(perms.visible_agencies(request.user).filter(is_active=True).order_by("name"))
+    today = queries.today()
+    rows = [{"agency": a, "period": _current_period(a, today)} for a in agencies if not a.is_coordinator]
+    if len(rows) == 1 and not perms.can_view_province(request.user):
+        return redirect("reports:calendar", rows[0]["agency"].code)
+    return render(request, "reports/index.html", {"nav": "reports", "rows": rows,
+                                                  "can_rollup": perms.can_view_province(request.user)})
+
+
+@login_required
+def calendar(request: HttpRequest, code: str) -> HttpResponse:
+    agency = _agency(request.user, code)
+    today = queries.today()
+    try:
+        year = int(request.GET.get("nam") or today.year)
+    except ValueError:
+        year = today.year
+    periods = periods_of_year(agency, year, monthly=request.GET.get("thang") == "1")
+    reports = {}
+    for r in AgencyReport.objects.filter(agency=agency, period_code__in=[p.code for p in periods]).order_by("version"):
+        reports[r.period_code] = r
+    sent = {}
+    for code_, _unit in UnitReport.objects.filter(agency=agency, submitted_at__isnull=False, version=1).values_list(
+            "period_code", "unit_id"):
+        sent[code_] = sent.get(code_, 0) + 1
+    rows = [{"p": p, "report": reports.get(p.code), "sent": sent.get(p.code, 0)} for p in periods]
+    obligations = ReportingObligation.objects.filter(plan__agency=agency, plan__year=year).select_related("plan")
+    my_unit = request.user.unit if request.user.unit_id and request.user.unit.agency_id == agency.pk else None
+    return render(request, "reports/calendar.html", {
+        "nav": "reports", "agency": agency, "year": year, "rows": rows, "obligations": obligations,
+        "today": today, "my_unit": my_unit, "can_compile": perms.can_compile_report(request.user, agency)})
+
+
+@login_required
+def period(request: HttpRequest, code: str, period: str) -> HttpResponse:
+    agency = _agency(request.user, code)
+    p = _period(agency, period)
+    subs = queries.submissions(agency, p)
+    user = request.user
+    for row in subs["rows"]:
+        row["can_edit"] = perms.can_edit_unit_report(user, agency, row["unit"])
+    versions = list(AgencyReport.objects.filter(agency=agency, period_code=p.code).order_by("-version"))
+    return render(request, "reports/period.html", {
+        "nav": "reports", "agency": agency, "p": p, "subs": subs, "versions": versions,
+        "can_compile": perms.can_compile_report(user, agency)})
+
+
+@login_required
+@require_POST
+def compile_report(request: HttpRequest, code: str, period: str) -> HttpResponse:
+    agency = _agency(request.user, code)
+    perms.require(perms.can_compile_report(request.user, agency))
+    p = _period(agency, period)
+    report = actions.do_compile_agency_report(request.user, agency, p, redraft=bool(request.POST.get("redraft")))
+    messages.success(request, _("Đã tổng hợp báo cáo %(label)s từ báo cáo của các đơn vị và số liệu nhiệm vụ.")
+                     % {"label": p.label})
+    return redirect("reports:agency_report", report.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_report(request: HttpRequest, code: str, period: str, unit_id: int) -> HttpResponse:
+    agency = _agency(request.user, code)
+    unit = get_object_or_404(Unit, pk=unit_id, agency=agency)
+    p = _period(agency, period)
+    can_edit = perms.can_edit_unit_report(request.user, agency, unit)
+    report = actions.current_unit_report(unit, p.code)
+    form = None
+    if request.method == "POST":
+        perms.require(can_edit)
+        action = request.POST.get("action", "save")
+        try:
+            if action == "draft" or report is None:
+                report = actions.do_draft_unit_report(request.user, agency, unit, p)
+                if action == "draft":
+                    messages.success(request, _("Đã lập dự thảo từ báo cáo tiến độ của đơn vị."))
+                    return redirect(request.path)
+            if action == "correct":
+                report = actions.do_correct_unit_report(request.user, report)
+                messages.success(request, _("Đã tạo bản sửa; bản đã gửi vẫn được giữ."))
+                return redirect(request.path)
+            if action == "redraft":
+                actions.do_redraft_unit_report(request.user, report, texts=True)
+                messages.success(request, _("Đã lập lại dự thảo từ số liệu mới nhất."))
+                return redirect(request.path)
+            form = UnitReportForm(request.POST, instance=report)
+            if form.is_valid():
+                actions.do_save_unit_report(request.user, report, form.cleaned_data)
+                if action == "submit":
+                    report = actions.do_submit_unit_report(request.user, report)
+                    messages.success(request, _("Đã gửi báo cáo đến Văn phòng (%(when)s).") % {
+                        "when": _("đúng hạn") if report.on_time else _("chậm hạn")})
+                else:
+                    messages.success(request, _("Đã lưu dự thảo."))
+                return redirect(request.path)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect(request.path)
+    if form is None and report is not None and not report.is_frozen:
+        form = UnitReportForm(instance=report)
+    versions = list(UnitReport.objects.filter(unit=unit, period_code=p.code).order_by("-version"))
+    return render(request, "reports/unit_report.html", {
+        "nav": "reports", "agency": agency, "unit": unit, "p": p, "report": report, "form": form,
+        "can_edit": can_edit, "versions": versions, "fig": report.figures if report else None})
+
+
+def _agency_report(user, pk: int) -> AgencyReport:
+    report = get_object_or_404(AgencyReport.objects.select_related("agency", "agency__province"), pk=pk)
+    perms.require(perms.can_view_reports(user, report.agency))
+    return report
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agency_report(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _agency_report(request.user, pk)
+    can_compile = perms.can_compile_report(request.user, report.agency)
+    form = None
+    if request.method == "POST":
+        perms.require(can_compile)
+        action = request.POST.get("action", "save")
+        try:
+            if action == "correct":
+                new = actions.do_correct_agency_report(request.user, report)
+                messages.success(request, _("Đã tạo bản đính chính (lần %(n)s); bản đã ban hành vẫn được giữ.")
+                                 % {"n": new.version})
+                return redirect("reports:agency_report", new.pk)
+            if action == "recompile":
+                p = _period(report.agency, report.period_code)
+                actions.do_compile_agency_report(request.user, report.agency, p)
+                messages.success(request, _("Đã cập nhật số liệu."))
+                return redirect(request.path)
+            form = AgencyReportForm(request.POST, instance=report)
+            if form.is_valid():
+                actions.do_save_agency_report(request.user, report, form.cleaned_data)
+                if action == "issue":
+                    report = actions.do_issue_agency_report(request.user, report)
+                    messages.success(request, _("Đã ban hành báo cáo số %(n)s.") % {"n": report.number_symbol})
+                else:
+                    messages.success(request, _("Đã lưu."))
+                return redirect(request.path)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect(request.path)
+    if form is None and can_compile and not report.is_frozen:
+        form = AgencyReportForm(instance=report)
+    versions = list(AgencyReport.objects.filter(agency=report.agency, period_code=report.period_code)
+                    .order_by("-version"))
+    return render(request, "reports/agency_report.html", {
+        "nav": "reports", "report": report, "agency": report.agency, "form": form, "fig": report.figures,
+        "can_compile": can_compile, "versions": versions})
+
+
+@login_required
+def download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    report = _agency_report(request.user, pk)
+    if fmt not in CONTENT_TYPES:
+        raise Http404
+    response = HttpResponse(render_file(fmt, report), content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{filename(report, fmt)}"'
+    return response
+
+
+@login_required
+def rollup(request: HttpRequest, period: str | None = None) -> HttpResponse:
+    from .documents.docx import province_docx
+    from .documents.xlsx import province_xlsx
+
+    user = request.user
+    acc = perms.access_of(user)
+    coordinator = None
+    if acc.coordinator_provinces:
+        coordinator = Agency.objects.filter(province_id__in=acc.coordinator_provinces, is_coordinator=True) \
+            .select_related("province").first()
+    elif acc.is_admin:
+        coordinator = Agency.objects.filter(is_coordinator=True).select_related("province").first()
+    perms.require(coordinator is not None and perms.can_view_rollup(user, coordinator.province))
+    today = queries.today()
+    if period is None:
+        current = _current_period(coordinator, today)
+        return redirect("reports:rollup", current.code if current else f"{today.year}-Y")
+    try:
+        data = queries.province_rollup(coordinator.province, period, today)
+    except PeriodError as exc:
+        raise Http404(str(exc)) from exc
+    fmt = request.GET.get("tai")
+    if fmt in ("docx", "xlsx"):
+        body = province_docx(data, coordinator, actions.default_place(coordinator)) if fmt == "docx" \
+            else province_xlsx(data)
+        response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
+        response["Content-Disposition"] = f'attachment; filename="BC-tong-hop-{period}.{fmt}"'
+        return response
+    periods = periods_of_year(coordinator, int(period[:4]))
+    return render(request, "reports/rollup.html", {"nav": "reports", "data": data, "period": period,
+                                                   "periods": periods, "coordinator": coordinator,
+                                                   "base": reverse("reports:rollup", args=[period])})
