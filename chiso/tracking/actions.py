@@ -181,6 +181,23 @@ def do_close_period(actor, period: Period) -> Period:
     return period
 
 
+@transaction.atomic
+def do_close_periods(actor, agency, until: date) -> int:
+    """Close, for every task in force of the agency, each period that ends on or before `until`."""
+    from chiso.plans.models import Plan, Task
+
+    tasks = list(Task.objects.filter(plan__agency=agency, plan__status=Plan.Status.IN_FORCE).select_related("plan"))
+    for task in tasks:
+        ensure_periods(task)
+    periods = Period.objects.filter(task__in=tasks, end__lte=until, closed_at__isnull=True).select_related(
+        "task", "task__plan")
+    count = 0
+    for period in periods:
+        do_close_period(actor, period)
+        count += 1
+    return count
+
+
 # --- updates -------------------------------------------------------------------------------------
 
 def validate_update(task, data: UpdateData, period: Period | None, today: date,

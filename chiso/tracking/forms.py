@@ -78,3 +78,8 @@ class EventPeriodForm(forms.Form):
     label = forms.CharField(label=_("Tên kỳ (sự việc phát sinh)"), max_length=80)
     start = forms.DateField(label=_("Từ ngày"), widget=forms.DateInput(attrs={"type": "date"}))
     due = forms.DateField(label=_("Hạn báo cáo"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class ClosePeriodsForm(forms.Form):
+    until = forms.DateField(label=_("Khóa các kỳ báo cáo kết thúc đến ngày"),
+                            widget=forms.DateInput(attrs={"type": "date"}))

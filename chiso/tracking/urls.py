@@ -6,6 +6,7 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("viec-cua-toi/", views.my_tasks, name="my_tasks"),
     path("co-quan/<str:code>/", views.agency_dashboard, name="agency_dashboard"),
+    path("co-quan/<str:code>/khoa-ky/", views.close_agency_periods, name="agency_close_periods"),
     path("toan-tinh/", views.province_dashboard, name="province_dashboard"),
     path("thong-bao/", views.notification_list, name="notification_list"),
     path("thong-bao/da-doc/", views.mark_read, name="notification_read"),

@@ -17,7 +17,7 @@ from chiso.plans.models import Task
 
 from . import actions, queries
 from .export import xlsx_response
-from .forms import CommentForm, EventPeriodForm, ReviewForm, UpdateForm
+from .forms import ClosePeriodsForm, CommentForm, EventPeriodForm, ReviewForm, UpdateForm
 from .models import Evidence, Notification, Period, ProgressUpdate, Status
 
 # --- the task panel ---------------------------------------------------------------------------------
@@ -314,7 +314,23 @@ def agency_dashboard(request: HttpRequest, code: str) -> HttpResponse:
         "labels": queries.STATUS_LABELS, "Status": Status,
         "pending": sum(t.pending for t in rows),
         "can_province": perms.can_view_province(request.user),
+        "can_close": perms.can_close_periods(request.user, agency), "close_form": ClosePeriodsForm(),
     })
+
+
+@login_required
+@require_POST
+def close_agency_periods(request: HttpRequest, code: str) -> HttpResponse:
+    agency = get_object_or_404(Agency, code=code)
+    perms.require(perms.can_close_periods(request.user, agency))
+    form = ClosePeriodsForm(request.POST)
+    if form.is_valid():
+        n = actions.do_close_periods(request.user, agency, form.cleaned_data["until"])
+        messages.success(request, _("Đã khóa %(n)s kỳ báo cáo kết thúc đến ngày %(d)s.")
+                         % {"n": n, "d": form.cleaned_data["until"].strftime("%d/%m/%Y")})
+    else:
+        messages.error(request, _("Hãy chọn ngày."))
+    return redirect("agency_dashboard", code=agency.code)
 
 
 @login_required

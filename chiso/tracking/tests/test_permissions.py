@@ -98,3 +98,8 @@ def test_the_coordinator_sees_only_its_province(world, login):
     assert world.far.name in page and world.home.name not in page
     page = login(world.people.coordinator).get(reverse("province_dashboard")).content.decode()
     assert world.home.name in page and world.other.name in page and world.far.name not in page
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_only_the_office_closes_the_agency_periods(world, role):
+    assert perms.can_close_periods(getattr(world.people, role), world.home) == (role in {"admin", "office"})

@@ -141,3 +141,20 @@ def test_the_bell_the_list_and_mark_read(world, login, django_assert_num_queries
     assert "bell-count" not in body
     xlsx = client.get(reverse("notification_list") + "?xuat=xlsx")
     assert load_workbook(io.BytesIO(xlsx.content)).active.max_row == 2
+
+
+def test_the_office_closes_the_periods_of_its_agency(world, login):
+    p, task = world.people, world.laws_task
+    task.recurrence = "quarterly"
+    task.save()
+    url = reverse("agency_close_periods", args=[world.home.code])
+    assert login(p.staff).post(url, {"until": "2026-06-30"}).status_code == 403
+    assert login(p.outsider).post(url, {"until": "2026-06-30"}).status_code == 403
+    assert login(p.office).post(url, {"until": "2026-06-30"}).status_code == 302
+    closed = {period.label for period in task.periods.filter(closed_at__isnull=False)}
+    assert closed == {"Quý I/2026", "Quý II/2026"}
+    q2 = task.periods.get(label="Quý II/2026")
+    response = login(p.laws_staff).post(reverse("tracking_post_update", args=[task.pk]),
+                                        post_form(period=str(q2.pk)))
+    assert response.status_code == 400  # a closed period is not offered, nor accepted
+    assert not ProgressUpdate.objects.filter(period=q2).exists()
