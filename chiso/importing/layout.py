@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from chiso.importing import meta, prose
@@ -86,12 +87,11 @@ def parse_blocks(blocks: list[Block]) -> dict:
         if m:
             sections.append((i, _kind(m["title"]), clean(m["title"])))
 
+    starts = [s[0] for s in sections]
+
     def section_at(i: int) -> tuple[int, str, str] | None:
-        cur = None
-        for s in sections:
-            if s[0] <= i:
-                cur = s
-        return cur
+        k = bisect.bisect_right(starts, i)
+        return sections[k - 1] if k else None
 
     body_text = clean(" ".join(t for i, t in paras if i < end_body))
     title = meta.title_of(lines)

@@ -20,6 +20,8 @@ _DATE_AFTER = re.compile(
 
 def title_of(lines: list[str]) -> str | None:
     for i, line in enumerate(lines[:60]):
+        if len(line) > 400:
+            continue
         s = clean(line)
         f = fold_chars(s)
         m = re.match(r"^(ke hoach hanh dong|ke hoach|chuong trinh hanh dong|chuong trinh)\b\s*(.*)$", f)

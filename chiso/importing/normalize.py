@@ -27,18 +27,28 @@ def clean(text: str | None) -> str:
     return squash(text)
 
 
+class _FoldTable(dict):
+    """str.translate table filled on first sight of each character: one folded character per character."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        f = fold(ch)
+        value = f if len(f) == 1 else (ch.lower() if len(ch.lower()) == 1 else ch)
+        self[code] = value
+        return value
+
+
+_FOLD_TABLE = _FoldTable()
+
+
 def fold_chars(text: str | None) -> str:
     """Lower-case, no diacritics, and exactly one character per input character (safe to index back)."""
-    out = []
-    for ch in text or "":
-        f = fold(ch)
-        out.append(f if len(f) == 1 else ch.lower()[:1] or ch)
-    return "".join(out)
+    return (text or "").translate(_FOLD_TABLE)
 
 
 def words(text: str | None) -> str:
     """Folded text reduced to letters and digits separated by single spaces (for keyword matching)."""
-    return " ".join(re.findall(r"[a-z0-9]+", fold(text)))
+    return " ".join(re.findall(r"[a-z0-9]+", fold_chars(text)))
 
 
 # ---------------------------------------------------------------- units

@@ -63,7 +63,6 @@ def _html_table(fragment: str) -> Table:
     return Table(rows=[r for r in p.rows if any(c.strip() for c in r)])
 
 
-_TABLE_HTML = re.compile(r"<table\b.*?</table\s*>", re.I | re.S)
 
 # ---------------------------------------------------------------- line helpers
 
@@ -90,10 +89,17 @@ def text_to_blocks(text: str) -> list[Block]:
     text = _MD_EMPHASIS.sub("", _MD_HEADING.sub("", text))  # markdown: "# KẾ HOẠCH", "**Chủ trì**"
     blocks: list[Block] = []
     pos = 0
-    for m in _TABLE_HTML.finditer(text):
-        blocks.extend(_lines_to_blocks(text[pos:m.start()].split("\n")))
-        blocks.append(_html_table(m.group(0)))
-        pos = m.end()
+    lower = text.lower()
+    while True:  # <table> ... </table> fragments, found with plain searches (linear on any input)
+        start = lower.find("<table", pos)
+        end = lower.find("</table", start) if start >= 0 else -1
+        if start < 0 or end < 0:
+            break
+        close = lower.find(">", end)
+        close = len(text) if close < 0 else close + 1
+        blocks.extend(_lines_to_blocks(text[pos:start].split("\n")))
+        blocks.append(_html_table(text[start:close]))
+        pos = close
     blocks.extend(_lines_to_blocks(text[pos:].split("\n")))
     return blocks
 
