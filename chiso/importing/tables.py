@@ -170,7 +170,11 @@ def rows_to_tasks(rows: list[list[str]], roles: list[str | None], breaks: set[in
             prev = None
             continue
         # a task row
-        if stt and not _ROMAN.match(stt):
+        sub_ref = None
+        if stt and num and g1 is not None and stt.startswith(num + "."):
+            sub_ref = stt  # "1.2" under the group row "1": a sub-row that keeps its group as field
+            prev = None
+        elif stt and not _ROMAN.match(stt):
             num, g1, own, prev = stt, None, None, None
         elif stt:
             roman, num, g1, own, prev = stt, None, None, None, None
@@ -200,7 +204,9 @@ def rows_to_tasks(rows: list[list[str]], roles: list[str | None], breaks: set[in
             criterion = g1
         if field is not None and criterion == field:
             criterion = None
-        if num and roman and "." not in num:
+        if sub_ref:
+            ref = f"{roman}.{sub_ref}" if roman else sub_ref
+        elif num and roman and "." not in num:
             ref = f"{roman}.{num}"
         else:
             ref = num or roman

@@ -235,3 +235,40 @@ def test_a_flowed_table_goes_on_after_its_header_is_printed_again(tmp_path):
     tasks = import_plan(path)["tasks"]
     _check_par_tasks(tasks)
     assert tasks[2]["title"] == "Phấn đấu tỷ lệ hồ sơ giải quyết đúng hạn đạt từ 98% trở lên"
+
+
+DOTTED_FLOWED = """KẾ HOẠCH
+Nâng cao Chỉ số PAPI năm 2025
+PHỤ LỤC
+STT Nội dung Nhiệm vụ Thời gian Chủ trì Phối hợp
+1 Tham gia của người dân ở cấp cơ sở
+1.1 Tri thức công dân Tuyên truyền pháp luật cho người dân
+Thường xuyên Văn phòng Sở Các phòng chuyên môn
+1.2 Cơ hội tham gia Lấy ý kiến người dân về dự thảo văn bản
+Quý III/2025 Phòng Pháp chế
+"""
+
+
+def test_dotted_sub_numbers_stay_under_their_group(tmp_path):
+    path = tmp_path / "plan.txt"
+    path.write_text(DOTTED_FLOWED, encoding="utf-8")
+    tasks = import_plan(path)["tasks"]
+    assert [t["ref"] for t in tasks] == ["1.1", "1.2"]
+    assert {t["field"] for t in tasks} == {"Tham gia của người dân ở cấp cơ sở"}
+    assert [t["criterion"] for t in tasks] == ["Tri thức công dân", "Cơ hội tham gia"]
+    assert [t["lead"] for t in tasks] == [["Văn phòng Sở"], ["Phòng Pháp chế"]]
+    assert [t["due"] for t in tasks] == [None, "2025-09-30"]
+    assert {t["index"] for t in tasks} == {"PAPI"}
+
+
+def test_hostile_text_is_handled_in_bounded_time(tmp_path):
+    import time
+
+    from chiso.importing import ImportRejected
+
+    path = tmp_path / "hostile.txt"
+    path.write_text("KẾ HOẠCH " + "x <table " * 200_000 + "\n1\t2\t3\n" * 2000, encoding="utf-8")
+    started = time.perf_counter()
+    with pytest.raises(ImportRejected):
+        import_plan(path)
+    assert time.perf_counter() - started < 15

@@ -41,7 +41,10 @@ class Command(BaseCommand):
                                                                 if result.email_errors else ""))
             if not loop:
                 return
-            for _i in range(max(1, interval)):
-                if stop["now"]:
-                    return
-                time.sleep(1)
+            try:
+                for _i in range(max(1, interval)):
+                    if stop["now"]:
+                        return
+                    time.sleep(1)
+            except KeyboardInterrupt:
+                return
