@@ -11,12 +11,13 @@ TEXT_ROLES = ("field", "objective", "task", "activity", "output")
 # (role, pattern on folded words); the first role whose pattern matches a header cell wins.
 _ROLE_PATTERNS = [
     ("stt", re.compile(r"^(stt|tt|so tt|so thu tu|thu tu|so)$")),
-    ("lead", re.compile(r"\bchu tri\b|\bdon vi thuc hien\b|\bco quan thuc hien\b")),
+    ("lead", re.compile(r"\bchu tri\b|\bdon vi thuc hien\b|\bco quan thuc hien\b|\btrach nhiem thuc hien\b"
+                        r"|\bdon vi chiu trach nhiem\b")),
     ("support", re.compile(r"\bphoi hop\b")),
     ("unit", re.compile(r"\bphan cong\b")),
     ("budget", re.compile(r"\bkinh phi\b|\bdu toan\b|\bnguon von\b")),
     ("note", re.compile(r"\bghi chu\b")),
-    ("time", re.compile(r"\bthoi gian\b|\bthoi han\b|\btien do\b|\bthoi diem\b|\bhoan thanh\b")),
+    ("time", re.compile(r"\bthoi gian\b|\bthoi han\b|\btien do\b|\bthoi diem\b|\bhoan thanh\b|\blo trinh\b")),
     ("output", re.compile(r"\bket qua\b|\bsan pham\b")),
     ("activity", re.compile(r"\bhoat dong\b")),
     ("objective", re.compile(r"\bmuc tieu\b")),
@@ -28,7 +29,8 @@ _ROLE_PATTERNS = [
 HEADER_WORDS = set(
     "stt tt so thu tu linh vuc tieu chi thanh phan nhiem vu nam thoi gian thuc hien hoan thanh phan cong "
     "chu tri phoi hop noi dung muc hoat dong ket qua san pham don vi kinh phi trieu dong ghi chu giai phap "
-    "han tien do co quan cong viec chi tieu du kien du toan nguon von chinh ke hoach".split()
+    "han tien do co quan cong viec chi tieu du kien du toan nguon von chinh ke hoach trach lo trinh chiu "
+    "dau ra yeu cau cu the".split()
 )
 
 

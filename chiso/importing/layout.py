@@ -40,7 +40,7 @@ def _kind(title: str) -> str:
     f = words(title)
     if "to chuc thuc hien" in f or "trach nhiem" in f or "phan cong" in f:
         return "organise"
-    if "nhiem vu" in f or "giai phap" in f or "noi dung" in f:
+    if "nhiem vu" in f or "giai phap" in f or "noi dung" in f or "bien phap" in f:
         return "tasks"
     if any(k in f for k in ("muc tieu", "muc dich", "yeu cau", "can cu", "quan diem", "ket qua")):
         return "goals"

@@ -155,7 +155,7 @@ def _item_tasks(item: Item, ancestors: list[str], assignments: list[tuple[str, s
         task.lead = split_units(title[inline.start(1):inline.end(1)])
         task.title = clean(title[:inline.start()]).rstrip(" -;,(")
     if not task.lead:
-        task.lead = _assigned(field_text or title, assignments)
+        task.lead = _assigned(field_text or title, assignments) or _assigned_ref(ref, assignments)
     tasks.append(task)
     return tasks
 
@@ -207,6 +207,16 @@ def organise_items(lines: list[str]) -> list[tuple[str | None, str]]:
 def assignments_of(lines: list[str]) -> list[tuple[str, str]]:
     """(unit, what it is charged with) for the items of the 'Tổ chức thực hiện' section named after a unit."""
     return [(u, body) for u, body in organise_items(lines) if u]
+
+
+def _assigned_ref(ref: str, assignments: list[tuple[str, str]]) -> list[str]:
+    """The unit whose duties name this item by number ("chủ trì thực hiện nhiệm vụ tại mục 1.1, 1.3")."""
+    if "." not in ref:
+        return []
+    pattern = re.compile(r"\b(?:muc|diem|tieu muc|nhiem vu|noi dung|so)\s+(?:[\d.]+\s*(?:,|va)\s*)*" +
+                         re.escape(ref) + r"(?![\d])")
+    hits = [unit for unit, body in assignments if pattern.search(fold_chars(body))]
+    return [hits[0]] if len(hits) == 1 else []
 
 
 def _assigned(topic: str | None, assignments: list[tuple[str, str]]) -> list[str]:

@@ -272,3 +272,22 @@ def test_hostile_text_is_handled_in_bounded_time(tmp_path):
     with pytest.raises(ImportRejected):
         import_plan(path)
     assert time.perf_counter() - started < 15
+
+
+def test_units_charged_with_numbered_items_in_the_organisation_section(tmp_path):
+    text = """KẾ HOẠCH
+Cải thiện Chỉ số SIPAS năm 2026
+II. NHIỆM VỤ, GIẢI PHÁP
+1.1. Niêm yết đầy đủ thủ tục hành chính tại Bộ phận một cửa.
+1.2. Rút ngắn thời gian giải quyết hồ sơ so với quy định.
+1.3. Khảo sát mức độ hài lòng của người dân hằng quý.
+III. TỔ CHỨC THỰC HIỆN
+1. Văn phòng Sở chủ trì thực hiện các nhiệm vụ tại mục 1.1 và 1.3.
+2. Trung tâm Phục vụ hành chính công chủ trì nội dung tại mục 1.2.
+"""
+    path = tmp_path / "plan.txt"
+    path.write_text(text, encoding="utf-8")
+    tasks = import_plan(path)["tasks"]
+    assert [t["ref"] for t in tasks] == ["1.1", "1.2", "1.3"]
+    assert [t["lead"] for t in tasks] == [["Văn phòng Sở"], ["Trung tâm Phục vụ hành chính công"], ["Văn phòng Sở"]]
+    assert {t["index"] for t in tasks} == {"SIPAS"}
