@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8000
+DEMO_SMTP_PORT ?= 8025
 export PORT
 
 .PHONY: install run test test-deps lint bench messages clean
@@ -19,9 +20,18 @@ $(STAMP): pyproject.toml
 run: install
 	$(BIN)/chiso demo
 	@echo "ChiSo: http://127.0.0.1:$(PORT)/  (Ctrl+C để dừng)"
-	@# Reminders run beside the web server (`chiso remind --loop`) and stop when it stops.
+	@# Reminders run beside the web server (`chiso remind --loop`) and stop when it stops. Without an
+	@# EMAIL_HOST in the environment the demo's mail goes to a local SMTP server (aiosmtpd) that keeps
+	@# each message in the Maildir $${CHISO_DATA_DIR:-data}/mail.
+	if [ -z "$$EMAIL_HOST" ]; then \
+	  $(BIN)/python -m aiosmtpd -n -l 127.0.0.1:$(DEMO_SMTP_PORT) -c aiosmtpd.handlers.Mailbox \
+	    "$${CHISO_DATA_DIR:-data}/mail" & SMTP=$$!; \
+	  export EMAIL_HOST=127.0.0.1 EMAIL_PORT=$(DEMO_SMTP_PORT); \
+	  echo "Thư nhắc việc của bản chạy thử: $${CHISO_DATA_DIR:-data}/mail/new/"; \
+	fi; \
+	export CHISO_BASE_URL="$${CHISO_BASE_URL:-http://127.0.0.1:$(PORT)}"; \
 	$(BIN)/chiso remind --loop & REMIND=$$!; \
-	trap 'kill $$REMIND 2>/dev/null' EXIT INT TERM; \
+	trap 'kill $$REMIND $$SMTP 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/chiso serve --port $(PORT)
 
 # System packages the tests use (browser, fonts, OCR), installed when missing and possible.

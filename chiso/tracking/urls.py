@@ -9,6 +9,7 @@ urlpatterns = [
     path("co-quan/<str:code>/khoa-ky/", views.close_agency_periods, name="agency_close_periods"),
     path("toan-tinh/", views.province_dashboard, name="province_dashboard"),
     path("thong-bao/", views.notification_list, name="notification_list"),
+    path("thong-bao/<int:pk>/", views.open_notification, name="notification_open"),
     path("thong-bao/da-doc/", views.mark_read, name="notification_read"),
     path("nhiem-vu/<int:pk>/", views.task_panel, name="tracking_panel"),
     path("nhiem-vu/<int:pk>/bao-cao/", views.post_update, name="tracking_post_update"),

@@ -365,6 +365,15 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def open_notification(request: HttpRequest, pk: int) -> HttpResponse:
+    """Follow a notification's link and mark it read (only the person's own notifications)."""
+    notification = get_object_or_404(Notification, pk=pk, user=request.user)
+    actions.do_mark_read(request.user, [notification.pk])
+    url = notification.url if notification.url.startswith("/") and not notification.url.startswith("//") else ""
+    return redirect(url or "notification_list")
+
+
+@login_required
 @require_POST
 def mark_read(request: HttpRequest) -> HttpResponse:
     ids = request.POST.getlist("id")

@@ -81,3 +81,25 @@ def test_concurrent_runs_deliver_each_reminder_once(tmp_path, backend):
     assert reminders == (82, 82) and notifications == (82,)  # 41 tasks x (head, staff)
     for m in messages:
         assert m.get_body(("plain",)).get_content().count("Việc ") >= 40
+
+
+def test_the_loop_runs_until_terminated(tmp_path):
+    import signal
+
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'chiso.sqlite3'}", "CHISO_DATA_DIR": str(tmp_path),
+           "DJANGO_SETTINGS_MODULE": "chiso.settings", "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1"}
+    subprocess.run([*CHISO, "migrate", "-v0"], cwd=ROOT, env=env, check=True, capture_output=True)
+    proc = subprocess.Popen([*CHISO, "remind", "--loop", "--interval", "1", "--no-email"], cwd=ROOT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        rounds = []
+        while len(rounds) < 2:  # two rounds (other lines, e.g. scheduled reports, are skipped)
+            line = proc.stdout.readline()
+            assert line, proc.stderr.read()
+            if line.startswith("nhắc việc:"):
+                rounds.append(line)
+        assert all(line.startswith("nhắc việc: 0 cần nhắc") for line in rounds), rounds
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=20)
+    assert proc.returncode == 0

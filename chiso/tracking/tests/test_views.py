@@ -158,3 +158,14 @@ def test_the_office_closes_the_periods_of_its_agency(world, login):
                                         post_form(period=str(q2.pk)))
     assert response.status_code == 400  # a closed period is not offered, nor accepted
     assert not ProgressUpdate.objects.filter(period=q2).exists()
+
+
+def test_following_a_notification_marks_it_read(world, login):
+    p = world.people
+    actions.do_post_update(p.staff, world.civil_task, report(10, cause="c", remedy="r"))
+    n = Notification.objects.get(user=p.office)
+    assert login(p.staff).get(reverse("notification_open", args=[n.pk])).status_code == 404  # not theirs
+    response = login(p.office).get(reverse("notification_open", args=[n.pk]))
+    assert response.url == reverse("task_detail", args=[world.civil_task.pk])
+    n.refresh_from_db()
+    assert n.read_at is not None
