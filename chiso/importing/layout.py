@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 import re
 
-from chiso.importing import meta, prose
+from chiso.importing import columns, meta, prose
 from chiso.importing.blocks import Block, Para, Table
 from chiso.importing.errors import ImportRejected
 from chiso.importing.normalize import (
@@ -110,6 +110,9 @@ def parse_blocks(blocks: list[Block]) -> dict:
         raw, last_roles = found
         start = max(last_table_end + 1, max((a for a in appendix_at if a < i), default=0))
         ctx_lines = [t for k, t in paras if start <= k < i][-8:]
+        header = find_header(b) if b.roles is None else None
+        if header:  # title rows inside the table, above its header ("PHỤ LỤC ... chỉ số PAPI")
+            ctx_lines += [" ".join(c for c in r if c) for r in b.rows[: header[0]] if not columns.headerish(r)]
         items.extend((t, ctx_lines) for t in raw)
         last_table_end = i
     from_tables = bool(items)
