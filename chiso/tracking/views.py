@@ -71,9 +71,19 @@ def panel_context(request: HttpRequest, task: Task, form: UpdateForm | None = No
     }
 
 
+def _say(request: HttpRequest, level: str, text: str) -> None:
+    """Feedback: inside the panel for an htmx swap, as a page message otherwise."""
+    if request.htmx:
+        request.panel_messages = [*getattr(request, "panel_messages", []), (level, text)]
+    else:
+        getattr(messages, level)(request, text)
+
+
 def _panel_or_back(request: HttpRequest, task: Task) -> HttpResponse:
     if request.htmx:
-        return HttpResponse(render_to_string("tracking/_panel.html", panel_context(request, task), request=request))
+        ctx = panel_context(request, task)
+        ctx["panel_messages"] = getattr(request, "panel_messages", [])
+        return HttpResponse(render_to_string("tracking/_panel.html", ctx, request=request))
     return redirect(reverse("task_detail", args=[task.pk]) + "#theo-doi")
 
 
@@ -138,9 +148,9 @@ def confirm_update(request: HttpRequest, pk: int) -> HttpResponse:
     form.is_valid()
     try:
         actions.do_confirm_update(request.user, update, form.cleaned_data.get("comment", ""))
-        messages.success(request, _("Đã xác nhận báo cáo."))
+        _say(request, "success", _("Đã xác nhận báo cáo."))
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        _say(request, "error", " ".join(exc.messages))
     return _panel_or_back(request, update.task)
 
 
@@ -153,9 +163,9 @@ def return_update(request: HttpRequest, pk: int) -> HttpResponse:
     form.is_valid()
     try:
         actions.do_return_update(request.user, update, form.cleaned_data.get("comment", ""))
-        messages.success(request, _("Đã trả lại báo cáo."))
+        _say(request, "success", _("Đã trả lại báo cáo."))
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        _say(request, "error", " ".join(exc.messages))
     return _panel_or_back(request, update.task)
 
 
@@ -167,9 +177,9 @@ def delete_update(request: HttpRequest, pk: int) -> HttpResponse:
     task = update.task
     try:
         actions.do_delete_update(request.user, update)
-        messages.success(request, _("Đã rút báo cáo."))
+        _say(request, "success", _("Đã rút báo cáo."))
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        _say(request, "error", " ".join(exc.messages))
     return _panel_or_back(request, task)
 
 
@@ -181,9 +191,9 @@ def comment(request: HttpRequest, pk: int) -> HttpResponse:
     form = CommentForm(request.POST)
     if form.is_valid():
         actions.do_comment(request.user, task, form.cleaned_data["text"])
-        messages.success(request, _("Đã ghi ý kiến."))
+        _say(request, "success", _("Đã ghi ý kiến."))
     else:
-        messages.error(request, _("Hãy nhập ý kiến."))
+        _say(request, "error", _("Hãy nhập ý kiến."))
     return _panel_or_back(request, task)
 
 
@@ -194,7 +204,7 @@ def close_period(request: HttpRequest, pk: int) -> HttpResponse:
     perms.require(perms.can_view_task(request.user, period.task))
     perms.require(perms.can_confirm(request.user, period.task))
     actions.do_close_period(request.user, period)
-    messages.success(request, _("Đã khóa kỳ báo cáo %(label)s.") % {"label": period.label})
+    _say(request, "success", _("Đã khóa kỳ báo cáo %(label)s.") % {"label": period.label})
     return _panel_or_back(request, period.task)
 
 
@@ -208,11 +218,11 @@ def open_period(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             actions.do_open_event_period(request.user, task, form.cleaned_data["label"],
                                          form.cleaned_data["start"], form.cleaned_data["due"])
-            messages.success(request, _("Đã mở kỳ báo cáo."))
+            _say(request, "success", _("Đã mở kỳ báo cáo."))
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            _say(request, "error", " ".join(exc.messages))
     else:
-        messages.error(request, _("Hãy nhập tên kỳ, ngày bắt đầu và hạn báo cáo."))
+        _say(request, "error", _("Hãy nhập tên kỳ, ngày bắt đầu và hạn báo cáo."))
     return _panel_or_back(request, task)
 
 

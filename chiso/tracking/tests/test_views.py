@@ -169,3 +169,15 @@ def test_following_a_notification_marks_it_read(world, login):
     assert response.url == reverse("task_detail", args=[world.civil_task.pk])
     n.refresh_from_db()
     assert n.read_at is not None
+
+
+def test_htmx_review_shows_its_feedback_in_the_panel(world, login):
+    p = world.people
+    update = actions.do_post_update(p.staff, world.civil_task, report(30, cause="c", remedy="r"))
+    client = login(p.office)
+    panel = client.post(reverse("tracking_return", args=[update.pk]), {"comment": ""}, HTTP_HX_REQUEST="true")
+    body = panel.content.decode()
+    assert panel.status_code == 200 and "Hãy nêu lý do trả lại" in body and 'id="theo-doi"' in body
+    update.refresh_from_db()
+    assert update.review == "submitted"
+    assert "Hãy nêu lý do" not in client.get(reverse("home")).content.decode()  # not left for the next page
