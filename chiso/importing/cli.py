@@ -26,7 +26,7 @@ def main(argv: list[str]) -> int:
     options = [a for a in args if a.startswith("--")]
     files = [a for a in args if not a.startswith("--")]
     if options:
-        print(f"Tùy chọn {options[0]} cần Django: hãy dùng lệnh quản trị `manage.py plan import`.",
+        print(f"Tùy chọn {options[0]} cần cơ sở dữ liệu: hãy dùng lệnh `chiso plan import`.",
               file=sys.stderr)
         return 2
     if len(files) != 1 or not want_json:
