@@ -181,3 +181,19 @@ def test_htmx_review_shows_its_feedback_in_the_panel(world, login):
     update.refresh_from_db()
     assert update.review == "submitted"
     assert "Hãy nêu lý do" not in client.get(reverse("home")).content.decode()  # not left for the next page
+
+
+def test_admin_edits_the_calendar_and_the_reminder_policy(world, client):
+    client.force_login(world.people.admin)
+    world.people.admin.is_staff = world.people.admin.is_superuser = True
+    world.people.admin.save()
+    for name in ("holiday", "reminderpolicy", "progressupdate", "reminder", "notification", "period"):
+        assert client.get(reverse(f"admin:tracking_{name}_changelist")).status_code == 200
+    response = client.post(reverse("admin:tracking_reminderpolicy_add"), {
+        "agency": world.home.pk, "days_before": "7, x", "overdue_every": 2, "escalate_head_after": 3,
+        "escalate_leader_after": 7, "period_lead_days": 3})
+    assert response.status_code == 200 and "số nguyên dương" in response.content.decode()
+    client.post(reverse("admin:tracking_reminderpolicy_add"), {
+        "agency": world.home.pk, "days_before": "10,5,2", "overdue_every": 2, "escalate_head_after": 3,
+        "escalate_leader_after": 7, "period_lead_days": 3})
+    assert world.home.reminder_policy.thresholds() == [10, 5, 2]
