@@ -111,15 +111,18 @@ def _read_docx(path: Path) -> list[Block]:
         from docx.table import Table as DocxTable
         from docx.text.paragraph import Paragraph as DocxParagraph
 
+        from chiso.importing.docxnum import ListNumbers
+
         document = docx.Document(str(path))
+        numbers = ListNumbers(document)
         blocks: list[Block] = []
         for item in document.iter_inner_content():
             if isinstance(item, DocxParagraph):
-                text = item.text
+                text = _numbered(item, numbers)
                 if text.strip():
                     blocks.extend(Para(line) for line in text.split("\n") if line.strip())
             elif isinstance(item, DocxTable):
-                blocks.extend(_docx_table(item))
+                blocks.extend(_docx_table(item, numbers))
         return blocks
     except ImportRejected:
         raise
@@ -127,7 +130,14 @@ def _read_docx(path: Path) -> list[Block]:
         raise ImportRejected(MSG_DOCX_BAD) from exc
 
 
-def _docx_table(table) -> list[Block]:
+def _numbered(paragraph, numbers) -> str:
+    """The paragraph's text with its automatic list label ("1.", "a)", "-") put back in front."""
+    text = paragraph.text
+    label = numbers.label(paragraph._p) if text.strip() else ""
+    return f"{label} {text}" if label else text
+
+
+def _docx_table(table, numbers) -> list[Block]:
     rows: list[list[str]] = []
     for row in table.rows[:MAX_ROWS]:
         cells: list[str] = [""] * int(getattr(row, "grid_cols_before", 0) or 0)
@@ -137,7 +147,7 @@ def _docx_table(table) -> list[Block]:
                 cells.append("")
                 continue
             last_tc = cell._tc
-            cells.append("\n".join(p.text for p in cell.paragraphs).strip())
+            cells.append("\n".join(_numbered(p, numbers) for p in cell.paragraphs).strip())
         rows.append(cells)
     width = max((len(r) for r in rows), default=0)
     rows = [r + [""] * (width - len(r)) for r in rows]

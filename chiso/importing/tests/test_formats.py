@@ -291,3 +291,24 @@ III. TỔ CHỨC THỰC HIỆN
     assert [t["ref"] for t in tasks] == ["1.1", "1.2", "1.3"]
     assert [t["lead"] for t in tasks] == [["Văn phòng Sở"], ["Trung tâm Phục vụ hành chính công"], ["Văn phòng Sở"]]
     assert {t["index"] for t in tasks} == {"SIPAS"}
+
+
+def test_word_automatic_numbering_is_put_back(tmp_path):
+    """Items numbered by Word's list styles keep their numbers, so a prose plan typed that way still has
+    numbered solution items and bullets."""
+    import docx
+
+    d = docx.Document()
+    for line in ["KẾ HOẠCH", "Nâng cao Chỉ số PAPI năm 2026", "II. NHIỆM VỤ VÀ GIẢI PHÁP"]:
+        d.add_paragraph(line)
+    d.add_paragraph("Công khai, minh bạch: Công khai dự toán ngân sách của Sở.", style="List Number")
+    d.add_paragraph("Trách nhiệm giải trình với người dân", style="List Number")
+    d.add_paragraph("Nhiệm vụ: Tổ chức đối thoại với doanh nghiệp.", style="List Bullet")
+    d.add_paragraph("Đơn vị chủ trì: Văn phòng Sở", style="List Bullet")
+    path = tmp_path / "numbered.docx"
+    d.save(str(path))
+    tasks = import_plan(path)["tasks"]
+    assert [t["ref"] for t in tasks] == ["1", "2"]
+    assert tasks[0]["field"] == "Công khai, minh bạch"
+    assert tasks[1]["title"] == "Tổ chức đối thoại với doanh nghiệp."
+    assert tasks[1]["lead"] == ["Văn phòng Sở"]
