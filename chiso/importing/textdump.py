@@ -395,7 +395,7 @@ def _feed(subs: list[_Sub], t: str, hard: bool, units_first: bool = False) -> No
         cur.pieces.append((_BULLET.sub("", t) if bullet else t, hard, bullet))
         return
     # after the time or the units of this sub-row
-    if re.fullmatch(r"[\d.,]+", t):
+    if re.fullmatch(r"[\d.,]+", t) and not (cur.phase == "time" and cur.time_open):
         cur.numbers.append(t)
         return
     if bullet:

@@ -312,3 +312,12 @@ def test_word_automatic_numbering_is_put_back(tmp_path):
     assert tasks[0]["field"] == "Công khai, minh bạch"
     assert tasks[1]["title"] == "Tổ chức đối thoại với doanh nghiệp."
     assert tasks[1]["lead"] == ["Văn phòng Sở"]
+
+
+def test_a_timeframe_broken_over_two_printed_lines_is_kept_whole(tmp_path):
+    text = makedocs.par_flowed_text().replace("Trong năm 2026", "Trong năm\n2026")
+    path = tmp_path / "plan.txt"
+    path.write_text(text, encoding="utf-8")
+    tasks = import_plan(path)["tasks"]
+    assert tasks[2]["timeframe"] == "Trong năm 2026"
+    assert tasks[2]["due"] == "2026-12-31"
