@@ -4,7 +4,8 @@ Half the tasks are due today, half were due yesterday, so each task gives exactl
 one reporter of its lead unit: 4,000 reminders, 4,000 notifications, 60 emails (one per reporter).
 A second run must deliver nothing. Target (issue 4): under 10 s.
 
-usage: python bench/remind_bench.py   (SQLite in a temporary file)
+usage: python bench/remind_bench.py [sqlite|postgres]   (default: SQLite in a temporary file;
+postgres: database chiso_remind_bench on BENCH_PG_URL's server, recreated, skipped when unreachable)
 """
 
 import os
@@ -60,8 +61,30 @@ def build():
         for t in tasks)
 
 
-def main():
-    os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp(prefix='chiso-remind-')}/bench.sqlite3"
+PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/chiso_remind_bench")
+
+
+def prepare(backend: str) -> bool:
+    if backend == "sqlite":
+        os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp(prefix='chiso-remind-')}/bench.sqlite3"
+        return True
+    import psycopg
+
+    base, name = PG_URL.rsplit("/", 1)
+    try:
+        with psycopg.connect(f"{base}/postgres", autocommit=True, connect_timeout=3) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            conn.execute(f'CREATE DATABASE "{name}"')
+    except psycopg.Error as exc:
+        print(f"remind on postgres: skipped ({exc.__class__.__name__})")
+        return False
+    os.environ["DATABASE_URL"] = PG_URL
+    return True
+
+
+def main(backend: str = "sqlite"):
+    if not prepare(backend):
+        return 0
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chiso.settings")
     import django
 
@@ -84,7 +107,7 @@ def main():
         second = reminders.run(NOW + timedelta(hours=1))
         elapsed2 = time.perf_counter() - start2
         received = len(server.inbox.messages)
-    print(f"remind: {AGENCIES} agencies x {TASKS} tasks x 5 people on SQLite")
+    print(f"remind: {AGENCIES} agencies x {TASKS} tasks x 5 people on {backend}")
     print(f"  first run  {elapsed:6.2f} s  reminders {first.notified}  emails sent {first.emails}  "
           f"(expected {EXPECTED_REMINDERS} and {EXPECTED_EMAILS}; SMTP server received {received})")
     print(f"  second run {elapsed2:6.2f} s  reminders {second.notified}  emails sent {second.emails}  (expected 0)")
@@ -96,4 +119,4 @@ def main():
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else "sqlite"))
