@@ -189,8 +189,10 @@ def comment(request: HttpRequest, pk: int) -> HttpResponse:
     task = _task(request.user, pk)
     perms.require(perms.can_comment(request.user, task))
     form = CommentForm(request.POST)
+    update_id = request.POST.get("update") or ""
+    update = get_object_or_404(ProgressUpdate, pk=update_id, task=task) if update_id.isdigit() else None
     if form.is_valid():
-        actions.do_comment(request.user, task, form.cleaned_data["text"])
+        actions.do_comment(request.user, task, form.cleaned_data["text"], update=update)
         _say(request, "success", _("Đã ghi ý kiến."))
     else:
         _say(request, "error", _("Hãy nhập ý kiến."))

@@ -197,3 +197,39 @@ def test_admin_edits_the_calendar_and_the_reminder_policy(world, client):
         "agency": world.home.pk, "days_before": "10,5,2", "overdue_every": 2, "escalate_head_after": 3,
         "escalate_leader_after": 7, "period_lead_days": 3})
     assert world.home.reminder_policy.thresholds() == [10, 5, 2]
+
+
+def test_the_task_page_queries_do_not_grow_with_updates(world, login):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    p, task = world.people, world.civil_task
+    client = login(p.office)
+    url = reverse("task_detail", args=[task.pk])
+
+    def queries():
+        client.get(url)  # periods created on first view
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    first = actions.do_post_update(p.staff, task, report(10, files=[pdf()], documents=[], cause="c", remedy="r"))
+    actions.do_comment(p.leader, task, "Ý kiến", update=first)
+    one = queries()
+    for n in range(4):
+        u = actions.do_post_update(p.staff, task, report(20 + n, files=[pdf(f"f{n}.pdf")], cause="c", remedy="r"))
+        actions.do_comment(p.leader, task, f"Ý kiến {n}", update=u)
+    assert queries() == one
+
+
+def test_the_leader_comments_on_an_update(world, login):
+    p = world.people
+    update = actions.do_post_update(p.staff, world.civil_task, report(30, cause="c", remedy="r"))
+    client = login(p.leader)
+    panel = client.post(reverse("tracking_comment", args=[world.civil_task.pk]),
+                        {"text": "Cần số liệu cụ thể", "update": update.pk}, HTTP_HX_REQUEST="true")
+    assert "Cần số liệu cụ thể" in panel.content.decode()
+    assert update.comments.get().author == p.leader
+    other = actions.do_post_update(p.laws_staff, world.laws_task, report(30, cause="c", remedy="r"))
+    wrong = client.post(reverse("tracking_comment", args=[world.civil_task.pk]), {"text": "x", "update": other.pk})
+    assert wrong.status_code == 404
