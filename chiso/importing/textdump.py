@@ -295,6 +295,14 @@ def _time_at(text: str, p: int) -> tuple[int, bool] | None:
         tail = text[p + m.end():].strip(" ,")
         if not tail or (tail and tail[0].islower() and len(tail.split()) <= 2):
             return len(text), False
+    if m:
+        # "Trước, sau tuyển dụng Văn phòng ...": a few lower-case words, then the unit columns
+        k = p + m.end()
+        lower = re.match(r"(?:[\s,]+[a-zà-ỹđ][^\s,.;]*){0,3}", text[k:])
+        end = k + (lower.end() if lower else 0)
+        after = text[end:].strip()
+        if after and after[0].isupper() and starts_with_unit(after) and end > k:
+            return end, True
     return None
 
 
