@@ -68,6 +68,10 @@ def load_demo(today: date | None = None) -> bool:
     from chiso.tracking.demo import load_tracking_demo  # reports, reviews and notifications (issue 4)
 
     load_tracking_demo(today)
+
+    from chiso.reports.demo import load_reports_demo  # reporting calendar and quarterly reports (issue 5)
+
+    load_reports_demo(today)
     return True
 
 

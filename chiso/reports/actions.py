@@ -95,6 +95,11 @@ def do_draft_unit_report(actor, agency, unit, period: Period, now: date | None =
     existing = current_unit_report(unit, period.code)
     if existing is not None:
         return existing
+    return new_unit_draft(actor, agency, unit, period, now)
+
+
+def new_unit_draft(actor, agency, unit, period: Period, now: date | None = None) -> UnitReport:
+    """Insert version 1 of the unit's report (IntegrityError when another process already did)."""
     fig = queries.unit_figures(agency, unit, period, _now_date(now))
     report = UnitReport(agency=agency, unit=unit, period_code=period.code, period_label=period.label,
                         start=period.start, end=period.end, due=period.unit_due, figures=fig,
@@ -198,7 +203,7 @@ def current_agency_report(agency, code: str) -> AgencyReport | None:
     return AgencyReport.objects.filter(agency=agency, period_code=code).order_by("-version").first()
 
 
-def _new_agency_report(actor, agency, period: Period, fig: dict, version: int = 1, **extra) -> AgencyReport:
+def new_agency_report(actor, agency, period: Period, fig: dict, version: int = 1, **extra) -> AgencyReport:
     fields = dict(place=default_place(agency), recipient=default_recipient(agency),
                   signer_name=default_signer(agency),
                   recipients="\n".join([f"- {default_recipient(agency)} (b/c);", "- Lãnh đạo cơ quan;",
@@ -222,7 +227,7 @@ def do_compile_agency_report(actor, agency, period: Period, now: date | None = N
     current = current_agency_report(agency, period.code)
     fig = queries.agency_figures(agency, period, _now_date(now))
     if current is None:
-        return _new_agency_report(actor, agency, period, fig)
+        return new_agency_report(actor, agency, period, fig)
     if current.is_frozen:
         return current
     before = snapshot(current, exclude=EXCLUDE)
@@ -282,5 +287,5 @@ def do_correct_agency_report(actor, report: AgencyReport, now: date | None = Non
     period = period or Period(report.period_code, "", report.start.year, report.period_label, report.start,
                               report.end, report.due, report.due, report.due, report.due)
     texts = {k: getattr(report, k) for k in AGENCY_TEXT}
-    return _new_agency_report(actor, report.agency, period, fig, version=latest.version + 1, supersedes=report,
+    return new_agency_report(actor, report.agency, period, fig, version=latest.version + 1, supersedes=report,
                               **texts)

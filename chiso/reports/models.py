@@ -77,6 +77,32 @@ class ReportingRule(models.Model):
         return cls.rules_for(agency).get(kind)
 
 
+# The default calendar (Văn bản 581/BNV-CCHC), written as rows by migration 0002 and by
+# ensure_default_rules (after a test database flush, for the demo); the rows are what counts.
+# Cut-off windows: quý I 15/12 (năm trước) – 14/3; 6 tháng 15/12 – 14/6; quý III 15/6 – 14/9;
+# năm 15/12 – 14/12; hằng tháng 15 tháng trước – 14. Inside the province each level reports before the
+# one above: units by the 15th → office drafts by the 16th → agency to Sở Nội vụ 18th → province 20th.
+DEFAULT_RULES = [
+    # kind, months before the last month, start day, end day, unit, office, agency, province, draft days before
+    ("month", 1, 15, 14, 15, 16, 18, 20, 0),  # monthly reports are optional: not drafted automatically
+    ("q1", 3, 15, 14, 15, 16, 18, 20, 5),
+    ("h1", 6, 15, 14, 15, 16, 18, 20, 5),
+    ("q3", 3, 15, 14, 15, 16, 18, 20, 5),
+    ("year", 12, 15, 14, 15, 16, 18, 20, 5),
+]
+
+
+def ensure_default_rules(model=ReportingRule) -> int:
+    """Create the default rows that are missing (never changes an edited one); returns how many."""
+    made = 0
+    for kind, before, start, end, unit, office, agency, province, draft in DEFAULT_RULES:
+        _obj, created = model.objects.get_or_create(agency=None, kind=kind, defaults=dict(
+            start_months_before=before, start_day=start, end_day=end, unit_day=unit, office_day=office,
+            agency_day=agency, province_day=province, draft_days_before=draft))
+        made += created
+    return made
+
+
 class AdHocPeriod(models.Model):
     """An ad hoc report (báo cáo đột xuất) requested of an agency, with its own dates."""
 

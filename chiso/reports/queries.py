@@ -55,7 +55,7 @@ def evidence_text(number: str, day: date | None, summary: str, name: str, link: 
 
 def task_rows(tasks, period: Period, now: date | None = None) -> list[dict]:
     """Each task as a JSON-ready row with its status at the period's cut-off (or today, if earlier), the
-    latest report of its lead unit in the window and the evidence of those reports. Six queries."""
+    latest report of its lead unit in the window and the evidence of those reports. Five queries."""
     now = now or today()
     as_of = min(now, period.end)
     items = list(tasks.order_by("plan_id", "order", "id").values(
@@ -82,12 +82,16 @@ def task_rows(tasks, period: Period, now: date | None = None) -> list[dict]:
         task_id = update_task.get(e["update_id"])
         if text and task_id and text not in evidence[task_id]:
             evidence[task_id].append(text)
+    reported_by_then = set(ProgressUpdate.objects.filter(
+        task_id__in=tasks.values("id"), kind=ProgressUpdate.Kind.UPDATE, created_at__date__lte=as_of)
+        .values_list("task_id", flat=True).distinct())
     rows = []
     for t in items:
         reported, done_on = t["tracking__reported"] or "", t["tracking__done_on"]
+        has_updates = bool(t["tracking__has_updates"]) and t["id"] in reported_by_then
         if reported and done_on and done_on > as_of:  # finished after the cut-off: not yet in this period
             reported, done_on = "", None
-        status = rules.derive(reported, done_on, t["due"], bool(t["tracking__has_updates"]), as_of)
+        status = rules.derive(reported, done_on, t["due"], has_updates, as_of)
         u = latest.get(t["id"], {})
         rows.append({
             "id": t["id"], "ref": t["ref"], "title": t["title"], "index": t["index"], "field": t["field_name"],
@@ -227,7 +231,8 @@ def targets(agency, period: Period, rows: list[dict]) -> list[dict]:
     for t in plan_targets:
         res = results.get((t.node_id, t.index)) if t.node_id else None
         f = fields.get((t.index, t.field_name), {})
-        out.append({"index": t.index, "field": t.field_name, "prev_score": _num(t.prev_score),
+        label = str(dict(IndexCode.choices).get(t.index, t.index))
+        out.append({"index": label, "field": t.field_name, "prev_score": _num(t.prev_score),
                     "max_score": _num(t.max_score), "target": f"{t.get_target_op_display()} {_num(t.target_score)}"
                     if t.target_score is not None else "", "result": _num(res.score) if res else "",
                     "tasks": f.get("total", 0), "completed": f.get("completed", 0), "rate": f.get("rate_done")})

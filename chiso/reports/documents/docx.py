@@ -19,21 +19,43 @@ FONT = "Times New Roman"
 BODY_PT = 14
 
 
-def _font(run, size=None, bold=None, italic=None):
-    run.font.name = FONT
-    rpr = run._element.get_or_add_rPr()
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        rpr.insert(0, fonts)
+def _rpr(size=None, bold=None, italic=None):
+    """Run properties built directly (python-docx's property setters dominate the time of long tables)."""
+    rpr = OxmlElement("w:rPr")
+    fonts = OxmlElement("w:rFonts")
     for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
         fonts.set(qn(attr), FONT)
+    rpr.append(fonts)
+    if bold:
+        rpr.append(OxmlElement("w:b"))
+    if italic:
+        rpr.append(OxmlElement("w:i"))
     if size:
-        run.font.size = Pt(size)
-    if bold is not None:
-        run.bold = bold
-    if italic is not None:
-        run.italic = italic
+        for tag in ("w:sz", "w:szCs"):
+            el = OxmlElement(tag)
+            el.set(qn("w:val"), str(int(size * 2)))
+            rpr.append(el)
+    return rpr
+
+
+def _run(paragraph, text: str, size=None, bold=None, italic=None):
+    """Append a run with `text` to a python-docx paragraph."""
+    r = OxmlElement("w:r")
+    r.append(_rpr(size, bold, italic))
+    t = OxmlElement("w:t")
+    t.text = text
+    t.set(qn("xml:space"), "preserve")
+    r.append(t)
+    paragraph._p.append(r)
+    return r
+
+
+def _font(run, size=None, bold=None, italic=None):
+    """Fonts of a run made by python-docx (the few heading runs)."""
+    old = run._element.find(qn("w:rPr"))
+    if old is not None:
+        run._element.remove(old)
+    run._element.insert(0, _rpr(size, bold, italic))
     return run
 
 
@@ -48,7 +70,7 @@ def _para(container, text="", size=BODY_PT, bold=False, italic=False, align=None
     if indent:
         fmt.first_line_indent = Cm(1.27)
     if text:
-        _font(p.add_run(text), size, bold, italic)
+        _run(p, text, size, bold, italic)
     return p
 
 
@@ -151,8 +173,7 @@ def grid_table(doc, header: list[str], rows: list[list[str]], size=11) -> None:
     for values, row in zip([header, *rows], table.rows, strict=True):
         bold = values is header
         for value, cell in zip(values, row.cells, strict=False):
-            p = cell.paragraphs[0]
-            _font(p.add_run(str(value)), size, bold=bold)
+            _run(cell.paragraphs[0], str(value), size, bold=bold)
     tr = table.rows[0]._tr  # repeat the header on every page
     trpr = tr.get_or_add_trPr()
     trpr.append(OxmlElement("w:tblHeader"))

@@ -10,6 +10,7 @@ from datetime import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from chiso.reports.schedule import run as schedule_reports
 from chiso.tracking import reminders
 
 
@@ -39,6 +40,9 @@ class Command(BaseCommand):
             self.stdout.write(f"nhắc việc: {result.wanted} cần nhắc, {result.notified} thông báo mới, "
                               f"{result.emails} thư đã gửi" + (f", {result.email_errors} thư lỗi"
                                                                 if result.email_errors else ""))
+            drafted = schedule_reports(moment)  # report drafts due soon, notified under the same bell (issue 5)
+            self.stdout.write(f"báo cáo: {drafted.unit_drafts + drafted.agency_drafts} dự thảo mới, "
+                              f"{drafted.notified} thông báo")
             if not loop:
                 return
             try:
