@@ -60,3 +60,24 @@ def test_staff_report_office_confirms_dashboard_changes(live_server, settings, t
         page.goto(task_url)
         history = page.inner_text("main")
         assert "Xác nhận báo cáo tiến độ 100%" in history and "Hoàn thành" in history
+
+
+def test_office_returns_an_update_with_a_comment(live_server, settings, tmp_path):
+    from chiso.tracking import actions
+
+    from .helpers import report
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    world = make_world()
+    update = actions.do_post_update(world.people.staff, world.civil_task, report(30, cause="c", remedy="r"))
+    with browser_page() as page:
+        sign_in(page, live_server.url, "office")
+        page.goto(f"{live_server.url}/ke-hoach/nhiem-vu/{world.civil_task.pk}/")
+        page.click("#theo-doi .review-form .btn-danger")  # no comment: refused inside the panel
+        page.wait_for_selector("#theo-doi >> text=Hãy nêu lý do trả lại")
+        page.fill("#theo-doi .review-form input[name=comment]", "Thiếu tài liệu kiểm chứng")
+        page.click("#theo-doi .review-form .btn-danger")
+        page.wait_for_selector("#theo-doi .review-returned")
+        assert "Thiếu tài liệu kiểm chứng" in page.inner_text("#theo-doi")
+    update.refresh_from_db()
+    assert update.review == "returned"
