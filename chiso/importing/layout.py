@@ -127,6 +127,8 @@ def parse_blocks(blocks: list[Block]) -> dict:
                       and s[0] != i]
         items = prose.prose_tasks(task_lines, assignments)
     if not items:
+        items = prose.unit_tasks(organise_lines)
+    if not items:
         raise ImportRejected(NOT_A_PLAN)
 
     # ---- plan-level indices

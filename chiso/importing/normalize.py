@@ -179,11 +179,14 @@ _FIELD_KEYS = [
     ("PAR_INDEX", ("chi dao dieu hanh", "cai cach the che", "cai cach thu tuc hanh chinh", "cai cach tthc",
                    "to chuc bo may", "che do cong vu", "tai chinh cong", "chinh quyen dien tu",
                    "chinh quyen so", "chinh phu dien tu", "chinh phu so", "tac dong cua cchc",
-                   "tac dong cua cai cach hanh chinh", "cong tac cchc", "kiem soat thu tuc hanh chinh")),
-    ("SIPAS", ("muc do hai long", "su hai long", "chi so hai long")),
+                   "tac dong cua cai cach hanh chinh", "cong tac cchc", "kiem soat thu tuc hanh chinh",
+                   "hien dai hoa hanh chinh", "hien dai hoa nen hanh chinh", "doi ngu can bo cong chuc",
+                   "cai cach hanh chinh nha nuoc", "cong tac chi dao")),
+    ("SIPAS", ("muc do hai long", "su hai long", "chi so hai long", "tiep can dich vu", "hai long ve")),
     ("PCI", ("gia nhap thi truong", "tiep can dat dai", "chi phi thoi gian", "chi phi khong chinh thuc",
              "canh tranh binh dang", "tinh nang dong", "ho tro doanh nghiep", "dao tao lao dong",
-             "thiet che phap ly", "tinh minh bach")),
+             "thiet che phap ly", "tinh minh bach", "chi phi gia nhap", "dich vu ho tro doanh nghiep",
+             "canh tranh")),
 ]
 
 

@@ -179,29 +179,50 @@ def _split_heading(head: str) -> tuple[str | None, str]:
     return None, head
 
 
+def unit_tasks(lines: list[str]) -> list[tuple[RawTask, list[str]]]:
+    """Plans that only say what each unit does ("1. Văn phòng Sở: - Tham mưu ...; - Theo dõi ..."): each
+    bullet (or the whole text when there is none) is a task led by that unit."""
+    _, items = _items(lines)
+    out: list[tuple[RawTask, list[str]]] = []
+    for item in items:
+        unit, text = _unit_of(item)
+        if not unit:
+            continue
+        _, parts = _subparts(item)
+        bodies = [_BULLET.sub("", p) for p in parts if _BULLET.match(p)] or ([text] if text else [])
+        for body in bodies:
+            body = clean(body).lstrip(":- ").strip()
+            if len(body.split()) >= 4:
+                out.append((RawTask(item.num, None, None, body, None, None, [unit], [], None, None), []))
+    return out
+
+
+def _unit_of(item: Item) -> tuple[str | None, str]:
+    """(the unit an item is about, the rest of its text) or (None, its text)."""
+    text = item.text
+    first = item.lines[0].strip()
+    if not starts_with_unit(first):
+        return None, text
+    m = re.match(r"^(?P<u>.{3,120}?)(?:\s*:\s*|\s+(?:có trách nhiệm|chủ trì|phối hợp|tham mưu|thực hiện"
+                 r"|tổng hợp|báo cáo|theo dõi|triển khai|hướng dẫn|đôn đốc|co trach nhiem|chu tri|phoi hop"
+                 r"|tham muu|thuc hien|tong hop|bao cao|theo doi|trien khai|huong dan|don doc)\b)", first)
+    if m and len(m["u"].split()) > 12:
+        m = None
+    if len(first.split()) <= 14 and not m and "," not in first:
+        return clean(first).rstrip(" .:"), clean(" ".join(item.lines[1:]))
+    if m:
+        unit = clean(first[m.start("u"):m.end("u")])
+        return unit, clean(text[len(unit):])
+    return None, text
+
+
 def organise_items(lines: list[str]) -> list[tuple[str | None, str]]:
-    """(unit or None, text) for each numbered item of the 'Tổ chức thực hiện' section."""
+    """(unit or None, text) for each numbered item (and each lead paragraph) of the 'Tổ chức thực hiện'
+    section."""
     preamble, items = _items(lines)
     if preamble:
         items = [Item("", [p]) for p in preamble] + items
-    out: list[tuple[str | None, str]] = []
-    for item in items:
-        text = item.text
-        first = item.lines[0].strip()
-        unit = None
-        if starts_with_unit(first):
-            m = re.match(r"^(?P<u>.{3,120}?)(?:\s*:\s*|\s+(?:có trách nhiệm|chủ trì|phối hợp|tham mưu|thực hiện"
-                         r"|tổng hợp|báo cáo|theo dõi|triển khai|hướng dẫn|đôn đốc|co trach nhiem|chu tri|phoi hop"
-                         r"|tham muu|thuc hien|tong hop|bao cao|theo doi|trien khai|huong dan|don doc)\b)", first)
-            if m and len(m["u"].split()) > 12:
-                m = None
-            if len(first.split()) <= 14 and not m and "," not in first:
-                unit, text = clean(first).rstrip(" .:"), clean(" ".join(item.lines[1:]))
-            elif m:
-                unit = clean(first[m.start("u"):m.end("u")])
-                text = clean(text[len(unit):])
-        out.append((unit, text))
-    return out
+    return [_unit_of(item) for item in items]
 
 
 def assignments_of(lines: list[str]) -> list[tuple[str, str]]:

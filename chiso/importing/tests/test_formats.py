@@ -321,3 +321,23 @@ def test_a_timeframe_broken_over_two_printed_lines_is_kept_whole(tmp_path):
     tasks = import_plan(path)["tasks"]
     assert tasks[2]["timeframe"] == "Trong năm 2026"
     assert tasks[2]["due"] == "2026-12-31"
+
+
+def test_a_plan_that_only_lists_what_each_unit_does(tmp_path):
+    text = """KẾ HOẠCH
+Nâng cao Chỉ số SIPAS năm 2026
+I. MỤC ĐÍCH, YÊU CẦU
+Nâng cao mức độ hài lòng của người dân.
+II. TỔ CHỨC THỰC HIỆN
+1. Văn phòng Sở
+- Niêm yết công khai đầy đủ thủ tục hành chính tại Bộ phận một cửa.
+- Tổng hợp kết quả khảo sát sự hài lòng hằng quý.
+2. Trung tâm Phục vụ hành chính công
+- Rút ngắn thời gian giải quyết hồ sơ so với quy định.
+"""
+    path = tmp_path / "plan.txt"
+    path.write_text(text, encoding="utf-8")
+    tasks = import_plan(path)["tasks"]
+    assert [t["lead"] for t in tasks] == [["Văn phòng Sở"], ["Văn phòng Sở"], ["Trung tâm Phục vụ hành chính công"]]
+    assert tasks[0]["title"] == "Niêm yết công khai đầy đủ thủ tục hành chính tại Bộ phận một cửa."
+    assert {t["index"] for t in tasks} == {"SIPAS"}
