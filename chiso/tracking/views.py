@@ -58,6 +58,16 @@ def panel_context(request: HttpRequest, task: Task, form: UpdateForm | None = No
         default = actions.default_period(task, now)
         form = UpdateForm(periods=periods, initial={"period": str(default.pk) if default else "",
                                                     "percent": state.progress if state else 0})
+    for period in periods:
+        mine = [u for u in updates if u.period_id == period.pk and u.kind == ProgressUpdate.Kind.UPDATE
+                and u.review != ProgressUpdate.Review.SUPERSEDED]
+        reviews = {u.review for u in mine}
+        period.report_state = (
+            _("Đã xác nhận") if ProgressUpdate.Review.CONFIRMED in reviews else
+            _("Chờ xác nhận") if ProgressUpdate.Review.SUBMITTED in reviews else
+            _("Bị trả lại") if ProgressUpdate.Review.RETURNED in reviews else
+            _("Chưa báo cáo, quá hạn") if period.due < now else _("Chưa báo cáo"))
+        period.report_late = not mine and period.due < now
     return {
         "task": task, "status": status, "status_label": queries.STATUS_LABELS[status],
         "progress": state.progress if state else 0, "state": state,
@@ -327,6 +337,9 @@ def agency_dashboard(request: HttpRequest, code: str) -> HttpResponse:
         "pending": sum(t.pending for t in rows),
         "can_province": perms.can_view_province(request.user),
         "can_close": perms.can_close_periods(request.user, agency), "close_form": ClosePeriodsForm(),
+        "waiting": list(ProgressUpdate.objects.filter(
+            task__plan__agency=agency, review=ProgressUpdate.Review.SUBMITTED).select_related(
+            "task", "author", "unit").order_by("created_at")[:LIST_LIMIT]),
     })
 
 

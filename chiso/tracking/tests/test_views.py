@@ -233,3 +233,16 @@ def test_the_leader_comments_on_an_update(world, login):
     other = actions.do_post_update(p.laws_staff, world.laws_task, report(30, cause="c", remedy="r"))
     wrong = client.post(reverse("tracking_comment", args=[world.civil_task.pk]), {"text": "x", "update": other.pk})
     assert wrong.status_code == 404
+
+
+def test_the_dashboard_lists_updates_waiting_and_the_panel_each_period(world, login):
+    p, task = world.people, world.laws_task
+    task.recurrence = "quarterly"
+    task.save()
+    update = actions.do_post_update(p.laws_staff, task, report(30, cause="c", remedy="r"),
+                                    period=actions.ensure_periods(task)[0], today=date(2026, 5, 1))
+    body = login(p.office).get(reverse("agency_dashboard", args=[world.home.code])).content.decode()
+    assert 'id="waiting"' in body and f"#bao-cao-{update.pk}" in body
+    panel = login(p.office).get(reverse("tracking_panel", args=[task.pk])).content.decode()
+    late = sum(1 for period in task.periods.all()[1:] if period.due < date.today())
+    assert "Chờ xác nhận" in panel and panel.count("Chưa báo cáo, quá hạn") == late
