@@ -242,6 +242,8 @@ def validate_update(task, data: UpdateData, period: Period | None, today: date,
             add("documents", _("Văn bản kiểm chứng cần số, ký hiệu hoặc liên kết."))
         if doc.date and doc.date > today:
             add("documents", _("Ngày văn bản không được sau ngày hôm nay."))
+        if doc.link and not doc.link.lower().startswith(("https://", "http://")):
+            add("documents", _("Liên kết phải bắt đầu bằng http:// hoặc https://."))
     checked = []
     for upload in data.files:
         try:
