@@ -323,7 +323,9 @@ def _split_units(text: str) -> list[str]:
 
 
 class _Sub:
-    def __init__(self) -> None:
+    def __init__(self, note_last: bool = False) -> None:
+        self.note_last = note_last  # the table ends with a "Ghi chú" column after the units and the time
+        self.note: list[str] = []
         self.pieces: list[tuple[str, bool, bool]] = []  # (text, hard, bullet)
         self.time: list[str] = []
         self.time_open = False
@@ -335,8 +337,8 @@ class _Sub:
         return not self.pieces and not self.time and not self.units
 
 
-def _parse_row_frags(frags: list[_Frag], units_first: bool) -> list[_Sub]:
-    subs = [_Sub()]
+def _parse_row_frags(frags: list[_Frag], units_first: bool, note_last: bool = False) -> list[_Sub]:
+    subs = [_Sub(note_last)]
     for frag in frags:
         _feed(subs, frag.text.strip(), frag.hard, units_first)
     return [s for s in subs if not s.empty()]
@@ -406,8 +408,12 @@ def _feed(subs: list[_Sub], t: str, hard: bool, units_first: bool = False) -> No
     if re.fullmatch(r"[\d.,]+", t) and not (cur.phase == "time" and cur.time_open):
         cur.numbers.append(t)
         return
+    if cur.note_last and cur.time and not cur.time_open and cur.units and not bullet and (
+            (not cur.note and len(t.split()) <= 8 and not _ROW_START.match(t)) or (cur.note and t[0].islower())):
+        cur.note.append(t)  # the "Ghi chú" cell
+        return
     if bullet:
-        subs.append(_Sub())
+        subs.append(_Sub(cur.note_last))
         _feed(subs, t, True, units_first)
         return
     if cur.phase == "time" and cur.time_open and (t[0].islower() or t[0].isdigit()):
@@ -438,7 +444,7 @@ def _feed(subs: list[_Sub], t: str, hard: bool, units_first: bool = False) -> No
         elif cur.time:
             cur.time[-1] = f"{cur.time[-1]} {t}"
         return
-    subs.append(_Sub())
+    subs.append(_Sub(cur.note_last))
     _feed(subs, t, True, units_first)
 
 
@@ -514,12 +520,15 @@ def _flowed_table(lines: list[str], roles: list[str]) -> Table:
 
     text_roles = [r for r in roles if r in columns.TEXT_ROLES]
     units_first = "lead" in roles and ("time" not in roles or roles.index("lead") < roles.index("time"))
+    note_last = bool(roles) and roles[-1] == "note"
     width = len(roles)
     idx = {r: k for k, r in enumerate(roles)}
 
     def emit(num: str, texts: dict[str, str], time: str = "", units: list[str] | None = None,
-             numbers: list[str] | None = None) -> list[str]:
+             numbers: list[str] | None = None, note: list[str] | None = None) -> list[str]:
         row = [""] * width
+        if note and "note" in idx:
+            row[idx["note"]] = " ".join(note)
         if numbers and "budget" in idx:
             row[idx["budget"]] = numbers[0]
         if "stt" in idx:
@@ -580,7 +589,7 @@ def _flowed_table(lines: list[str], roles: list[str]) -> Table:
             text = " ".join(f.text for f in segfrags)
             rows.append(emit(num, {text_roles[0] if text_roles else "task": text}))
             continue
-        subs = _parse_row_frags(segfrags, units_first)
+        subs = _parse_row_frags(segfrags, units_first, note_last)
         first = True
         for sub in subs:
             cells, flags = _cells_of(sub)
@@ -614,9 +623,10 @@ def _flowed_table(lines: list[str], roles: list[str]) -> Table:
             if group:
                 group_text = " ".join(x for c in group for x in c)
                 rows.append(emit(num if first else "", {text_roles[0]: group_text}))
-                rows.append(emit("", texts, " ".join(sub.time), sub.units, sub.numbers))
+                rows.append(emit("", texts, " ".join(sub.time), sub.units, sub.numbers, sub.note))
             else:
-                rows.append(emit(num if first else "", texts, " ".join(sub.time), sub.units, sub.numbers))
+                rows.append(emit(num if first else "", texts, " ".join(sub.time), sub.units, sub.numbers,
+                                 sub.note))
             first = False
         if not subs:
             rows.append(emit(num, {}))

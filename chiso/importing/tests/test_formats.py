@@ -341,3 +341,49 @@ II. TỔ CHỨC THỰC HIỆN
     assert [t["lead"] for t in tasks] == [["Văn phòng Sở"], ["Văn phòng Sở"], ["Trung tâm Phục vụ hành chính công"]]
     assert tasks[0]["title"] == "Niêm yết công khai đầy đủ thủ tục hành chính tại Bộ phận một cửa."
     assert {t["index"] for t in tasks} == {"SIPAS"}
+
+
+
+CELL_PER_LINE = """KẾ HOẠCH
+Cải thiện Chỉ số PAR INDEX năm 2026
+STT
+Nhiệm vụ
+Đơn vị chủ trì
+Đơn vị phối hợp
+Thời gian hoàn thành
+Ghi chú
+I
+Cải cách thể chế
+1
+Rà soát văn bản quy phạm pháp luật thuộc lĩnh vực quản lý
+Phòng Pháp chế
+Văn phòng Sở; Thanh tra Sở
+30/6/2026
+
+2
+Tự kiểm tra văn bản do Sở tham mưu ban hành
+Phòng Pháp chế
+
+Hằng tháng
+
+II
+Xây dựng chính quyền số
+1
+Số hóa 100% hồ sơ giải quyết thủ tục hành chính
+Trung tâm Công nghệ thông tin
+Các phòng chuyên môn
+Thường xuyên
+Đã bố trí kinh phí
+"""
+
+
+def test_a_dump_with_one_cell_per_line(tmp_path):
+    path = tmp_path / "plan.txt"
+    path.write_text(CELL_PER_LINE, encoding="utf-8")
+    tasks = import_plan(path)["tasks"]
+    assert [t["ref"] for t in tasks] == ["I.1", "I.2", "II.1"]
+    assert [t["title"] for t in tasks] == ["Rà soát văn bản quy phạm pháp luật thuộc lĩnh vực quản lý",
+                                           "Tự kiểm tra văn bản do Sở tham mưu ban hành",
+                                           "Số hóa 100% hồ sơ giải quyết thủ tục hành chính"]
+    assert [t["support"] for t in tasks] == [["Văn phòng Sở", "Thanh tra Sở"], [], ["Các phòng chuyên môn"]]
+    assert [t["recurrence"] for t in tasks] == ["once", "monthly", "continuous"]
