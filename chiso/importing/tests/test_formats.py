@@ -387,3 +387,38 @@ def test_a_dump_with_one_cell_per_line(tmp_path):
                                            "Số hóa 100% hồ sơ giải quyết thủ tục hành chính"]
     assert [t["support"] for t in tasks] == [["Văn phòng Sở", "Thanh tra Sở"], [], ["Các phòng chuyên môn"]]
     assert [t["recurrence"] for t in tasks] == ["once", "monthly", "continuous"]
+
+
+def test_a_score_targets_table_in_word(tmp_path):
+    import docx
+
+    d = docx.Document()
+    for line in makedocs.HEAD_LINES:
+        d.add_paragraph(line)
+    t = d.add_table(rows=1, cols=7)
+    head = ["STT", "Lĩnh vực", "Xếp hạng năm 2025", "Điểm năm 2025", "Điểm tối đa", "Dự kiến tăng điểm",
+            "Mục tiêu (điểm)"]
+    for k, text in enumerate(head):
+        t.cell(0, k).text = text
+    for row in (["1", "Cải cách thể chế", "12/34", "8,5", "10", "+ 0,5", "≥ 9,0"],
+                ["2", "Cải cách tài chính công", "03/34", "6", "6", "0", "6"]):
+        cells = t.add_row().cells
+        for k, text in enumerate(row):
+            cells[k].text = text
+    d.add_paragraph("PHỤ LỤC I")
+    d.add_paragraph("Nhiệm vụ cải thiện Chỉ số PAR INDEX năm 2026")
+    t2 = d.add_table(rows=2, cols=6)
+    for k, text in enumerate(makedocs.SIX_HEADER):
+        t2.cell(0, k).text = text
+    for k, text in enumerate(makedocs.SIX_TEXT_ROWS[1]):
+        t2.cell(1, k).text = text
+    path = tmp_path / "targets.docx"
+    d.save(str(path))
+    result = import_plan(path)
+    assert result["plan"]["targets"] == [
+        {"index": "PAR_INDEX", "field": "Cải cách thể chế", "prev_rank": "12/34", "prev_score": 8.5, "max_score": 10,
+         "expected_increase": 0.5, "target_op": ">=", "target_score": 9},
+        {"index": "PAR_INDEX", "field": "Cải cách tài chính công", "prev_rank": "03/34", "prev_score": 6,
+         "max_score": 6, "expected_increase": 0, "target_op": "=", "target_score": 6},
+    ]
+    assert len(result["tasks"]) == 1
