@@ -289,3 +289,53 @@ def do_correct_agency_report(actor, report: AgencyReport, now: date | None = Non
     texts = {k: getattr(report, k) for k in AGENCY_TEXT}
     return new_agency_report(actor, report.agency, period, fig, version=latest.version + 1, supersedes=report,
                               **texts)
+
+
+# --- the calendar --------------------------------------------------------------------------------
+
+RULE_FIELDS = ("start_months_before", "start_day", "end_day", "unit_day", "office_day", "agency_day",
+               "province_day", "draft_days_before")
+
+
+@transaction.atomic
+def do_save_rule(actor, agency, kind: str, data: dict):
+    """The agency's own dates for a kind of period (replacing the province default for it)."""
+    from .models import ReportingRule
+
+    rule = ReportingRule.objects.filter(agency=agency, kind=kind).first()
+    before = snapshot(rule) if rule else None
+    rule = rule or ReportingRule(agency=agency, kind=kind)
+    for k in RULE_FIELDS:
+        setattr(rule, k, data[k])
+    rule.full_clean()
+    rule.save()
+    record(actor, AuditEntry.Action.UPDATE if before else AuditEntry.Action.CREATE, rule, before, snapshot(rule))
+    return rule
+
+
+@transaction.atomic
+def do_reset_rule(actor, agency, kind: str) -> None:
+    from .models import ReportingRule
+
+    rule = ReportingRule.objects.filter(agency=agency, kind=kind).first()
+    if rule is not None:
+        record(actor, AuditEntry.Action.DELETE, rule, snapshot(rule), None)
+        rule.delete()
+
+
+@transaction.atomic
+def do_create_adhoc(actor, agency, data: dict):
+    """An ad hoc report (báo cáo đột xuất) with the next number of its year: code YYYY-DXn."""
+    from chiso.org.models import Agency
+
+    from .models import AdHocPeriod
+
+    Agency.objects.select_for_update().get(pk=agency.pk)
+    year = data["start"].year
+    number = (AdHocPeriod.objects.filter(agency=agency, year=year).aggregate(n=Max("number"))["n"] or 0) + 1
+    fields = {k: data[k] for k in ("title", "start", "end", "unit_due", "agency_due")}
+    adhoc = AdHocPeriod(agency=agency, year=year, number=number, **fields)
+    adhoc.full_clean()
+    adhoc.save()
+    record(actor, AuditEntry.Action.CREATE, adhoc, None, snapshot(adhoc))
+    return adhoc

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from .actions import AGENCY_TEXT, UNIT_TEXT
 from .models import AgencyReport, UnitReport
@@ -18,3 +19,30 @@ class AgencyReportForm(forms.ModelForm):
         widgets = {k: forms.Textarea(attrs={"rows": 5}) for k in
                    ("direction", "results_intro", "strengths", "weaknesses", "causes", "next_tasks", "proposals",
                     "recipients")}
+
+
+class RuleForm(forms.ModelForm):
+    class Meta:
+        from .models import ReportingRule
+
+        model = ReportingRule
+        fields = ["start_months_before", "start_day", "end_day", "unit_day", "office_day", "agency_day",
+                  "province_day", "draft_days_before"]
+
+
+class AdHocForm(forms.ModelForm):
+    class Meta:
+        from .models import AdHocPeriod
+
+        model = AdHocPeriod
+        fields = ["title", "start", "end", "unit_due", "agency_due"]
+        widgets = {k: forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+                   for k in ("start", "end", "unit_due", "agency_due")}
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            self.add_error("end", _("Ngày kết thúc phải sau ngày bắt đầu."))
+        if data.get("unit_due") and data.get("agency_due") and data["unit_due"] > data["agency_due"]:
+            self.add_error("unit_due", _("Hạn của đơn vị phải trước hạn của cơ quan."))
+        return data

@@ -180,6 +180,8 @@ class UnitReport(ReportBase):
     on_time = models.BooleanField(_("đúng hạn"), null=True)
     supersedes = models.ForeignKey("self", verbose_name=_("sửa cho bản"), null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="corrections")
+    # The last deadline reminder sent ("", "due", "late"); moving it forward is the claim (schedule.py).
+    reminded = models.CharField(_("đã nhắc hạn"), max_length=8, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("báo cáo của đơn vị")

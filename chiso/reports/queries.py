@@ -330,10 +330,12 @@ def province_rollup(province, code: str, now: date | None = None) -> dict:
                       "issued_on": _iso(first.issued_on) if first else None,
                       "number": issued[-1].number_symbol if issued else "", "due": _iso(period.agency_due),
                       "counts": counts(rows), "by_field": by_field(rows),
+                      "by_index": {i["index_label"]: i["rate_done"] for i in by_index(rows)},
                       "overdue": [r for r in rows if r["status"] == Status.OVERDUE]})
     states = Counter(line["state"] for line in lines)
+    index_labels = [i["index_label"] for i in by_index(all_rows)]
     return {"period": code, "label": period.label if period else code, "province": province.name,
             "as_of": _iso(min(now, period.end) if period else now), "agencies": lines,
             "on_time": states.get("on_time", 0), "late": states.get("late", 0), "missing": states.get("missing", 0),
-            "counts": counts(all_rows), "by_field": by_field(all_rows),
+            "counts": counts(all_rows), "by_field": by_field(all_rows), "indices": index_labels,
             "overdue_total": sum(len(line["overdue"]) for line in lines)}

@@ -3,6 +3,7 @@
 and the office a compiled draft of the agency report; the people concerned are notified under
 tracking's bell. Called by `chiso remind` after the reminders (and by `chiso report schedule`).
 
+Units whose report is still unsent are reminded the day before their deadline and once more after it.
 Idempotent and safe to run concurrently: a draft is version 1 of its (unit or agency, period), a
 unique row; the insert is the claim, and only the process whose insert succeeded notifies."""
 
@@ -27,6 +28,7 @@ class ScheduleResult:
     unit_drafts: int = 0
     agency_drafts: int = 0
     notified: int = 0
+    reminded: int = 0
     periods: list[str] = field(default_factory=list)
 
 
@@ -64,6 +66,7 @@ def run(now: datetime | date | None = None) -> ScheduleResult:
                 result.periods.append(f"{agency.code} {p.code}")
                 _draft_units(agency, p, today, result)
                 _draft_agency(agency, p, today, result)
+                _remind_units(agency, p, today, result)
     return result
 
 
@@ -101,3 +104,30 @@ def _draft_agency(agency, p: Period, today: date, result: ScheduleResult) -> Non
 
     if _claim(create) is not None:
         result.agency_drafts += 1
+
+
+def _remind_units(agency, p: Period, today: date, result: ScheduleResult) -> None:
+    """The deadline reminders of unsent unit reports: "due" from the day before, "late" after the deadline.
+    Each is claimed by moving UnitReport.reminded forward with one conditional UPDATE."""
+    if today > p.unit_due:
+        stage, before = "late", ["", "due"]
+        text = _("Báo cáo %(label)s của %(unit)s đã quá hạn gửi Văn phòng (%(due)s): hãy gửi ngay.")
+    elif today >= p.unit_due - timedelta(days=1):
+        stage, before = "due", [""]
+        text = _("Hạn gửi báo cáo %(label)s của %(unit)s đến Văn phòng là %(due)s.")
+    else:
+        return
+    sent_units = set(UnitReport.objects.filter(agency=agency, period_code=p.code, submitted_at__isnull=False)
+                     .values_list("unit_id", flat=True))
+    for report in UnitReport.objects.filter(agency=agency, period_code=p.code, state=UnitReport.State.DRAFT,
+                                            reminded__in=before).select_related("unit"):
+        if report.unit_id in sent_units:  # a correction being drafted: the unit did report
+            continue
+        with transaction.atomic():
+            if not UnitReport.objects.filter(pk=report.pk, reminded__in=before).update(reminded=stage):
+                continue  # another run has it
+            result.reminded += 1
+            result.notified += actions.notify(
+                actions.unit_people(agency, report.unit), f"report_{stage}",
+                text % {"label": p.label, "unit": report.unit.name, "due": f"{p.unit_due:%d/%m/%Y}"},
+                reverse("reports:unit_report", args=[agency.code, p.code, report.unit_id]))

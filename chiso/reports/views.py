@@ -18,9 +18,9 @@ from chiso.plans.models import ReportingObligation
 from . import actions, queries
 from .documents import CONTENT_TYPES, filename
 from .documents import render as render_file
-from .forms import AgencyReportForm, UnitReportForm
-from .models import AgencyReport, UnitReport
-from .periods import Period, PeriodError, periods_of_year, resolve
+from .forms import AdHocForm, AgencyReportForm, RuleForm, UnitReportForm
+from .models import KIND_CHOICES, AgencyReport, ReportingRule, UnitReport
+from .periods import Kind, Period, PeriodError, periods_of_year, resolve
 
 
 def _agency(user, code: str) -> Agency:
@@ -72,10 +72,16 @@ def calendar(request: HttpRequest, code: str) -> HttpResponse:
         sent[code_] = sent.get(code_, 0) + 1
     rows = [{"p": p, "report": reports.get(p.code), "sent": sent.get(p.code, 0)} for p in periods]
     obligations = ReportingObligation.objects.filter(plan__agency=agency, plan__year=year).select_related("plan")
+    rules = ReportingRule.rules_for(agency)
+    labels = dict(KIND_CHOICES)
+    rule_rows = [{"kind": k, "label": labels[k], "rule": rules.get(k), "own": bool(rules.get(k) and
+                                                                              rules[k].agency_id)}
+                 for k in (Kind.MONTH, Kind.Q1, Kind.H1, Kind.Q3, Kind.YEAR)]
     my_unit = request.user.unit if request.user.unit_id and request.user.unit.agency_id == agency.pk else None
     return render(request, "reports/calendar.html", {
         "nav": "reports", "agency": agency, "year": year, "rows": rows, "obligations": obligations,
-        "today": today, "my_unit": my_unit, "can_compile": perms.can_compile_report(request.user, agency)})
+        "today": today, "my_unit": my_unit, "rule_rows": rule_rows,
+        "can_compile": perms.can_compile_report(request.user, agency)})
 
 
 @login_required
@@ -241,3 +247,49 @@ def rollup(request: HttpRequest, period: str | None = None) -> HttpResponse:
     return render(request, "reports/rollup.html", {"nav": "reports", "data": data, "period": period,
                                                    "periods": periods, "coordinator": coordinator,
                                                    "base": reverse("reports:rollup", args=[period])})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_rule(request: HttpRequest, code: str, kind: str) -> HttpResponse:
+    agency = _agency(request.user, code)
+    perms.require(perms.can_compile_report(request.user, agency))
+    labels = dict(KIND_CHOICES)
+    if kind not in labels or kind == Kind.ADHOC:
+        raise Http404
+    current = ReportingRule.for_agency(agency, kind)
+    form = RuleForm(request.POST or None, initial={k: getattr(current, k) for k in actions.RULE_FIELDS}
+                    if current else None)
+    if request.method == "POST":
+        if request.POST.get("action") == "reset":
+            actions.do_reset_rule(request.user, agency, kind)
+            messages.success(request, _("Đã dùng lại lịch mặc định."))
+            return redirect("reports:calendar", agency.code)
+        if form.is_valid():
+            try:
+                actions.do_save_rule(request.user, agency, kind, form.cleaned_data)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("Đã lưu lịch báo cáo."))
+                return redirect("reports:calendar", agency.code)
+    return render(request, "reports/rule_form.html", {"nav": "reports", "agency": agency, "form": form,
+                                                      "label": labels[kind], "own": bool(current and
+                                                                                         current.agency_id)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def new_adhoc(request: HttpRequest, code: str) -> HttpResponse:
+    agency = _agency(request.user, code)
+    perms.require(perms.can_compile_report(request.user, agency))
+    form = AdHocForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            adhoc = actions.do_create_adhoc(request.user, agency, form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Đã tạo báo cáo đột xuất %(code)s.") % {"code": adhoc.as_period().code})
+            return redirect("reports:period", agency.code, adhoc.as_period().code)
+    return render(request, "reports/adhoc_form.html", {"nav": "reports", "agency": agency, "form": form})

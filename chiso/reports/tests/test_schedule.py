@@ -79,3 +79,21 @@ def test_concurrent_runs_draft_once():
     assert not errors
     assert sum(r.agency_drafts for r in results) == 1 and sum(r.unit_drafts for r in results) == 2
     assert Notification.objects.filter(kind="report_draft").count() == 4
+
+
+def test_unsent_unit_reports_are_reminded_before_and_after_the_deadline(world):
+    from chiso.reports import actions
+
+    schedule.run(date(2026, 12, 10))
+    assert schedule.run(date(2026, 12, 13)).reminded == 0
+    civil = UnitReport.objects.get(unit=world.civil)
+    actions.do_submit_unit_report(world.people.staff, civil, date(2026, 12, 13))
+    first = schedule.run(date(2026, 12, 14))  # the day before the 15/12 deadline: only the laws unit
+    assert first.reminded == 1
+    due = Notification.objects.get(user=world.people.laws_staff, kind="report_due")
+    assert "15/12/2026" in due.text
+    assert schedule.run(date(2026, 12, 15)).reminded == 0  # once
+    assert schedule.run(date(2026, 12, 16)).reminded == 1
+    assert Notification.objects.filter(user=world.people.laws_staff, kind="report_late").count() == 1
+    assert schedule.run(date(2026, 12, 17)).reminded == 0
+    assert not Notification.objects.filter(user=world.people.staff, kind__in=["report_due", "report_late"]).exists()

@@ -126,7 +126,34 @@ def test_rollup_for_the_coordinator(world, login, drafted):
     page = client.get(f"/bao-cao/toan-tinh/{CODE}/").content.decode()
     assert "Sở Tư pháp" in page and "Sở Xây dựng" in page
     assert "Gửi đúng hạn 1, chậm hạn 0, chưa gửi 1" in page
+    assert '<th class="num">PAR INDEX</th>' in page and 'data-label="PAR INDEX">50,0%' in page
+    assert '<details class="card" data-code="STP"><summary>Sở Tư pháp: 1</summary>' in page
+    assert "Rà soát văn bản quy phạm pháp luật" in page
     doc = Document(io.BytesIO(client.get(f"/bao-cao/toan-tinh/{CODE}/?tai=docx").content))
     assert any("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in c.text for c in doc.tables[0].rows[0].cells)
     assert client.get(f"/bao-cao/toan-tinh/{CODE}/?tai=xlsx")["Content-Type"].endswith("sheet")
     assert login(world.people.office).get(f"/bao-cao/toan-tinh/{CODE}/").status_code == 403
+
+
+def test_office_edits_the_calendar_and_adds_an_ad_hoc_report(world, login):
+    from chiso.reports.models import AdHocPeriod, ReportingRule
+
+    url = f"/bao-cao/{world.home.code}/lich/q3/"
+    assert login(world.people.staff).get(url).status_code == 403
+    assert login(world.people.outsider).get(url).status_code == 403
+    office = login(world.people.office)
+    form = {"start_months_before": 3, "start_day": 15, "end_day": 10, "unit_day": 11, "office_day": 12,
+            "agency_day": 13, "province_day": 20, "draft_days_before": 4}
+    assert office.post(url, {**form, "unit_day": 19}).status_code == 200  # unit after office: refused
+    assert office.post(url, form).status_code == 302
+    assert resolve(world.home, "2026-Q3").agency_due == date(2026, 9, 13)
+    assert resolve(world.other, "2026-Q3").agency_due == date(2026, 9, 18)  # the default is untouched
+    office.post(url, {"action": "reset"})
+    assert not ReportingRule.objects.filter(agency=world.home).exists()
+    r = office.post(f"/bao-cao/{world.home.code}/dot-xuat/", {
+        "title": "về kết quả thực hiện Đề án 06", "start": "2026-01-01", "end": "2026-10-31",
+        "unit_due": "2026-11-03", "agency_due": "2026-11-05"})
+    assert r.status_code == 302 and r.url == f"/bao-cao/{world.home.code}/2026-DX1/"
+    assert AdHocPeriod.objects.get(agency=world.home).number == 1
+    assert office.get(r.url).status_code == 200
+    assert login(world.people.outsider).get(f"/bao-cao/{world.home.code}/dot-xuat/").status_code == 403

@@ -98,5 +98,6 @@ class Command(BaseCommand):
             except ValueError:
                 refuse(_("--now không hợp lệ: “%(now)s” (cần dạng 2026-06-27T08:00).") % {"now": now})
         result = schedule.run(moment)
-        self.stdout.write(_("báo cáo: %(u)s dự thảo của đơn vị, %(a)s dự thảo của cơ quan, %(n)s thông báo")
-                          % {"u": result.unit_drafts, "a": result.agency_drafts, "n": result.notified})
+        self.stdout.write(_("báo cáo: %(u)s dự thảo của đơn vị, %(a)s dự thảo của cơ quan, %(r)s lượt nhắc hạn, "
+                            "%(n)s thông báo") % {"u": result.unit_drafts, "a": result.agency_drafts,
+                                                  "r": result.reminded, "n": result.notified})
