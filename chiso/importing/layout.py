@@ -26,12 +26,20 @@ _APPENDIX = re.compile(r"^\s*(phu luc|ph lc)\b")
 NOT_A_PLAN = "Tệp không phải là kế hoạch: không tìm thấy nhiệm vụ nào."
 
 
-def _is_section(text: str) -> re.Match | None:
-    m = _SECTION.match(clean(text))
+_ARABIC_SECTION = re.compile(r"^\s*(?P<num>\d{1,2})\s*[.)]\s*(?P<title>\S.*)$")
+
+
+def _is_section(text: str, pattern: re.Pattern = _SECTION) -> re.Match | None:
+    """A section heading: "II. NHIỆM VỤ, GIẢI PHÁP" (capitals), or a short heading with a section word
+    ("III. Tổ chức thực hiện")."""
+    m = pattern.match(clean(text))
     if not m:
         return None
     letters = [c for c in m["title"] if c.isalpha()]
     if letters and sum(c.isupper() for c in letters) >= 0.7 * len(letters):
+        return m
+    if pattern is _SECTION and len(m["title"].split()) <= 10 and _kind(m["title"]) != "other" \
+            and not m["title"].rstrip().endswith((".", ";", ",")) and ":" not in m["title"]:
         return m
     return None
 
@@ -87,6 +95,12 @@ def parse_blocks(blocks: list[Block]) -> dict:
         if m:
             sections.append((i, _kind(m["title"]), clean(m["title"])))
 
+    if not any(kind in ("tasks", "organise", "goals") for _, kind, _ in sections):
+        # no roman sections: "1. MỤC ĐÍCH, YÊU CẦU", "2. NHIỆM VỤ ..." in capitals are the sections
+        for i, text in paras:
+            if i < end_body and (m := _is_section(text, _ARABIC_SECTION)) and _kind(m["title"]) != "other":
+                sections.append((i, _kind(m["title"]), clean(m["title"])))
+        sections.sort()
     starts = [s[0] for s in sections]
 
     def section_at(i: int) -> tuple[int, str, str] | None:

@@ -422,3 +422,37 @@ def test_a_score_targets_table_in_word(tmp_path):
          "max_score": 6, "expected_increase": 0, "target_op": "=", "target_score": 6},
     ]
     assert len(result["tasks"]) == 1
+
+
+
+ARABIC_SECTIONS = """KẾ HOẠCH
+Nâng cao Chỉ số PAPI năm 2026
+1. MỤC ĐÍCH, YÊU CẦU
+Cải thiện điểm số Chỉ số PAPI.
+2. NHIỆM VỤ, GIẢI PHÁP
+2.1. Công khai, minh bạch: Công khai dự toán ngân sách của Sở.
+2.2. Trách nhiệm giải trình: Tổ chức đối thoại với người dân ít nhất 02 lần.
+3. TỔ CHỨC THỰC HIỆN
+3.1. Văn phòng Sở chủ trì nội dung về trách nhiệm giải trình.
+"""
+SENTENCE_CASE_SECTIONS = """KẾ HOẠCH
+Nâng cao Chỉ số PAPI năm 2026
+I. Mục đích, yêu cầu
+Cải thiện điểm số Chỉ số PAPI.
+II. Nhiệm vụ, giải pháp
+1. Công khai, minh bạch: Công khai dự toán ngân sách của Sở.
+2. Trách nhiệm giải trình: Tổ chức đối thoại với người dân ít nhất 02 lần.
+III. Tổ chức thực hiện
+1. Văn phòng Sở chủ trì nội dung về trách nhiệm giải trình.
+"""
+
+
+@pytest.mark.parametrize("text,refs", [(ARABIC_SECTIONS, ["2.1", "2.2"]), (SENTENCE_CASE_SECTIONS, ["1", "2"])])
+def test_section_headings_in_other_styles(tmp_path, text, refs):
+    path = tmp_path / "plan.txt"
+    path.write_text(text, encoding="utf-8")
+    tasks = import_plan(path)["tasks"]
+    assert [t["ref"] for t in tasks] == refs
+    assert [t["field"] for t in tasks] == ["Công khai, minh bạch", "Trách nhiệm giải trình"]
+    assert [t["lead"] for t in tasks] == [[], ["Văn phòng Sở"]]
+    assert {t["index"] for t in tasks} == {"PAPI"}
