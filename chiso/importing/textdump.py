@@ -183,7 +183,8 @@ _STOP = re.compile(
 )
 
 
-_HEADER_START = re.compile(r"(stt|tt|so tt|so thu tu)\b")
+_HEADER_START = re.compile(r"(stt|tt|so tt|so thu tu|noi dung|nhiem vu|linh vuc|muc tieu|ten nhiem vu)\b")
+_STT_START = re.compile(r"(stt|tt|so tt|so thu tu)\b")
 
 
 def _flowed_header(lines: list[str], i: int) -> tuple[int, list[str], str] | None:
@@ -191,6 +192,12 @@ def _flowed_header(lines: list[str], i: int) -> tuple[int, list[str], str] | Non
     first = words(lines[i])
     if not _HEADER_START.match(first):
         return None
+    if not _STT_START.match(first):
+        # a header without an STT column: the first line must be column names only
+        fw = first.split()
+        if len(fw) > 16 or sum(1 for x in fw if x in columns.HEADER_WORDS) < 0.9 * len(fw) \
+                or len(columns.roles_from_header_text(lines[i])) < 3:
+            return None
     texts, j, n = [], i, len(lines)
     while j < n and len(texts) < 18:
         s = lines[j].strip()

@@ -456,3 +456,28 @@ def test_section_headings_in_other_styles(tmp_path, text, refs):
     assert [t["field"] for t in tasks] == ["Công khai, minh bạch", "Trách nhiệm giải trình"]
     assert [t["lead"] for t in tasks] == [[], ["Văn phòng Sở"]]
     assert {t["index"] for t in tasks} == {"PAPI"}
+
+
+
+NO_STT_COLUMN = """KẾ HOẠCH
+Cải thiện Chỉ số PAR INDEX năm 2026
+II. NHIỆM VỤ
+Nội dung nhiệm vụ Đơn vị chủ trì Đơn vị phối hợp Thời gian hoàn thành
+Rà soát văn bản quy phạm pháp luật thuộc lĩnh vực quản lý
+Phòng Pháp chế Văn phòng Sở Quý II/2026
+Tự kiểm tra văn bản do Sở tham mưu ban hành
+Phòng Pháp chế Hằng tháng
+Nơi nhận:
+- Lưu: VT.
+"""
+
+
+def test_a_flowed_table_without_an_stt_column(tmp_path):
+    path = tmp_path / "plan.txt"
+    path.write_text(NO_STT_COLUMN, encoding="utf-8")
+    tasks = import_plan(path)["tasks"]
+    assert [t["title"] for t in tasks] == ["Rà soát văn bản quy phạm pháp luật thuộc lĩnh vực quản lý",
+                                           "Tự kiểm tra văn bản do Sở tham mưu ban hành"]
+    assert [t["lead"] for t in tasks] == [["Phòng Pháp chế"], ["Phòng Pháp chế"]]
+    assert [t["support"] for t in tasks] == [["Văn phòng Sở"], []]
+    assert [t["due"] for t in tasks] == ["2026-06-30", None]
