@@ -195,7 +195,9 @@ class Task(models.Model):
             return ""
         label = dict(Operator.choices).get(self.measure_op, self.measure_op)
         value = f"{self.measure_value.normalize():f}".replace(".", ",")
-        return f"{label} {value}{self.measure_unit}".strip()
+        unit = self.measure_unit.strip()
+        joiner = "" if unit in {"%", ""} else " "  # "≥ 98%" but "≥ 3 thủ tục"
+        return f"{label} {value}{joiner}{unit}".strip()
 
 
 class ReportingObligation(models.Model):

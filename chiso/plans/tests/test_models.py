@@ -50,3 +50,8 @@ def test_deleting_a_plan_keeps_its_history(world):
 def test_measure_display_uses_the_vietnamese_decimal_comma(world):
     task = Task(plan=world.plan, title="x", measure_op=">=", measure_value=Decimal("98.5"), measure_unit="%")
     assert task.measure_display == "≥ 98,5%"
+
+
+def test_measure_display_puts_a_space_before_a_word_unit(world):
+    task = Task(plan=world.plan, title="x", measure_op=">=", measure_value=Decimal("3"), measure_unit="thủ tục")
+    assert task.measure_display == "≥ 3 thủ tục"
