@@ -7,11 +7,14 @@ blocks to the contract. Pure Python: no Django needed.
 
 from __future__ import annotations
 
+import logging
 import os
 
 from chiso.importing.errors import ImportRejected
 
 __all__ = ["ImportRejected", "import_plan"]
+
+logger = logging.getLogger(__name__)
 
 MSG_UNREADABLE = "Không đọc được nội dung tệp; tệp có thể bị hỏng hoặc không đúng định dạng."
 
@@ -30,5 +33,6 @@ def import_plan(path: str | os.PathLike, *, filename: str | None = None) -> dict
         return parse_blocks(blocks)
     except ImportRejected:
         raise
-    except RecursionError as exc:
+    except Exception as exc:  # a layout this parser does not survive: tell the user, keep the trace in the log
+        logger.exception("plan import failed on %s", filename or os.fspath(path))
         raise ImportRejected(MSG_UNREADABLE) from exc

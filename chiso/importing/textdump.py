@@ -485,7 +485,7 @@ def _split_by_case(cells: list[list[str]], want: int) -> list[list[str]]:
                     break
             if changed:
                 break
-    if len(out) < want:
+    if out and len(out) < want:
         # last resort: a capitalised word in the middle of the first printed line of the first cell
         cell = out[0]
         line = cell[0]

@@ -117,3 +117,34 @@ def test_binary_garbage_named_txt_is_refused(tmp_path):
 
 def test_a_missing_file_is_refused(tmp_path):
     assert _rejected(tmp_path / "nowhere.txt") == "Không tìm thấy tệp."
+
+
+def test_a_layout_the_parser_cannot_handle_is_refused_not_raised(tmp_path, monkeypatch):
+    from chiso.importing import layout
+
+    def broken(blocks):
+        raise IndexError("a bug in the layout parser")
+
+    monkeypatch.setattr(layout, "parse_blocks", broken)
+    path = tmp_path / "plan.txt"
+    path.write_text(makedocs.PROSE_PLAN, encoding="utf-8")
+    assert "Không đọc được nội dung tệp" in _rejected(path)
+
+
+def test_mangled_plans_never_raise_anything_but_import_rejected(tmp_path):
+    import random
+
+    random.seed(3)
+    base = makedocs.par_flowed_text().split("\n") + makedocs.PROSE_PLAN.split("\n")
+    for k in range(60):
+        lines = list(base)
+        for _ in range(random.randint(1, 12)):
+            i = random.randrange(len(lines))
+            lines[i] = lines[i][: random.randint(0, len(lines[i]))]
+        random.shuffle(lines[: random.randint(0, 20)])
+        path = tmp_path / f"m{k}.txt"
+        path.write_text("\n".join(lines), encoding="utf-8")
+        try:
+            import_plan(path)
+        except ImportRejected:
+            pass
