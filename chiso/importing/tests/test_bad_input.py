@@ -139,7 +139,7 @@ def test_mangled_plans_never_raise_anything_but_import_rejected():
 
     random.seed(3)
     base = makedocs.par_flowed_text().split("\n") + makedocs.PROSE_PLAN.split("\n")
-    for k in range(60):
+    for _attempt in range(60):
         lines = list(base)
         for _ in range(random.randint(1, 12)):
             i = random.randrange(len(lines))
