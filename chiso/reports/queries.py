@@ -55,13 +55,12 @@ def evidence_text(number: str, day: date | None, summary: str, name: str, link: 
 
 def task_rows(tasks, period: Period, now: date | None = None) -> list[dict]:
     """Each task as a JSON-ready row with its status at the period's cut-off (or today, if earlier), the
-    latest report of its lead unit in the window and the evidence of those reports. Five queries."""
+    latest report of its lead unit in the window and the evidence of those reports. Six queries."""
     now = now or today()
     as_of = min(now, period.end)
     items = list(tasks.order_by("plan_id", "order", "id").values(
         "id", "ref", "title", "index", "field_name", "due", "plan_id", "plan__agency_id", "plan__number",
-        "tracking__reported", "tracking__done_on", "tracking__has_updates", "tracking__progress",
-        "tracking__fail_reason"))
+        "tracking__reported", "tracking__done_on", "tracking__has_updates", "tracking__fail_reason"))
     leads: dict[int, list[tuple[int, str]]] = defaultdict(list)
     for task_id, unit_id, name in Task.lead_units.through.objects.filter(task_id__in=tasks.values("id")) \
             .values_list("task_id", "unit_id", "unit__name").order_by("unit__name"):
@@ -82,6 +81,11 @@ def task_rows(tasks, period: Period, now: date | None = None) -> list[dict]:
         task_id = update_task.get(e["update_id"])
         if text and task_id and text not in evidence[task_id]:
             evidence[task_id].append(text)
+    progress_then: dict[int, int] = {}  # the progress last reported by the cut-off (confirmed or waiting)
+    for task_id, percent in ProgressUpdate.objects.filter(
+            task_id__in=tasks.values("id"), kind=ProgressUpdate.Kind.UPDATE, review__in=COUNTED,
+            created_at__date__lte=as_of).order_by("created_at", "id").values_list("task_id", "percent"):
+        progress_then[task_id] = percent
     reported_by_then = set(ProgressUpdate.objects.filter(
         task_id__in=tasks.values("id"), kind=ProgressUpdate.Kind.UPDATE, created_at__date__lte=as_of)
         .values_list("task_id", flat=True).distinct())
@@ -98,7 +102,7 @@ def task_rows(tasks, period: Period, now: date | None = None) -> list[dict]:
             "agency_id": t["plan__agency_id"], "plan": t["plan__number"],
             "units": [n for _i, n in leads.get(t["id"], [])], "unit_ids": [i for i, _n in leads.get(t["id"], [])],
             "due": _iso(t["due"]), "status": str(status), "status_label": STATUS_LABELS[status],
-            "percent": 100 if status in (Status.DONE, Status.DONE_LATE) else (t["tracking__progress"] or 0),
+            "percent": 100 if status in (Status.DONE, Status.DONE_LATE) else progress_then.get(t["id"], 0),
             "narrative": u.get("narrative", ""), "cause": u.get("cause", "") or t["tracking__fail_reason"] or "",
             "remedy": u.get("remedy", ""), "evidence": evidence.get(t["id"], []),
             "days_late": (as_of - t["due"]).days if status == Status.OVERDUE and t["due"] else 0,

@@ -229,8 +229,10 @@ def rollup(request: HttpRequest, period: str | None = None) -> HttpResponse:
         coordinator = Agency.objects.filter(is_coordinator=True).select_related("province").first()
     perms.require(coordinator is not None and perms.can_view_rollup(user, coordinator.province))
     today = queries.today()
-    if period is None:
-        current = _current_period(coordinator, today)
+    if period is None:  # the latest cycle whose deadline has passed, else the next one
+        periods = periods_of_year(coordinator, today.year)
+        past = [p for p in periods if p.agency_due <= today]
+        current = past[-1] if past else _current_period(coordinator, today)
         return redirect("reports:rollup", current.code if current else f"{today.year}-Y")
     try:
         data = queries.province_rollup(coordinator.province, period, today)

@@ -43,6 +43,7 @@ def test_updates_outside_the_window_do_not_count(world):
     q1 = resolve(world.home, "2026-Q1")  # 15/12/2025 – 14/03/2026: the task was finished later
     fig = actions.do_draft_unit_report(world.people.staff, world.home, world.civil, q1, DAY).figures
     assert fig["done"] == [] and fig["tasks"][0]["status"] == "not_started" and fig["evidence"] == []
+    assert fig["tasks"][0]["percent"] == 0  # the 100% came later
 
 
 def test_submitted_unit_report_is_frozen(world, year):
