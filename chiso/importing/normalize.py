@@ -108,7 +108,7 @@ def split_units(text: str | None) -> list[str]:
 # ---------------------------------------------------------------- measures
 _PCT = re.compile(
     r"(?P<pre>toi thieu|it nhat|khong duoi|khong it hon|khong thap hon|dat tren|cao hon|tren|hon|duoi|"
-    r"toi da|khong qua|khong vuot qua|tu)?\s*(?:muc\s+)?(?:dat\s+)?(?:ty le\s+)?"
+    r"toi da|khong qua|khong vuot qua|tu)?\s*(?:muc\s+)?(?:dat\s+)?(?:ty le\s+)?(?P<sym>≥|>=|≤|<=|>|<|=)?\s*"
     r"(?P<num>\d{1,3}(?:[.,]\d+)?)\s*%(?P<post>\s*(?:tro len|tro xuong))?"
 )
 _COUNT = re.compile(
@@ -138,6 +138,8 @@ def find_measures(text: str | None) -> list[dict]:
     found: list[tuple[int, dict]] = []
     for m in _PCT.finditer(f):
         op = _OPS.get(m["pre"] or "", "=")
+        if m["sym"]:
+            op = {"≥": ">=", ">=": ">=", "≤": "<=", "<=": "<=", ">": ">", "<": "<", "=": "="}[m["sym"]]
         if m["post"] and "len" in m["post"]:
             op = ">="
         elif m["post"]:

@@ -68,6 +68,7 @@ def test_units_one_per_entry(text, units):
     ("100% nhiệm vụ được hoàn thành", {"op": "=", "value": 100}),
     ("Tỷ lệ không dưới 95,5%", {"op": ">=", "value": 95.5}),
     ("Giảm tối đa 10% thời gian", {"op": "<=", "value": 10}),
+    ("Tỷ lệ hồ sơ đúng hạn ≥ 98%", {"op": ">=", "value": 98}),
     ("Không có chỉ tiêu định lượng", None),
 ])
 def test_measures(text, measure):
