@@ -257,7 +257,7 @@ TASK_COLUMNS = [_("Cơ quan"), _("Kế hoạch"), _("STT"), _("Nhiệm vụ"), _
 def _task_export_rows(rows):
     for t in rows:
         yield [t.plan.agency.name, t.plan.number or t.plan.title, t.ref, t.title, t.get_index_display(),
-               t.field_name, "; ".join(u.name for u in t.lead_units.all()), t.due, str(t.status_label),
+               t.field_name, "; ".join(u.name for u in t.leads), t.due, str(t.status_label),
                t.progress, t.pending]
 
 
