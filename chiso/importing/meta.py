@@ -229,7 +229,15 @@ def reporting_of(sentences: list[str | tuple[str | None, str]], year: int | None
             continue
         fc = fold_chars(s)
         due_m = re.search(r"truoc ngay\s+\d{1,2}/\d{1,2}(?:/\d{4})?", fc)
-        periodic = re.search(r"dinh ky[^.;]*?(?=bao cao|$)", fc)
+        periodic = re.search(r"dinh ky(?:[\s,]+(?:hang|moi|thang|quy|nam|6|hoac|va|dot xuat)\b)*", fc)
+        on_request = re.search(r"bao cao[^.;]*?\b(theo yeu cau cua ([^.;]+))", fc)
+        if not due_m and not periodic and on_request:
+            frm = default_from
+            text = s[on_request.start(1):on_request.end(1)].strip()
+            for to in re.split(r",\s*|\s+và\s+", s[on_request.start(2):on_request.end(2)]):
+                if to.strip():
+                    out.append({"from": frm, "to": to.strip(), "due": None, "due_text": text, "frequency": "on_event"})
+            continue
         if not due_m and not periodic:
             continue
         to = None
@@ -238,12 +246,14 @@ def reporting_of(sentences: list[str | tuple[str | None, str]], year: int | None
         if m and s[m.start(1)].isupper():
             to = s[m.start(1):m.end(1)].strip()
         frm = None
-        m = re.match(r"^(?:\d+\.\s*)?(?:giao|yeu cau|de nghi)?\s*((?:cac )?(?:van phong|phong|trung tam|don vi)"
-                     r"[^,;.]*?)(?=\s+(?:co trach nhiem|theo doi|nghiem tuc|to chuc|bao cao|dinh ky)\b)",
-                     fc)
+        m = re.match(r"^(?:\d+\.\s*)?((?:cac )?(?:van phong|phong|trung tam|don vi)"
+                     r"[^;.]*?)(?=\s+(?:co trach nhiem|theo doi|nghiem tuc|to chuc|bao cao|dinh ky)\b)",
+                     fc) or re.search(r"\b(?:giao|yeu cau|de nghi)\s+((?:cac )?(?:van phong|phong|trung tam|don vi)"
+                                      r"[^;.]*?)(?=\s+(?:co trach nhiem|theo doi|nghiem tuc|to chuc|bao cao|dinh ky"
+                                      r"|trien khai|thuc hien)\b)", fc)
         if m:
             frm = s[m.start(1):m.end(1)].strip()
-        frm = frm or default_from
+        frm = default_from or frm
         if due_m:
             due, _ = parse_timeframe(due_m[0], year)
             out.append({"from": frm, "to": to, "due": due, "due_text": s[due_m.start():due_m.end()],
