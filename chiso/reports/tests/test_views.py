@@ -157,3 +157,28 @@ def test_office_edits_the_calendar_and_adds_an_ad_hoc_report(world, login):
     assert AdHocPeriod.objects.get(agency=world.home).number == 1
     assert office.get(r.url).status_code == 200
     assert login(world.people.outsider).get(f"/bao-cao/{world.home.code}/dot-xuat/").status_code == 403
+
+
+def test_pages_run_a_fixed_number_of_queries(world, login, django_assert_max_num_queries):
+    from chiso.plans import actions as plans
+    from chiso.plans.models import Task
+
+    office = login(world.people.office)
+    period = resolve(world.home, CODE)
+
+    def hit():
+        report = actions.do_compile_agency_report(world.people.office, world.home, period)
+        for url in (f"/bao-cao/{world.home.code}/?nam=2026", f"/bao-cao/{world.home.code}/{CODE}/",
+                    f"/bao-cao/van-ban/{report.pk}/"):
+            assert office.get(url).status_code == 200
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        hit()
+    for i in range(30):
+        plans.do_save_task(world.people.office, Task(plan=world.plan, index="PAR_INDEX", field_name="Cải cách thể chế",
+                                                     ref=str(10 + i), title=f"Nhiệm vụ {i}"), [world.laws], [])
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        hit()
