@@ -132,6 +132,16 @@ def rows_to_tasks(rows: list[list[str]], roles: list[str | None], breaks: set[in
     num: str | None = None
     own: str | None = None  # the numbered row's own content cell (field when there is no group above)
     prev: RawTask | None = None
+    # a numbered row with only its task text is a group if rows follow under it, else a task nobody was
+    # assigned to yet
+    pending: RawTask | None = None
+
+    def flush() -> None:
+        nonlocal pending
+        if pending is not None:
+            tasks.append(pending)
+            pending = None
+
     for row in merged:
         stt = cell(row, "stt")
         texts = {r: cell(row, r) for r in columns.TEXT_ROLES if r in idx}
@@ -159,6 +169,11 @@ def rows_to_tasks(rows: list[list[str]], roles: list[str | None], breaks: set[in
             continue
         if is_group:
             text = _BULLET.sub("", content[0]) if content else ""
+            if stt or text.isupper():
+                flush()
+            if stt and not _ROMAN.match(stt) and text and has_task_col and texts.get("task") == content[0]:
+                ref = f"{roman}.{stt}" if roman and "." not in stt else stt
+                pending = RawTask(ref, g0, None, text, None, None, [], [], None, None)
             if stt and _ROMAN.match(stt):
                 g0, roman, g1, num, own = text, stt, None, None, None
             elif stt:
@@ -170,6 +185,10 @@ def rows_to_tasks(rows: list[list[str]], roles: list[str | None], breaks: set[in
             prev = None
             continue
         # a task row
+        if stt:
+            flush()
+        else:
+            pending = None  # the numbered row above was the group of this one
         sub_ref = None
         if stt and num and g1 is not None and stt.startswith(num + "."):
             sub_ref = stt  # "1.2" under the group row "1": a sub-row that keeps its group as field
@@ -218,6 +237,7 @@ def rows_to_tasks(rows: list[list[str]], roles: list[str | None], breaks: set[in
         )
         tasks.append(task)
         prev = task
+    flush()
     return tasks
 
 

@@ -481,3 +481,29 @@ def test_a_flowed_table_without_an_stt_column(tmp_path):
     assert [t["lead"] for t in tasks] == [["Phòng Pháp chế"], ["Phòng Pháp chế"]]
     assert [t["support"] for t in tasks] == [["Văn phòng Sở"], []]
     assert [t["due"] for t in tasks] == ["2026-06-30", None]
+
+
+
+UNASSIGNED_ROWS = """KẾ HOẠCH
+Thử năm 2026
+| STT | Nhiệm vụ | Đơn vị chủ trì | Đơn vị phối hợp | Thời gian hoàn thành | Ghi chú |
+|---|---|---|---|---|---|
+| I | Cải cách thể chế | | | | |
+| 1 | Rà soát văn bản | Phòng Pháp chế | | 30/6/2026 | |
+| 2 | Nhiệm vụ chưa phân công đơn vị | | | | |
+| 3 | Nhóm nhiệm vụ số hóa | | | | |
+| | Số hóa hồ sơ | Văn phòng Sở | | Thường xuyên | |
+| II | Cải cách tài chính công | | | | |
+| 1 | Công khai ngân sách | | | | |
+"""
+
+
+def test_a_numbered_row_without_units_is_a_task_unless_rows_follow_under_it(tmp_path):
+    path = tmp_path / "plan.md"
+    path.write_text(UNASSIGNED_ROWS, encoding="utf-8")
+    tasks = import_plan(path)["tasks"]
+    assert [t["ref"] for t in tasks] == ["I.1", "I.2", "I.3", "II.1"]
+    assert [t["title"] for t in tasks] == ["Rà soát văn bản", "Nhiệm vụ chưa phân công đơn vị", "Số hóa hồ sơ",
+                                           "Công khai ngân sách"]
+    assert tasks[1]["lead"] == [] and tasks[1]["recurrence"] is None
+    assert tasks[2]["criterion"] == "Nhóm nhiệm vụ số hóa"
