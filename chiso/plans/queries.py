@@ -1,9 +1,9 @@
 """Reads for plan pages: a fixed number of queries however many tasks a plan has."""
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from chiso.accounts.permissions import visible_plans
@@ -20,7 +20,8 @@ SORTS = {
     "issued": ("-issued_on", "-id"),
     "tasks": ("-task_count", "-year"),
 }
-NEAR_DUE_DAYS = 7
+# Confirmed report states that leave a task open (tracking.models.Proposed; "" = nothing confirmed yet).
+OPEN_REPORTS = ["", "in_progress"]
 
 
 def today() -> date:
@@ -32,7 +33,7 @@ def filter_plans(user, params) -> QuerySet:
     now = today()
     qs = visible_plans(user).select_related("agency").annotate(
         task_count=Count("tasks", distinct=True),
-        past_due_count=Count("tasks", filter=Q(tasks__due__lt=now), distinct=True),
+        overdue_count=Count("tasks", filter=overdue_q(now, "tasks__"), distinct=True),
     )
     if agency := params.get("agency"):
         qs = qs.filter(agency__code=agency)
@@ -68,7 +69,7 @@ class IndexGroup:
 
 def plan_tasks(plan: Plan) -> list[Task]:
     return list(
-        plan.tasks.select_related("node").prefetch_related(
+        plan.tasks.select_related("node", "tracking").prefetch_related(
             Prefetch("lead_units", queryset=Unit.objects.only("id", "name", "short_name")),
             Prefetch("support_units", queryset=Unit.objects.only("id", "name", "short_name")),
         ).order_by("order", "id")
@@ -106,30 +107,8 @@ def unit_summary(tasks: list[Task]) -> list[dict]:
     return sorted(rows.values(), key=lambda r: (-r["lead"], r["unit"].name))
 
 
-def deadline_state(task: Task, now: date | None = None) -> str:
-    """'past' when the due date has gone by, 'near' within a week, '' otherwise."""
-    if not task.due:
-        return ""
-    now = now or today()
-    if task.due < now:
-        return "past"
-    if task.due <= now + timedelta(days=NEAR_DUE_DAYS):
-        return "near"
-    return ""
+def overdue_q(now: date, prefix: str = "") -> Q:
+    """Tasks past their due date and not closed by a confirmed report (the tracking status "quá hạn")."""
+    open_task = Q(**{f"{prefix}tracking__isnull": True}) | Q(**{f"{prefix}tracking__reported__in": OPEN_REPORTS})
+    return Q(**{f"{prefix}due__lt": now}) & open_task
 
-
-def upcoming_tasks(tasks_qs: QuerySet, limit: int = 20) -> list[Task]:
-    """Tasks with a due date from a week ago onward, soonest first (home pages)."""
-    now = today()
-    return list(
-        tasks_qs.filter(due__isnull=False, due__gte=now - timedelta(days=60))
-        .select_related("plan", "plan__agency").prefetch_related("lead_units").order_by("due")[:limit]
-    )
-
-
-def tasks_by_urgency(tasks_qs: QuerySet, limit: int = 30) -> list[Task]:
-    """Every task of the queryset, earliest due date first, open-ended ones last ("Việc của tôi")."""
-    return list(
-        tasks_qs.select_related("plan", "plan__agency").prefetch_related("lead_units")
-        .order_by(F("due").asc(nulls_last=True), "plan_id", "order")[:limit]
-    )

@@ -13,6 +13,7 @@ from chiso.accounts import permissions as perms
 from chiso.audit.log import history, snapshot
 from chiso.audit.models import AuditEntry
 from chiso.frameworks.models import IndexCode
+from chiso.tracking.queries import with_status
 
 from . import actions, queries
 from .forms import PlanForm, TaskForm
@@ -28,7 +29,7 @@ def _get_plan(user, pk: int) -> Plan:
 
 
 def _get_task(user, pk: int) -> Task:
-    task = get_object_or_404(Task.objects.select_related("plan", "plan__agency", "node"), pk=pk)
+    task = get_object_or_404(Task.objects.select_related("plan", "plan__agency", "node", "tracking"), pk=pk)
     perms.require(perms.can_view_plan(user, task.plan))
     return task
 
@@ -63,10 +64,7 @@ def _querystring(request: HttpRequest, drop: str) -> str:
 @login_required
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _get_plan(request.user, pk)
-    tasks = queries.plan_tasks(plan)
-    today = queries.today()
-    for task in tasks:
-        task.deadline_state = queries.deadline_state(task, today)
+    tasks = with_status(queries.plan_tasks(plan))
     return render(request, "plans/plan_detail.html", {
         "nav": "plans",
         "plan": plan,
@@ -147,7 +145,7 @@ def plan_url(plan: Plan) -> str:
 @login_required
 def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     task = _get_task(request.user, pk)
-    task.deadline_state = queries.deadline_state(task)
+    with_status([task])
     return render(request, "plans/task_detail.html", {
         "nav": "plans", "task": task, "plan": task.plan,
         "lead_units": list(task.lead_units.all()), "support_units": list(task.support_units.all()),

@@ -55,6 +55,14 @@ def task_rows(tasks: QuerySet, now: date | None = None) -> list:
     for t in rows:
         t.plan = plans[t.plan_id]
         t.leads = leads.get(t.pk, [])
+    return with_status(rows, now)
+
+
+def with_status(tasks, now: date | None = None) -> list:
+    """Set .status, .status_label, .progress, .pending, .days_left, .days_late and .deadline_state on
+    tasks loaded with select_related("tracking"): every page shows the same status (no extra query)."""
+    now = now or today()
+    for t in tasks:
         state = getattr(t, "tracking", None) if _loaded_state(t) else None
         if state is None:
             t.status = rules.derive("", None, t.due, False, now)
@@ -68,7 +76,7 @@ def task_rows(tasks: QuerySet, now: date | None = None) -> list:
         t.deadline_state = ("past" if t.status == Status.OVERDUE else
                             "near" if t.status not in rules.CLOSED_STATUSES and t.days_left is not None
                             and 0 <= t.days_left <= NEAR_DAYS else "")
-    return rows
+    return tasks
 
 
 def _loaded_state(task) -> bool:

@@ -9,6 +9,7 @@ from chiso.accounts import permissions as perms
 from chiso.accounts.models import Role
 from chiso.plans import queries
 from chiso.plans.models import Plan, Task
+from chiso.tracking.queries import task_rows, urgency_key, week_ahead
 
 
 @login_required
@@ -22,21 +23,22 @@ def home(request: HttpRequest) -> HttpResponse:
     if role in (Role.UNIT_HEAD, Role.UNIT_STAFF) and acc.unit_id:
         # "Việc của tôi": tasks the person's unit leads, the most urgent first.
         mine = Task.objects.filter(lead_units=acc.unit_id, plan__in=plans)
-        ctx["my_tasks"] = queries.tasks_by_urgency(mine, limit=30)
-        ctx["my_counts"] = mine.aggregate(total=Count("id"), past=Count("id", filter=Q(due__lt=now)))
+        ctx["my_tasks"] = sorted(task_rows(mine, now), key=urgency_key)[:30]
+        ctx["my_counts"] = mine.aggregate(total=Count("id"), past=Count("id", filter=queries.overdue_q(now)))
         ctx["unit"] = user.unit
     if role in (Role.ADMIN, Role.COORDINATOR):
         ctx["agency_rows"] = (
             perms.visible_agencies(user).annotate(
                 plan_count=Count("plans", distinct=True),
                 task_count=Count("plans__tasks", distinct=True),
-                past_count=Count("plans__tasks", filter=Q(plans__tasks__due__lt=now), distinct=True),
+                past_count=Count("plans__tasks", filter=queries.overdue_q(now, "plans__tasks__"), distinct=True),
             ).order_by("name")
         )
     if role in (Role.LEADER, Role.OFFICE, Role.VIEWER, Role.ADMIN):
-        tasks = Task.objects.filter(plan__in=plans, plan__status=Plan.Status.IN_FORCE)
-        ctx["upcoming"] = queries.upcoming_tasks(tasks, limit=15)
+        # Open tasks past due or due within a week, the most urgent first.
+        tasks = Task.objects.filter(plan__in=plans, plan__status=Plan.Status.IN_FORCE, due__isnull=False,
+                                    due__lte=week_ahead(now)).filter(
+            Q(tracking__isnull=True) | Q(tracking__reported__in=queries.OPEN_REPORTS))
+        ctx["upcoming"] = sorted(task_rows(tasks, now), key=urgency_key)[:15]
     ctx["recent_plans"] = plans.select_related("agency").order_by("-updated_at")[:8]
-    for task in ctx.get("my_tasks", []) + ctx.get("upcoming", []):
-        task.deadline_state = queries.deadline_state(task, now)
     return render(request, "web/home.html", ctx)

@@ -1,12 +1,13 @@
 """Plan and task pages: what each person sees, and the outsider refused."""
 
 from datetime import date
+from unittest import mock
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from chiso.plans import actions
+from chiso.plans import actions, queries
 from chiso.plans.models import Plan, Task
 
 pytestmark = pytest.mark.django_db
@@ -152,3 +153,18 @@ def test_task_detail_shows_history(world, login):
     body = login(world.people.viewer).get(f"/ke-hoach/nhiem-vu/{world.civil_task.pk}/").content.decode()
     assert "Lịch sử" in body and "Office" in body  # created by the office person
     assert "Sửa</a>" not in body  # a viewer gets no edit button
+
+
+def test_plan_pages_show_the_tracking_status_and_do_not_count_done_tasks_as_overdue(world, login):
+    from chiso.tracking.models import TaskState
+
+    TaskState.objects.create(task=world.civil_task, reported="done", done_on=date(2026, 6, 20), progress=100,
+                             has_updates=True)
+    client = login(world.people.office)
+    body = client.get(f"/ke-hoach/{world.plan.pk}/").content.decode()
+    assert "tstatus-done" in body and "Hoàn thành" in body
+    # Both tasks are past due in the calendar, only the unfinished one is overdue.
+    today = date(2027, 1, 15)
+    with mock.patch("chiso.plans.queries.today", return_value=today):
+        plan = queries.filter_plans(world.people.office, {}).get(pk=world.plan.pk)
+    assert plan.task_count == 2 and plan.overdue_count == 1
