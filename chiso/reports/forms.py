@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from chiso.plans.forms import DATE_WIDGET
+
 from .actions import AGENCY_TEXT, UNIT_TEXT
 from .models import AgencyReport, UnitReport
 
@@ -36,8 +38,7 @@ class AdHocForm(forms.ModelForm):
 
         model = AdHocPeriod
         fields = ["title", "start", "end", "unit_due", "agency_due"]
-        widgets = {k: forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-                   for k in ("start", "end", "unit_due", "agency_due")}
+        widgets = {k: DATE_WIDGET for k in ("start", "end", "unit_due", "agency_due")}
 
     def clean(self):
         data = super().clean()

@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from chiso.plans.forms import DATE_WIDGET
+
 from .actions import DocumentRef, UpdateData
 from .models import Proposed
 
@@ -29,14 +31,14 @@ class UpdateForm(forms.Form):
     proposed_status = forms.ChoiceField(label=_("Đề xuất trạng thái"), choices=Proposed.choices,
                                         initial=Proposed.IN_PROGRESS)
     done_on = forms.DateField(label=_("Ngày hoàn thành"), required=False,
-                              widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+                              widget=DATE_WIDGET)
     cause = forms.CharField(label=_("Nguyên nhân (khi chậm hoặc không thực hiện được)"), required=False,
                             widget=forms.Textarea(attrs={"rows": 2}))
     remedy = forms.CharField(label=_("Giải pháp khắc phục"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     files = MultipleFileField(label=_("Tệp kiểm chứng (PDF, DOCX, XLSX, PNG, JPEG)"), required=False)
     doc_number = forms.CharField(label=_("Văn bản kiểm chứng: số, ký hiệu"), required=False, max_length=80)
     doc_date = forms.DateField(label=_("Ngày văn bản"), required=False,
-                               widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+                               widget=DATE_WIDGET)
     doc_summary = forms.CharField(label=_("Trích yếu"), required=False, max_length=500)
     link = forms.URLField(label=_("Liên kết"), required=False, max_length=500, assume_scheme="https")
 
@@ -76,10 +78,10 @@ class CommentForm(forms.Form):
 
 class EventPeriodForm(forms.Form):
     label = forms.CharField(label=_("Tên kỳ (sự việc phát sinh)"), max_length=80)
-    start = forms.DateField(label=_("Từ ngày"), widget=forms.DateInput(attrs={"type": "date"}))
-    due = forms.DateField(label=_("Hạn báo cáo"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label=_("Từ ngày"), widget=DATE_WIDGET)
+    due = forms.DateField(label=_("Hạn báo cáo"), widget=DATE_WIDGET)
 
 
 class ClosePeriodsForm(forms.Form):
     until = forms.DateField(label=_("Khóa các kỳ báo cáo kết thúc đến ngày"),
-                            widget=forms.DateInput(attrs={"type": "date"}))
+                            widget=DATE_WIDGET)
