@@ -39,6 +39,8 @@ def home(request: HttpRequest) -> HttpResponse:
         tasks = Task.objects.filter(plan__in=plans, plan__status=Plan.Status.IN_FORCE, due__isnull=False,
                                     due__lte=week_ahead(now)).filter(
             Q(tracking__isnull=True) | Q(tracking__reported__in=queries.OPEN_REPORTS))
-        ctx["upcoming"] = sorted(task_rows(tasks, now), key=urgency_key)[:15]
+        # All of these are open, so the earliest due date is the most urgent: cut in SQL, not in Python.
+        first = list(tasks.order_by("due", "id").values_list("id", flat=True)[:15])
+        ctx["upcoming"] = sorted(task_rows(Task.objects.filter(pk__in=first), now), key=urgency_key)
     ctx["recent_plans"] = plans.select_related("agency").order_by("-updated_at")[:8]
     return render(request, "web/home.html", ctx)
