@@ -5,6 +5,8 @@ from . import import_views, views
 urlpatterns = [
     path("", views.plan_list, name="plan_list"),
     path("them/", views.plan_create, name="plan_create"),
+    path("xlsx/", views.plan_list_export, name="plan_list_export"),
+    path("<int:pk>/xlsx/", views.plan_tasks_export, name="plan_tasks_export"),
     path("<int:pk>/", views.plan_detail, name="plan_detail"),
     path("<int:pk>/sua/", views.plan_edit, name="plan_edit"),
     path("<int:pk>/xoa/", views.plan_delete, name="plan_delete"),

@@ -13,6 +13,7 @@ from chiso.accounts import permissions as perms
 from chiso.audit.log import history, snapshot
 from chiso.audit.models import AuditEntry
 from chiso.frameworks.models import IndexCode
+from chiso.tracking.export import xlsx_response
 from chiso.tracking.queries import with_status
 
 from . import actions, queries
@@ -53,6 +54,32 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     }
     template = "plans/_plan_results.html" if request.htmx and not request.htmx.boosted else "plans/plan_list.html"
     return render(request, template, ctx)
+
+
+@login_required
+def plan_list_export(request: HttpRequest) -> HttpResponse:
+    """The filtered plan list as XLSX (same filters as the page)."""
+    plans = queries.filter_plans(request.user, request.GET)
+    headers = [_("Số, ký hiệu"), _("Tên kế hoạch"), _("Cơ quan"), _("Năm"), _("Ngày ban hành"), _("Chỉ số"),
+               _("Trạng thái"), _("Nhiệm vụ"), _("Quá hạn")]
+    rows = ([p.number, p.title, p.agency.name, p.year, p.issued_on, ", ".join(p.index_labels()),
+             p.get_status_display(), p.task_count, p.overdue_count] for p in plans)
+    return xlsx_response("ke-hoach", headers, rows)
+
+
+@login_required
+def plan_tasks_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every task of a plan with its status, units and deadline, as XLSX."""
+    plan = _get_plan(request.user, pk)
+    tasks = with_status(queries.plan_tasks(plan))
+    headers = [_("TT"), _("Chỉ số"), _("Lĩnh vực"), _("Nhiệm vụ"), _("Kết quả / sản phẩm"), _("Chủ trì"),
+               _("Phối hợp"), _("Thời gian (như văn bản)"), _("Hạn hoàn thành"), _("Trạng thái"), _("Tiến độ (%)"),
+               _("Chỉ tiêu")]
+    rows = ([t.ref, t.get_index_display(), t.field_name, t.title, t.output,
+             "; ".join(u.name for u in t.lead_units.all()) or t.lead_text,
+             "; ".join(u.name for u in t.support_units.all()) or t.support_text,
+             t.timeframe, t.due, t.status_label, t.progress, t.measure_display] for t in tasks)
+    return xlsx_response(f"nhiem-vu-ke-hoach-{plan.pk}", headers, rows)
 
 
 def _querystring(request: HttpRequest, drop: str) -> str:

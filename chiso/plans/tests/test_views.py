@@ -168,3 +168,30 @@ def test_plan_pages_show_the_tracking_status_and_do_not_count_done_tasks_as_over
     with mock.patch("chiso.plans.queries.today", return_value=today):
         plan = queries.filter_plans(world.people.office, {}).get(pk=world.plan.pk)
     assert plan.task_count == 2 and plan.overdue_count == 1
+
+
+def _xlsx_rows(response):
+    import io
+
+    from openpyxl import load_workbook
+
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    return list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+
+
+def test_plan_list_exports_what_the_filters_show(world, login):
+    rows = _xlsx_rows(login(world.people.coordinator).get("/ke-hoach/xlsx/", {"agency": "STP"}))
+    assert rows[0][0] == "Số, ký hiệu" and [r[0] for r in rows[1:]] == ["12/KH-STP"]
+
+
+def test_plan_tasks_export_has_status_and_units(world, login):
+    rows = _xlsx_rows(login(world.people.viewer).get(f"/ke-hoach/{world.plan.pk}/xlsx/"))
+    titles = {r[3]: r for r in rows[1:]}
+    row = titles["Giải quyết hồ sơ đúng hạn đạt 98%"]
+    assert row[5] == "Phòng Hành chính tư pháp" and row[9] in {"Chưa thực hiện", "Quá hạn"}
+
+
+def test_outsider_cannot_export_the_plan_tasks(world, login):
+    assert login(world.people.outsider).get(f"/ke-hoach/{world.plan.pk}/xlsx/").status_code == 403
+    rows = _xlsx_rows(login(world.people.outsider).get("/ke-hoach/xlsx/"))
+    assert [r[0] for r in rows[1:]] == ["5/KH-SXD"]
