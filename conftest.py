@@ -11,6 +11,16 @@ import pytest
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API under live_server
 
 
+def pytest_collection_modifyitems(items):
+    """Transactional tests (live server, concurrency) empty every table when they end, including the rows
+    migrations seed (index catalogs, reporting calendar, holidays). Serialized rollback puts those rows
+    back before each such test, so the order of tests does not matter."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker and marker.kwargs.get("transaction") and not marker.kwargs.get("serialized_rollback"):
+            item.add_marker(pytest.mark.django_db(*marker.args, **{**marker.kwargs, "serialized_rollback": True}))
+
+
 def make_world():
     from chiso.accounts.models import Role, RoleGrant, User
     from chiso.org.models import Agency, Province, Unit
