@@ -55,3 +55,4 @@ class ReminderAdmin(admin.ModelAdmin):
 class NotificationAdmin(admin.ModelAdmin):
     list_display = ("created_at", "user", "kind", "text", "read_at")
     list_filter = ("kind",)
+    readonly_fields = ("digest",)  # set by `chiso remind` when the daily mail carries a report notice

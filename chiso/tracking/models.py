@@ -265,7 +265,8 @@ def parse_thresholds(text: str, strict: bool = False) -> list[int]:
 
 
 class Notification(models.Model):
-    """An in-app message shown under the bell."""
+    """An in-app message shown under the bell. Report notices (no task, kind report_…) also go out
+    in the person's daily email: `digest` is the Digest that carried one (see reminders.send_digests)."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người nhận"), on_delete=models.CASCADE,
                              related_name="notifications")
@@ -276,6 +277,8 @@ class Notification(models.Model):
     url = models.CharField(_("đường dẫn"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("thời điểm"), auto_now_add=True)
     read_at = models.DateTimeField(_("đã đọc lúc"), null=True, blank=True)
+    digest = models.ForeignKey("Digest", verbose_name=_("thư hằng ngày"), null=True, blank=True,
+                               on_delete=models.SET_NULL, related_name="notices")
 
     class Meta:
         verbose_name = _("thông báo")
@@ -284,6 +287,9 @@ class Notification(models.Model):
         indexes = [
             # The bell: unread count of one person; the list: newest first.
             models.Index(fields=["user", "read_at", "-created_at"], name="notification_user_idx"),
+            # Report notices waiting for the daily email (task-less, not mailed yet): only those rows.
+            models.Index(fields=["created_at", "user"], name="notification_unmailed_idx",
+                         condition=models.Q(task__isnull=True, digest__isnull=True)),
         ]
 
     def __str__(self) -> str:
@@ -291,7 +297,8 @@ class Notification(models.Model):
 
 
 class Digest(models.Model):
-    """The one reminder email of a person for a day. The row is claimed before sending, marked after."""
+    """The one reminder email of a person for a day: their task reminders and report notices.
+    The row is claimed before sending, marked after."""
 
     person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     day = models.DateField(_("ngày"))

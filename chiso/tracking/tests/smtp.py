@@ -18,7 +18,8 @@ class Inbox:
         return "250 OK"
 
     def to(self, address):
-        return [m for m in self.messages if address in m["To"]]
+        """The messages to exactly this address (staff@… is not laws_staff@…)."""
+        return [m for m in self.messages if address in [a.addr_spec for a in m["To"].addresses]]
 
 
 def free_port() -> int:

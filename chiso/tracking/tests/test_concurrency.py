@@ -57,8 +57,8 @@ def _counts(database_url: str, tmp_path: Path):
                 for q in queries]
 
 
-@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
-def test_concurrent_runs_deliver_each_reminder_once(tmp_path, backend):
+def _world(tmp_path: Path, backend: str) -> dict:
+    """The environment of a fresh migrated database holding the test world and 40 more tasks."""
     database_url = f"sqlite:///{tmp_path / 'chiso.sqlite3'}" if backend == "sqlite" else _postgres_url()
     if database_url is None:
         pytest.skip("the suite is not running on PostgreSQL (DATABASE_URL)")
@@ -66,21 +66,48 @@ def test_concurrent_runs_deliver_each_reminder_once(tmp_path, backend):
            "DJANGO_SETTINGS_MODULE": "chiso.settings", "PYTHONPATH": str(ROOT)}
     subprocess.run([*CHISO, "migrate", "-v0"], cwd=ROOT, env=env, check=True, capture_output=True)
     subprocess.run([sys.executable, "-c", SETUP], cwd=ROOT, env=env, check=True, capture_output=True)
+    return env
+
+
+def _race(env: dict, now: str) -> list:
+    """Three `chiso remind` at once, then one more; the mails the SMTP server received."""
     with SmtpServer() as smtp:
         env.update(EMAIL_HOST="127.0.0.1", EMAIL_PORT=str(smtp.port))
-        command = [*CHISO, "remind", "--now", "2026-06-29T08:00:00+07:00"]
+        command = [*CHISO, "remind", "--now", now]
         procs = [subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
                  for _ in range(3)]
         outputs = [p.communicate(timeout=120) for p in procs]
         assert [p.returncode for p in procs] == [0, 0, 0], outputs
         again = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=True)
         assert "0 thông báo mới, 0 thư đã gửi" in again.stdout
-        messages = list(smtp.inbox.messages)
+        return list(smtp.inbox.messages)
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+def test_concurrent_runs_deliver_each_reminder_once(tmp_path, backend):
+    env = _world(tmp_path, backend)
+    database_url = env["DATABASE_URL"]
+    messages = _race(env, "2026-06-29T08:00:00+07:00")
     assert sorted(m["To"] for m in messages) == ["head@example.test", "staff@example.test"]
     reminders, notifications = _counts(database_url, tmp_path)
     assert reminders == (82, 82) and notifications == (82,)  # 41 tasks x (head, staff)
     for m in messages:
         assert m.get_body(("plain",)).get_content().count("Việc ") >= 40
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+def test_concurrent_runs_mail_report_notices_once_with_the_reminders(tmp_path, backend):
+    env = _world(tmp_path, backend)
+    messages = _race(env, "2026-12-10T08:00:00+07:00")  # 2026-Y drafts are made from 10/12; tasks are late
+    assert sorted(m["To"] for m in messages) == ["head@example.test", "laws_staff@example.test",
+                                                 "leader@example.test", "office@example.test",
+                                                 "staff@example.test"]
+    bodies = {m["To"]: m.get_body(("plain",)).get_content() for m in messages}
+    assert "Đã tự lập dự thảo báo cáo năm 2026 của cơ quan" in bodies["office@example.test"]
+    for person in ("staff", "head", "laws_staff"):
+        assert "Báo cáo định kỳ" in bodies[f"{person}@example.test"]
+        assert bodies[f"{person}@example.test"].count("Đã lập sẵn dự thảo báo cáo năm 2026") == 1
+    assert "Báo cáo định kỳ" not in bodies["leader@example.test"]
 
 
 def test_the_loop_runs_until_terminated(tmp_path):

@@ -158,3 +158,102 @@ def test_mail_server_down_loses_nothing(world, settings):
         up = reminders.run(at(date(2026, 6, 29), 10))
         assert up.notified == 0 and up.emails == 2
         assert len(server.inbox.messages) == 2
+
+
+# Report notices (chiso.reports: drafts ready, unit reports due or late) travel in the same daily mail.
+# 2026-Y: units due 15/12, drafts made from 10/12; both tasks of the world are overdue by then.
+
+def _mail(inbox, person) -> tuple[str, str]:
+    [message] = inbox.to(person.email)
+    return message.get_body(("plain",)).get_content(), message.get_body(("html",)).get_content()
+
+
+def test_report_notices_go_out_in_the_one_daily_mail(world, smtp, capsys):
+    p = world.people
+    call_command("remind", "--now", "2026-12-10T08:00:00+07:00")
+    assert "báo cáo: 3 dự thảo mới, 4 thông báo" in capsys.readouterr().out
+    # The office has only report notices: one mail, with the section and an absolute link.
+    body, html = _mail(smtp, p.office)
+    assert "Báo cáo định kỳ" in body and "Đã tự lập dự thảo báo cáo năm 2026 của cơ quan" in body
+    assert f"{reminders.base_url()}/bao-cao/van-ban/" in body and "Báo cáo định kỳ" in html
+    assert f'href="{reminders.base_url()}/bao-cao/van-ban/' in html
+    # The staff of a lead unit has both: still one mail, with both sections.
+    body, html = _mail(smtp, p.staff)
+    assert "Giải quyết hồ sơ đúng hạn" in body and "Đã lập sẵn dự thảo báo cáo năm 2026" in body
+    assert body.index("Nhiệm vụ") < body.index("Báo cáo định kỳ")
+    assert "Giải quyết hồ sơ đúng hạn" in html and "Đã lập sẵn dự thảo báo cáo năm 2026" in html
+    notices = Notification.objects.filter(kind="report_draft")
+    assert notices.count() == 4 and not notices.filter(digest=None).exists()
+    assert all(n.digest.sent_at for n in notices)
+    sent = len(smtp.messages)
+    call_command("remind", "--now", "2026-12-10T15:00:00+07:00")
+    assert "0 thông báo mới, 0 thư đã gửi" in capsys.readouterr().out
+    assert len(smtp.messages) == sent
+
+
+def test_a_notice_made_after_the_days_mail_goes_in_the_next_days(world, smtp):
+    from chiso.reports import actions as report_actions
+    from chiso.reports import schedule
+
+    p = world.people
+    schedule.run(date(2026, 12, 10))
+    reminders.run(at(date(2026, 12, 10)))
+    assert len(smtp.to(p.office.email)) == 1
+    report_actions.notify([p.office], "report_unit_submitted", "Phòng Hành chính tư pháp đã gửi báo cáo năm 2026.",
+                          "/bao-cao/thu")
+    assert reminders.run(at(date(2026, 12, 10), 16)).emails == 0  # one mail a day: it waits
+    assert len(smtp.to(p.office.email)) == 1
+    reminders.run(at(date(2026, 12, 11)))
+    first, second = smtp.to(p.office.email)
+    assert "11/12/2026" in second["Subject"] and "1 nội dung" in second["Subject"]
+    body = second.get_body(("plain",)).get_content()
+    assert "đã gửi báo cáo năm 2026" in body and f"{reminders.base_url()}/bao-cao/thu" in body
+    assert "dự thảo" not in body  # mailed the day before
+    reminders.run(at(date(2026, 12, 12)))
+    assert len(smtp.to(p.office.email)) == 2
+
+
+def test_a_digest_left_by_a_dead_process_is_sent_with_its_notices(world, smtp):
+    from chiso.reports import actions as report_actions
+
+    p = world.people
+    report_actions.notify([p.office], "report_due", "Hạn gửi báo cáo năm 2026 là 15/12/2026.", "/bao-cao/han")
+    dead = Digest.objects.create(person=p.office, day=date(2026, 12, 10), claim_token="dead",
+                                 claimed_at=timezone.now() - timedelta(hours=1))
+    Notification.objects.filter(user=p.office).update(digest=dead)
+    reminders.run(at(date(2026, 12, 10)))
+    [message] = smtp.to(p.office.email)
+    assert message["X-ChiSo-Digest"] == str(dead.pk) and "15/12/2026" in message.get_body(("plain",)).get_content()
+    dead.refresh_from_db()
+    assert dead.sent_at is not None and Digest.objects.filter(person=p.office).count() == 1
+
+
+def test_report_notices_survive_the_mail_server_being_down(world, settings):
+    from chiso.reports import actions as report_actions
+
+    from .smtp import free_port
+
+    p = world.people
+    report_actions.notify([p.office], "report_late", "Báo cáo năm 2026 đã quá hạn.", "/bao-cao/tre")
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()  # nobody listens
+    assert reminders.run(at(date(2026, 12, 16))).email_errors >= 1
+    assert Notification.objects.get(user=p.office).digest is None and not Digest.objects.exists()
+    with SmtpServer() as server:
+        settings.EMAIL_PORT = server.port
+        reminders.run(at(date(2026, 12, 16), 10))
+        [message] = server.inbox.to(p.office.email)
+        assert "đã quá hạn" in message.get_body(("plain",)).get_content()
+
+
+def test_only_recent_report_notices_are_mailed(world, smtp):
+    from chiso.reports import actions as report_actions
+
+    p = world.people
+    report_actions.notify([p.office, p.nobody], "report_draft", "Dự thảo cũ.", "/bao-cao/cu")
+    Notification.objects.update(created_at=timezone.now() - reminders.NOTICE_MAX_AGE - timedelta(minutes=1))
+    # Notifications about a task stay in-app: the task's reminders are what the mail carries.
+    actions.do_post_update(p.staff, world.civil_task, report(40), today=date(2026, 6, 10))
+    assert Notification.objects.filter(user=p.office, kind="update_submitted").exists()
+    assert reminders.run(at(date(2026, 6, 10))).emails == 0
+    assert not smtp.messages and not Digest.objects.exists()

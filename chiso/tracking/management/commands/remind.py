@@ -1,4 +1,5 @@
-"""`chiso remind [--now ISO_DATETIME] [--loop]`: send the reminders due now (in-app and one daily email).
+"""`chiso remind [--now ISO_DATETIME] [--loop]`: send the reminders due now (in-app and one daily email),
+make the report drafts and notices due now (chiso.reports.schedule), then mail both in the day's digest.
 
 Safe to run from cron, by hand and in a loop at the same time: each reminder is claimed by a unique
 row before it is delivered (see chiso/tracking/reminders.py)."""
@@ -36,11 +37,13 @@ class Command(BaseCommand):
         if loop:
             signal.signal(signal.SIGTERM, lambda *_a: stop.update(now=True))
         while True:
-            result = reminders.run(moment, send_email=not no_email)
+            result = reminders.run(moment, send_email=False)
+            drafted = schedule_reports(moment)  # report drafts due soon, notified under the same bell (issue 5)
+            if not no_email:  # after both, so a person's reminders and report notices share one mail
+                result.emails, result.email_errors = reminders.mail(moment)
             self.stdout.write(f"nhắc việc: {result.wanted} cần nhắc, {result.notified} thông báo mới, "
                               f"{result.emails} thư đã gửi" + (f", {result.email_errors} thư lỗi"
                                                                 if result.email_errors else ""))
-            drafted = schedule_reports(moment)  # report drafts due soon, notified under the same bell (issue 5)
             self.stdout.write(f"báo cáo: {drafted.unit_drafts + drafted.agency_drafts} dự thảo mới, "
                               f"{drafted.notified} thông báo")
             if not loop:
