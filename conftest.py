@@ -11,14 +11,27 @@ import pytest
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API under live_server
 
 
-def pytest_collection_modifyitems(items):
-    """Transactional tests (live server, concurrency) empty every table when they end, including the rows
-    migrations seed (index catalogs, reporting calendar, holidays). Serialized rollback puts those rows
-    back before each such test, so the order of tests does not matter."""
-    for item in items:
-        marker = item.get_closest_marker("django_db")
-        if marker and marker.kwargs.get("transaction") and not marker.kwargs.get("serialized_rollback"):
-            item.add_marker(pytest.mark.django_db(*marker.args, **{**marker.kwargs, "serialized_rollback": True}))
+@pytest.fixture(autouse=True)
+def _seed_rows_in_transactional_tests(request):
+    """A transactional test (live server, concurrency) empties every table when it ends, including the
+    rows migrations seed: index catalogs, the default reporting calendar, public holidays. Put them back
+    before the next such test (tests on the `db` fixture all run earlier and never lose them)."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or {
+        "transactional_db", "live_server"} & set(request.fixturenames)
+    if not transactional:
+        return
+    request.getfixturevalue("transactional_db")
+    import importlib
+
+    from django.apps import apps
+
+    from chiso.frameworks.catalog import load_initial
+    from chiso.reports.models import ensure_default_rules
+
+    load_initial()
+    ensure_default_rules()
+    importlib.import_module("chiso.tracking.migrations.0002_seed_holidays").seed(apps, None)
 
 
 def make_world():

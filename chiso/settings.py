@@ -137,7 +137,9 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 FORMAT_MODULE_PATH = ["chiso.formats"]
 USE_I18N = True
 USE_TZ = True
-USE_THOUSAND_SEPARATOR = True
+# Off: with it on, every {{ id }} in an attribute or a hidden field renders as "1.160". Pages group
+# thousands where they show amounts, with floatformat's "g" (1.250) or humanize's intcomma.
+USE_THOUSAND_SEPARATOR = False
 TIME_ZONE = env_str("CHISO_TIME_ZONE", "Asia/Ho_Chi_Minh")
 
 STATIC_URL = "/static/"

@@ -6,9 +6,24 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from chiso.frameworks.models import FrameworkNode, IndexCode
+from chiso.lib.numbers import parse_vn_decimal
 from chiso.org.models import Unit
 
 from .models import Plan, Task
+
+
+class VietnameseDecimalField(forms.DecimalField):
+    """A decimal typed the Vietnamese way (12,5; 1.250), whatever the interface language."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, Decimal):
+            return value
+        parsed = parse_vn_decimal(str(value))
+        if parsed is None:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return parsed
 
 
 def _plain(value: Decimal) -> Decimal:
@@ -61,13 +76,16 @@ class TaskForm(forms.ModelForm):
         label=_("Tôi xác nhận hạn hoàn thành nằm ngoài thời gian thực hiện kế hoạch"), required=False,
         widget=forms.HiddenInput)
 
+    budget_million_vnd = VietnameseDecimalField(label=_("Kinh phí (triệu đồng)"), required=False, localize=True,
+                                                max_digits=14, decimal_places=3)
+    measure_value = VietnameseDecimalField(label=_("Chỉ tiêu"), required=False, localize=True, max_digits=12,
+                                           decimal_places=3)
+
     class Meta:
         model = Task
         fields = ["ref", "index", "node", "field_name", "criterion", "title", "activity", "output",
                   "lead_units", "support_units", "timeframe", "due", "recurrence", "budget_million_vnd",
                   "measure_op", "measure_value", "measure_unit", "notes"]
-        # Numbers are typed the Vietnamese way: 12,5 and 1.250.
-        localized_fields = ["budget_million_vnd", "measure_value"]
         widgets = {
             "due": DATE_WIDGET,
             "title": forms.Textarea(attrs={"rows": 3}),

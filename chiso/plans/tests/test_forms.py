@@ -113,3 +113,17 @@ def test_editing_a_task_records_before_and_after(world, login):
     entry = AuditEntry.objects.filter(model="plans.task", object_id=str(task.pk), action="update").get()
     assert entry.before["title"] == "Giải quyết hồ sơ đúng hạn đạt 98%" and entry.after["title"] == "Tên mới"
     assert entry.actor == world.people.staff
+
+
+@pytest.mark.parametrize("typed,stored", [("1.250", "1250.000"), ("12,5", "12.500"), ("1.250,5", "1250.500")])
+def test_budgets_are_typed_the_vietnamese_way(world, login, typed, stored):
+    r = login(world.people.office).post(f"/ke-hoach/{world.plan.pk}/nhiem-vu/them/",
+                                        task_data(world, budget_million_vnd=typed))
+    assert r.status_code == 302
+    assert str(Task.objects.get(title="Nhiệm vụ mới").budget_million_vnd) == stored
+
+
+def test_a_budget_that_is_not_a_number_is_refused(world, login):
+    r = login(world.people.office).post(f"/ke-hoach/{world.plan.pk}/nhiem-vu/them/",
+                                        task_data(world, budget_million_vnd="mười"))
+    assert "Nhập một số" in r.content.decode()

@@ -13,7 +13,7 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--d
 
 pytestmark = [
     pytest.mark.skipif(not CHROMIUM.exists() and not os.environ.get("CI"), reason="Debian chromium is not installed"),
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),  # keep the catalogs for later tests
+    pytest.mark.django_db(transaction=True),
 ]
 
 
