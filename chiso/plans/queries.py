@@ -5,6 +5,7 @@ from datetime import date
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from chiso.accounts.permissions import visible_plans
 from chiso.frameworks.models import IndexCode
@@ -82,7 +83,7 @@ def group_tasks(tasks: list[Task]) -> list[IndexGroup]:
     groups: dict[str, IndexGroup] = {}
     for task in tasks:
         code = task.index or ""
-        group = groups.setdefault(code, IndexGroup(code, labels.get(code, "") or "Khác"))
+        group = groups.setdefault(code, IndexGroup(code, labels.get(code, "") or gettext("Khác")))
         name = task.field_name or (task.node.name if task.node else "")
         if not group.fields or group.fields[-1].name != name:
             existing = next((f for f in group.fields if f.name == name), None)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from chiso.accounts.models import Role, RoleGrant, User
 from chiso.audit.log import record, snapshot
 from chiso.audit.models import AuditEntry
+from chiso.lib.language import in_vietnamese
 from chiso.tracking.models import Notification
 
 from . import queries
@@ -41,6 +42,7 @@ def _audit(actor, action, obj, before):
     record(actor, action, obj, before, snapshot(obj, exclude=EXCLUDE))
 
 
+@in_vietnamese
 def notify(users, kind: str, text: str, url: str) -> int:
     """In-app notifications under tracking's bell (no task attached)."""
     seen, rows = set(), []
@@ -90,6 +92,7 @@ def current_unit_report(unit, code: str) -> UnitReport | None:
 
 
 @transaction.atomic
+@in_vietnamese
 def do_draft_unit_report(actor, agency, unit, period: Period, now: date | None = None) -> UnitReport:
     """The unit's current report for the period; a new draft drafted from its task updates when none."""
     existing = current_unit_report(unit, period.code)
@@ -98,6 +101,7 @@ def do_draft_unit_report(actor, agency, unit, period: Period, now: date | None =
     return new_unit_draft(actor, agency, unit, period, now)
 
 
+@in_vietnamese
 def new_unit_draft(actor, agency, unit, period: Period, now: date | None = None) -> UnitReport:
     """Insert version 1 of the unit's report (IntegrityError when another process already did)."""
     fig = queries.unit_figures(agency, unit, period, _now_date(now))
@@ -110,6 +114,7 @@ def new_unit_draft(actor, agency, unit, period: Period, now: date | None = None)
 
 
 @transaction.atomic
+@in_vietnamese
 def do_redraft_unit_report(actor, report: UnitReport, now: date | None = None,
                            texts: bool = False) -> UnitReport:
     """Refresh a draft's figures from the data (and its texts when asked)."""
@@ -142,6 +147,7 @@ def _require_draft(report) -> None:
 
 
 @transaction.atomic
+@in_vietnamese
 def do_save_unit_report(actor, report: UnitReport, data: dict) -> UnitReport:
     _require_draft(report)
     before = snapshot(report, exclude=EXCLUDE)
@@ -154,6 +160,7 @@ def do_save_unit_report(actor, report: UnitReport, data: dict) -> UnitReport:
 
 
 @transaction.atomic
+@in_vietnamese
 def do_submit_unit_report(actor, report: UnitReport, now: date | None = None) -> UnitReport:
     """Send the report to the office: its figures are taken from the data now and frozen."""
     report = UnitReport.objects.select_for_update().get(pk=report.pk)
@@ -181,6 +188,7 @@ def do_submit_unit_report(actor, report: UnitReport, now: date | None = None) ->
 
 
 @transaction.atomic
+@in_vietnamese
 def do_correct_unit_report(actor, report: UnitReport) -> UnitReport:
     """A new draft version of a submitted report; the submitted one is kept until the new one is sent."""
     if not report.is_frozen:
@@ -203,6 +211,7 @@ def current_agency_report(agency, code: str) -> AgencyReport | None:
     return AgencyReport.objects.filter(agency=agency, period_code=code).order_by("-version").first()
 
 
+@in_vietnamese
 def new_agency_report(actor, agency, period: Period, fig: dict, version: int = 1, **extra) -> AgencyReport:
     fields = dict(place=default_place(agency), recipient=default_recipient(agency),
                   signer_name=default_signer(agency),
@@ -220,6 +229,7 @@ def new_agency_report(actor, agency, period: Period, fig: dict, version: int = 1
 
 
 @transaction.atomic
+@in_vietnamese
 def do_compile_agency_report(actor, agency, period: Period, now: date | None = None,
                              redraft: bool = False) -> AgencyReport:
     """Compile the agency's report from the unit reports and the task data: a new draft, or the current
@@ -241,6 +251,7 @@ def do_compile_agency_report(actor, agency, period: Period, now: date | None = N
 
 
 @transaction.atomic
+@in_vietnamese
 def do_save_agency_report(actor, report: AgencyReport, data: dict) -> AgencyReport:
     _require_draft(report)
     before = snapshot(report, exclude=EXCLUDE)
@@ -254,6 +265,7 @@ def do_save_agency_report(actor, report: AgencyReport, data: dict) -> AgencyRepo
 
 
 @transaction.atomic
+@in_vietnamese
 def do_issue_agency_report(actor, report: AgencyReport, issued_on: date | None = None) -> AgencyReport:
     """Issue the report: it takes the next number of the agency's year and its figures are frozen."""
     from chiso.org.models import Agency
@@ -275,6 +287,7 @@ def do_issue_agency_report(actor, report: AgencyReport, issued_on: date | None =
 
 
 @transaction.atomic
+@in_vietnamese
 def do_correct_agency_report(actor, report: AgencyReport, now: date | None = None) -> AgencyReport:
     """A corrected version: a new draft with the texts of `report` and fresh figures; both are kept."""
     if not report.is_frozen:
@@ -298,6 +311,7 @@ RULE_FIELDS = ("start_months_before", "start_day", "end_day", "unit_day", "offic
 
 
 @transaction.atomic
+@in_vietnamese
 def do_save_rule(actor, agency, kind: str, data: dict):
     """The agency's own dates for a kind of period (replacing the province default for it)."""
     from .models import ReportingRule
@@ -314,6 +328,7 @@ def do_save_rule(actor, agency, kind: str, data: dict):
 
 
 @transaction.atomic
+@in_vietnamese
 def do_reset_rule(actor, agency, kind: str) -> None:
     from .models import ReportingRule
 
@@ -324,6 +339,7 @@ def do_reset_rule(actor, agency, kind: str) -> None:
 
 
 @transaction.atomic
+@in_vietnamese
 def do_create_adhoc(actor, agency, data: dict):
     """An ad hoc report (báo cáo đột xuất) with the next number of its year: code YYYY-DXn."""
     from chiso.org.models import Agency

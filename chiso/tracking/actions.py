@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from chiso.accounts.models import Role, RoleGrant
 from chiso.audit.log import snapshot
 from chiso.audit.models import AuditEntry
+from chiso.lib.language import in_vietnamese
 
 from . import status as rules
 from .files import CheckedFile, check_upload
@@ -131,6 +132,7 @@ def _log_status_change(actor, task, before: str, today: date) -> None:
 
 # --- periods -------------------------------------------------------------------------------------
 
+@in_vietnamese
 def ensure_periods(task) -> list[Period]:
     """Create the check-in periods the task's recurrence gives (idempotent), return all its periods."""
     existing = {(p.start, p.label) for p in task.periods.all()}
@@ -157,6 +159,7 @@ def default_period(task, today: date | None = None) -> Period | None:
 
 
 @transaction.atomic
+@in_vietnamese
 def do_open_event_period(actor, task, label: str, start: date, due: date) -> Period:
     """Open a period by hand for an on-event task ("khi phát sinh") when the event happens."""
     period = Period(task=task, label=label.strip() or _("Khi phát sinh"), start=start, end=max(start, due),
@@ -169,6 +172,7 @@ def do_open_event_period(actor, task, label: str, start: date, due: date) -> Per
 
 
 @transaction.atomic
+@in_vietnamese
 def do_close_period(actor, period: Period) -> Period:
     """Close a period: its updates are frozen; a later change makes a new revision."""
     if period.is_closed:
@@ -182,6 +186,7 @@ def do_close_period(actor, period: Period) -> Period:
 
 
 @transaction.atomic
+@in_vietnamese
 def do_close_periods(actor, agency, until: date) -> int:
     """Close, for every task in force of the agency, each period that ends on or before `until`."""
     from chiso.plans.models import Plan, Task
@@ -286,6 +291,7 @@ def _remove_files(names: list[str]) -> None:
             pass
 
 
+@in_vietnamese
 def do_post_update(actor, task, data: UpdateData, period: Period | None = None, kind: str = Kind.UPDATE,
                    today: date | None = None) -> ProgressUpdate:
     """Record a report (or a support unit's contribution) with its evidence, all or nothing:
@@ -316,6 +322,7 @@ def do_post_update(actor, task, data: UpdateData, period: Period | None = None, 
     return update
 
 
+@in_vietnamese
 def do_revise_update(actor, update: ProgressUpdate, data: UpdateData, today: date | None = None,
                      keep_evidence: bool = True) -> ProgressUpdate:
     """Correct an update by a new revision (also allowed when its period is closed). The old one stays
@@ -359,6 +366,7 @@ def _brief(update: ProgressUpdate) -> dict:
 
 
 @transaction.atomic
+@in_vietnamese
 def do_confirm_update(actor, update: ProgressUpdate, comment: str = "", today: date | None = None):
     """The office confirms an update: it now counts for the task's status and progress."""
     today = _today(today)
@@ -383,6 +391,7 @@ def do_confirm_update(actor, update: ProgressUpdate, comment: str = "", today: d
 
 
 @transaction.atomic
+@in_vietnamese
 def do_return_update(actor, update: ProgressUpdate, comment: str, today: date | None = None):
     """The office returns an update with a comment saying what to fix."""
     if not (comment or "").strip():
@@ -406,6 +415,7 @@ def do_return_update(actor, update: ProgressUpdate, comment: str, today: date | 
     return update
 
 
+@in_vietnamese
 def do_delete_update(actor, update: ProgressUpdate, today: date | None = None) -> None:
     """Withdraw an update not yet confirmed; its files go when no other revision uses them."""
     today = _today(today)
@@ -425,6 +435,7 @@ def do_delete_update(actor, update: ProgressUpdate, today: date | None = None) -
 
 
 @transaction.atomic
+@in_vietnamese
 def do_comment(actor, task, text: str, update: ProgressUpdate | None = None) -> Comment:
     """A leader's or the office's opinion on a task (ý kiến chỉ đạo)."""
     if not (text or "").strip():
@@ -438,6 +449,7 @@ def do_comment(actor, task, text: str, update: ProgressUpdate | None = None) -> 
     return comment
 
 
+@in_vietnamese
 def do_mark_read(user, ids=None) -> int:
     """Mark the person's notifications read: the given ones, or all."""
     qs = Notification.objects.filter(user=user, read_at__isnull=True)

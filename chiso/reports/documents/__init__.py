@@ -7,6 +7,8 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+from chiso.lib.language import in_vietnamese
+
 FORMATS = {".docx": "docx", ".xlsx": "xlsx", ".pdf": "pdf"}
 CONTENT_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -59,6 +61,7 @@ def signing_lines(authority: str, head_title: str, signer_title: str) -> list[st
     return [head]
 
 
+@in_vietnamese
 def render(fmt: str, report) -> bytes:
     """The bytes of an agency report (an AgencyReport, saved or not) in one of the three formats."""
     build: Callable

@@ -187,3 +187,15 @@ def test_recurring_tasks_get_one_period_each(world):
     period = actions.do_open_event_period(world.people.office, task, "Khi có văn bản mới", date(2026, 4, 1),
                                           date(2026, 4, 15))
     assert Period.objects.filter(task=task, by_hand=True).get() == period
+
+
+def test_period_labels_are_stored_in_vietnamese_whatever_the_reader_language(world):
+    from django.utils import translation
+
+    from chiso.tracking.actions import ensure_periods
+
+    with translation.override("en"):
+        first = ensure_periods(world.civil_task)
+    again = ensure_periods(world.civil_task)
+    assert [p.pk for p in first] == [p.pk for p in again]
+    assert all(not p.label.startswith("Whole") for p in again)
