@@ -26,3 +26,43 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def refuse(message: str):
+    """The command line's answer to bad input: one line on stderr, exit status 1, no traceback."""
+    sys.stderr.write(" ".join(str(message).split()) + "\n")
+    sys.stderr.flush()
+    raise SystemExit(1)
+
+
+def _refuse_usage(command: str, message: str):
+    from django.utils.translation import gettext as _
+
+    refuse(_("Tham số không hợp lệ (%(message)s); xem: chiso %(command)s --help")
+           % {"message": message, "command": command})
+
+
+def one_line_command_base():
+    """BaseCommand whose usage errors (its own and its sub-commands') are one stderr line too."""
+    from functools import partial
+
+    from django.core.management.base import BaseCommand, CommandParser
+
+    class OneLineParser(CommandParser):
+        command_name = ""
+
+        def error(self, message):
+            _refuse_usage(self.command_name, message)
+
+    class OneLineCommand(BaseCommand):
+        # System checks print warnings on stderr; a refused input must leave exactly one line there.
+        requires_system_checks: list = []
+
+        def create_parser(self, prog_name, subcommand, **kwargs):
+            # add_subparsers(parser_class=self.subparser_class) gives sub-commands the same refusal.
+            self.subparser_class = type("OneLineParser", (OneLineParser,), {"command_name": subcommand})
+            parser = super().create_parser(prog_name, subcommand, **kwargs)
+            parser.error = partial(_refuse_usage, subcommand)
+            return parser
+
+    return OneLineCommand

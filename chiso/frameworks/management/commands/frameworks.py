@@ -4,41 +4,21 @@ Refused input (unknown id, unreadable or invalid file, bad arguments) prints one
 stderr and exits with status 1, never a traceback.
 """
 
-import sys
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
 
+from chiso.cli import one_line_command_base, refuse
 from chiso.frameworks.exchange import ImportRejected, do_import_framework, export_to_path
 from chiso.frameworks.models import Framework
 from chiso.frameworks.queries import frameworks_with_counts
 
 
-def refuse(message: str):
-    """One line on stderr, exit status 1."""
-    sys.stderr.write(" ".join(str(message).split()) + "\n")
-    sys.stderr.flush()
-    raise SystemExit(1)
-
-
-class _Parser(CommandParser):
-    def error(self, message):
-        refuse(_("Tham số không hợp lệ (%(message)s); xem: chiso frameworks --help") % {"message": message})
-
-
-class Command(BaseCommand):
+class Command(one_line_command_base()):
     help = _("Danh sách, xuất và nhập bộ chỉ số (tệp XLSX).")
-    # Checks print warnings on stderr; a refused input must leave exactly one line there.
-    requires_system_checks: list = []
-
-    def create_parser(self, prog_name, subcommand, **kwargs):
-        parser = super().create_parser(prog_name, subcommand, **kwargs)
-        parser.error = _Parser.error.__get__(parser)
-        return parser
 
     def add_arguments(self, parser):
-        actions = parser.add_subparsers(dest="action", required=True, parser_class=_Parser,
+        actions = parser.add_subparsers(dest="action", required=True, parser_class=self.subparser_class,
                                         metavar="{list,export,import}")
         actions.add_parser("list", help=_("Liệt kê các bộ chỉ số."))
         export = actions.add_parser("export", help=_("Xuất một bộ chỉ số ra tệp XLSX."))

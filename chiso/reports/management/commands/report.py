@@ -5,37 +5,21 @@ else a draft compiled now and not saved) as .docx, .xlsx or .pdf, chosen by the 
 Refused input (unknown agency, period or extension, a missing folder) prints one Vietnamese line on
 stderr and exits with status 1; nothing is written. The file appears whole or not at all."""
 
-import sys
 from datetime import date, datetime
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-
-def refuse(message: str):
-    sys.stderr.write(" ".join(str(message).split()) + "\n")
-    sys.stderr.flush()
-    raise SystemExit(1)
+from chiso.cli import one_line_command_base, refuse
 
 
-class _Parser(CommandParser):
-    def error(self, message):
-        refuse(_("Tham số không hợp lệ (%(message)s); xem: chiso report --help") % {"message": message})
-
-
-class Command(BaseCommand):
+class Command(one_line_command_base()):
     help = _("Lập báo cáo định kỳ của cơ quan ra tệp DOCX, XLSX hoặc PDF; tự lập dự thảo báo cáo sắp đến hạn.")
-    requires_system_checks: list = []
-
-    def create_parser(self, prog_name, subcommand, **kwargs):
-        parser = super().create_parser(prog_name, subcommand, **kwargs)
-        parser.error = _Parser.error.__get__(parser)
-        return parser
 
     def add_arguments(self, parser):
-        sub = parser.add_subparsers(dest="action", required=True, parser_class=_Parser, metavar="{build,schedule}")
+        sub = parser.add_subparsers(dest="action", required=True, parser_class=self.subparser_class,
+                                    metavar="{build,schedule}")
         build = sub.add_parser("build", help=_("Ghi báo cáo của cơ quan cho một kỳ ra tệp."))
         build.add_argument("--agency", required=True, help=_("mã cơ quan, ví dụ STP"))
         build.add_argument("--period", required=True, help=_("kỳ: 2025-Q1, 2025-H1, 2025-Q3, 2025-Y, 2025-11"))
