@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "chiso.frameworks",
     "chiso.plans",
     "chiso.audit",
+    "chiso.jobs",
     "chiso.tracking",
     "chiso.reports",
     "chiso.web",
