@@ -24,3 +24,17 @@ class Table:
 
 
 Block = Para | Table
+
+
+class Blocks(list):
+    """A reader's blocks, with what OCR adds: pages it could not read and the words it doubted."""
+
+    failed_pages: list[int]
+    doubtful: set[str]
+    ocr: bool
+
+    def __init__(self, items=()):
+        super().__init__(items)
+        self.failed_pages = []
+        self.doubtful = set()
+        self.ocr = False

@@ -9,10 +9,15 @@ from __future__ import annotations
 import json
 import sys
 
-from chiso.importing import ImportRejected, import_plan
+from chiso.importing import ImportRejected, import_plan, public
 
 USAGE = "Cách dùng: python -m chiso.importing.cli import TỆP --json"
 MSG_FAILED = "Không đọc được tệp: nội dung bị hỏng hoặc có cấu trúc không nhận dạng được."
+
+
+def _stderr_progress(done: int, total: int, message: str) -> None:
+    """OCR progress on stderr (stdout carries only the JSON)."""
+    print(message, file=sys.stderr, flush=True)
 
 
 def main(argv: list[str]) -> int:
@@ -33,7 +38,7 @@ def main(argv: list[str]) -> int:
         print(USAGE, file=sys.stderr)
         return 2
     try:
-        result = import_plan(files[0])
+        result = public(import_plan(files[0], progress=_stderr_progress))
     except ImportRejected as exc:
         print(str(exc), file=sys.stderr)
         return 1

@@ -7,15 +7,12 @@ are checked first; anything a library raises afterwards becomes one Vietnamese s
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
-import tempfile
 import unicodedata
 import zipfile
 from pathlib import Path
 
-from chiso.importing import columns
-from chiso.importing.blocks import Block, Para, Table
+from chiso.importing import budget, columns, scan
+from chiso.importing.blocks import Block, Blocks, Para, Table
 from chiso.importing.errors import ImportRejected
 from chiso.importing.normalize import clean
 from chiso.importing.textdump import text_to_blocks
@@ -25,10 +22,11 @@ MAX_UNZIPPED = 100 * 1024 * 1024
 MAX_RATIO = 100
 MAX_ENTRIES = 5000
 MAX_PDF_PAGES = 300
-MAX_OCR_PAGES = 40
+MAX_OCR_PAGES = 60  # ~30 s of OCR on two cores; a longer scan is refused with a clear message
 MAX_ROWS = 20000
 MAX_COLS = 60
-SUPPORTED = (".docx", ".pdf", ".xlsx", ".txt", ".md")
+IMAGES = (".jpg", ".jpeg", ".png", ".tif", ".tiff")
+SUPPORTED = (".docx", ".pdf", ".xlsx", ".txt", ".md", *IMAGES)
 
 MSG_EMPTY = "Tệp rỗng."
 MSG_TOO_LARGE = "Tệp quá lớn (tối đa 50 MB)."
@@ -39,16 +37,18 @@ MSG_PDF_BAD = "Tệp PDF bị hỏng, không đọc được."
 MSG_PDF_ENCRYPTED = "Tệp PDF được bảo vệ bằng mật khẩu; hãy gỡ mật khẩu rồi tải lên lại."
 MSG_ZIP_BOMB = "Tệp nén có kích thước giải nén bất thường (nghi là bom nén) nên không được đọc."
 MSG_TEXT_BAD = "Tệp văn bản không đọc được: không phải văn bản UTF-8."
-MSG_NO_OCR = ("Tệp PDF không có lớp văn bản (bản quét) và máy chủ chưa cài Tesseract OCR; "
-              "hãy tải lên bản PDF có lớp văn bản hoặc tệp .docx.")
-MSG_OCR_EMPTY = "Tệp PDF là bản quét và không nhận dạng được chữ nào từ ảnh."
+MSG_OCR_TOO_LONG = (f"Bản quét quá dài (tối đa {MAX_OCR_PAGES} trang ảnh); hãy tách phần kế hoạch và phụ lục "
+                    "thành tệp riêng hoặc tải lên bản có lớp văn bản.")
+MSG_OCR_FAILED = "Không nhận dạng được trang nào của bản quét; hãy quét lại rõ hơn hoặc tải lên tệp .docx."
+MSG_IMAGE_BAD = "Tệp ảnh bị hỏng hoặc quá lớn, không đọc được."
 
 
 def unsupported(ext: str) -> str:
     shown = ext or "(không có phần mở rộng)"
     if ext == ".doc":
         return "Định dạng tệp .doc (Word 97-2003) không được hỗ trợ; hãy lưu lại thành .docx rồi tải lên."
-    return f"Định dạng tệp {shown} không được hỗ trợ; hãy dùng .docx, .pdf, .xlsx, .txt hoặc .md."
+    return (f"Định dạng tệp {shown} không được hỗ trợ; hãy dùng .docx, .pdf, .xlsx, .txt, .md "
+            "hoặc ảnh chụp/quét một trang (.jpg, .png).")
 
 
 def read_blocks(path: str | os.PathLike, filename: str | None = None) -> list[Block]:
@@ -78,6 +78,8 @@ def read_blocks(path: str | os.PathLike, filename: str | None = None) -> list[Bl
         return _read_docx(p) if ext == ".docx" else _read_xlsx(p)
     if ext == ".pdf":
         return _read_pdf(p)
+    if ext in IMAGES:
+        return _read_image(p)
     return _read_text(p)
 
 
@@ -307,47 +309,70 @@ def _join_pages(page_parts: list[list[tuple[str, object]]]) -> list[Block]:
 
 
 def _ocr_pdf(path: Path, npages: int) -> list[Block]:
-    tesseract = shutil.which("tesseract")
-    if not tesseract:
-        raise ImportRejected(MSG_NO_OCR)
+    """An image-only PDF: every page read by OCR (chiso.importing.scan), tables kept as tables."""
+    if npages > MAX_OCR_PAGES:
+        raise ImportRejected(MSG_OCR_TOO_LONG)
     try:
         import pypdfium2 as pdfium
-    except ImportError as exc:
-        raise ImportRejected(MSG_NO_OCR) from exc
-    texts = []
-    with tempfile.TemporaryDirectory(prefix="chiso-ocr-") as tmp:
-        try:
-            doc = pdfium.PdfDocument(str(path))
-        except Exception as exc:  # noqa: BLE001
-            raise ImportRejected(MSG_PDF_BAD) from exc
-        try:
-            for i in range(min(len(doc), MAX_OCR_PAGES)):
-                image = doc[i].render(scale=300 / 72).to_pil()
-                png = os.path.join(tmp, f"p{i}.png")
-                image.save(png)
-                lang = "vie" if _has_vie(tesseract) else "eng"
-                try:
-                    out = subprocess.run(  # noqa: S603 - fixed program, our own temp file
-                        [tesseract, png, "stdout", "-l", lang, "--psm", "4"],
-                        capture_output=True, timeout=120, check=False,
-                    )
-                except subprocess.TimeoutExpired:
-                    continue
-                texts.append(out.stdout.decode("utf-8", "replace"))
-        finally:
-            doc.close()
-    text = "\n".join(texts)
-    if len(text.strip()) < 20:
-        raise ImportRejected(MSG_OCR_EMPTY)
-    return text_to_blocks(text)
 
-
-def _has_vie(tesseract: str) -> bool:
+        doc = pdfium.PdfDocument(str(path))
+    except Exception as exc:  # noqa: BLE001
+        raise ImportRejected(MSG_PDF_BAD) from exc
     try:
-        out = subprocess.run([tesseract, "--list-langs"], capture_output=True, timeout=20, check=False)
-    except (OSError, subprocess.TimeoutExpired):
-        return False
-    return b"vie" in out.stdout + out.stderr
+        def render(i: int):
+            page = doc[i]
+            try:
+                width, height = page.get_size()
+                # scans are stored at their own resolution; rendering at 200 dpi keeps Tesseract's text size
+                scale = min(scan.DPI / 72, scan.MAX_SIDE / max(width, height, 1))
+                return page.render(scale=scale, grayscale=True).to_pil()
+            finally:
+                page.close()
+
+        results = scan.read_pages(render, len(doc), progress=budget.progress(), deadline=budget.deadline())
+    finally:
+        doc.close()
+    return _ocr_blocks(results)
+
+
+def _read_image(path: Path) -> list[Block]:
+    """A photo or scan of one page (JPG/PNG/TIFF)."""
+    try:
+        from PIL import Image, ImageOps
+
+        Image.MAX_IMAGE_PIXELS = 80_000_000  # a decompression bomb is refused, not decoded
+        with Image.open(path) as im:
+            frames = getattr(im, "n_frames", 1)
+            if frames > MAX_OCR_PAGES:
+                raise ImportRejected(MSG_OCR_TOO_LONG)
+            images = []
+            for k in range(frames):
+                im.seek(k)
+                images.append(ImageOps.exif_transpose(im).convert("L"))  # phone photos carry their rotation
+    except ImportRejected:
+        raise
+    except Exception as exc:  # noqa: BLE001 - not an image, damaged, too large
+        raise ImportRejected(MSG_IMAGE_BAD) from exc
+    results = scan.read_pages(lambda i: images[i], len(images), progress=budget.progress(),
+                              deadline=budget.deadline())
+    return _ocr_blocks(results)
+
+
+def _ocr_blocks(results: list[scan.PageResult]) -> list[Block]:
+    """Blocks of the OCR'd pages; pages that could not be read are listed, the words Tesseract doubted kept."""
+    failed = [r.number for r in results if r.error]
+    if any(r.error == "timeout" for r in results):
+        raise ImportRejected(budget.MSG_TIMEOUT)
+    if len(failed) == len(results):
+        raise ImportRejected(MSG_OCR_FAILED)
+    words = [w for r in results for w in r.words]
+    if sum(len(w) for w, _ in words) < 20:
+        raise ImportRejected(scan.MSG_OCR_EMPTY)
+    blocks = Blocks(_join_pages([r.parts for r in results]))
+    blocks.failed_pages = failed
+    blocks.doubtful = scan.doubtful_words(words)
+    blocks.ocr = True
+    return blocks
 
 
 # ---------------------------------------------------------------- text
