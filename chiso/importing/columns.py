@@ -38,6 +38,8 @@ def role_of(cell: str) -> str | None:
     w = words(cell)
     if not w:
         return None
+    if re.fullmatch(r"[a-z](?: [a-z])+", w):
+        w = w.replace(" ", "")  # "T T", "S T T": a narrow column breaks its name into letters
     for role, pattern in _ROLE_PATTERNS:
         if pattern.search(w):
             return role

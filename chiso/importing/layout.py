@@ -29,10 +29,33 @@ NOT_A_PLAN = "Tệp không phải là kế hoạch: không tìm thấy nhiệm v
 _ARABIC_SECTION = re.compile(r"^\s*(?P<num>\d{1,2})\s*[.)]\s*(?P<title>\S.*)$")
 
 
+# Roman numerals as OCR misreads them: "HI." for "III.", "Il." / "1I." for "II.", "IIL" + title for "II." + title
+_OCR_ROMAN = re.compile(r"^\s*(?P<num>[IVXHl1|!]{1,4}?)(?:\s*[.,:)]\s*|L\s*|\s+)(?P<title>[A-ZĐÀ-Ỹ].*)$")
+
+
+def _ocr_roman(text: str) -> str:
+    """Put a section number misread by OCR back as the Roman numeral it most likely is."""
+    m = _OCR_ROMAN.match(text)
+    if not m or re.fullmatch(r"[IVX]{1,4}", m["num"]) and text[m.end("num"):].lstrip()[:1] in ".)":
+        return text
+    letters = [c for c in m["title"] if c.isalpha()]
+    if not letters or sum(c.isupper() for c in letters) < 0.7 * len(letters):
+        return text  # only headings in capitals are repaired: "1 Kế hoạch ..." stays a sentence
+    if not re.search(r"[IVXHl|]", m["num"]):
+        return text  # "1 CẢI CÁCH ...": an Arabic number is not a misread Roman one
+    num = m["num"].replace("H", "II").translate(str.maketrans("l1|!", "IIII"))
+    if not re.fullmatch(r"[IVX]{1,4}", num):
+        return text
+    return f"{num}. {m['title']}"
+
+
 def _is_section(text: str, pattern: re.Pattern = _SECTION) -> re.Match | None:
     """A section heading: "II. NHIỆM VỤ, GIẢI PHÁP" (capitals), or a short heading with a section word
-    ("III. Tổ chức thực hiện")."""
-    m = pattern.match(clean(text))
+    ("III. Tổ chức thực hiện"). OCR damage to the numeral ("HI. NHIỆM VỤ", "IILNHIEM VU") is tolerated."""
+    text = clean(text)
+    if pattern is _SECTION:
+        text = _ocr_roman(text)
+    m = pattern.match(text)
     if not m:
         return None
     letters = [c for c in m["title"] if c.isalpha()]

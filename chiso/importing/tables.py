@@ -74,6 +74,20 @@ def _continues(row: list[str], roles: list[str | None]) -> bool:
     return lower * 2 >= len([c for c in texts if not c[0].isdigit()]) and lower > 0
 
 
+def _join_continued(merged: list[list[str]], row: list[str]) -> None:
+    """Join the first row of a page to the row it continues, cell by cell. A cell empty in the last row
+    whose text goes on in lower case belongs to a cell merged down from a row above (the "Nhiệm vụ" cell
+    spanning several activities): the text joins that cell, not the empty one."""
+    prev = merged[-1]
+    for c, text in enumerate(row):
+        if not text.strip():
+            continue
+        target = prev
+        if not prev[c].strip() and text.strip()[:1].islower():
+            target = next((r for r in reversed(merged) if r[c].strip()), prev)
+        target[c] = f"{target[c]} {text}".strip()
+
+
 def table_tasks(table: Table, previous: list[str | None] | None = None
                 ) -> tuple[list[RawTask], list[str | None]] | None:
     """(tasks, column roles) of one assignment table, or None when the table is not one. A table without a
@@ -112,8 +126,7 @@ def rows_to_tasks(rows: list[list[str]], roles: list[str | None], breaks: set[in
         if not any(c.strip() for c in row):
             continue
         if after_break and merged and _continues(row, roles):
-            prev = merged[-1]
-            merged[-1] = [f"{a} {b}".strip() if b.strip() else a for a, b in zip(prev, row, strict=False)]
+            _join_continued(merged, row)
             after_break = False
             continue
         after_break = False
