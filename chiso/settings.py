@@ -158,6 +158,10 @@ MEDIA_URL = "/media/"
 
 # Uploaded plan documents: refuse anything larger before reading it.
 CHISO_MAX_UPLOAD_MB = env_int("CHISO_MAX_UPLOAD_MB", 50)
+# Seconds one plan document may take to read (OCR of a scan included) before it is refused.
+CHISO_IMPORT_SECONDS = env_int("CHISO_IMPORT_SECONDS", 240)
+# A typed document is read inside the upload request, bounded by this many seconds (scans go to `chiso jobs`).
+CHISO_IMPORT_INLINE_SECONDS = env_int("CHISO_IMPORT_INLINE_SECONDS", 20)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

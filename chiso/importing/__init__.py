@@ -12,7 +12,7 @@ import os
 
 from chiso.importing.errors import ImportRejected
 
-__all__ = ["ImportRejected", "import_plan", "public"]
+__all__ = ["ImportRejected", "import_plan", "needs_ocr", "public"]
 
 logger = logging.getLogger(__name__)
 
@@ -20,12 +20,13 @@ MSG_UNREADABLE = "Không đọc được nội dung tệp; tệp có thể bị 
 
 
 def import_plan(path: str | os.PathLike, *, filename: str | None = None, time_limit: float | None = None,
-                progress=None) -> dict:
+                progress=None, max_mb: int | None = None) -> dict:
     """Read one plan document and return the contract object; raise ImportRejected for bad input.
 
     `filename` is the original name of an upload saved under a temporary name (its extension decides the
     format). `time_limit` (seconds, default budget.DEFAULT_SECONDS) bounds the whole parse: past it the
-    import is refused with a clear sentence. `progress(done, total, message)` hears OCR's pages.
+    import is refused with a clear sentence. `progress(done, total, message)` hears OCR's pages. `max_mb`
+    is the largest file accepted (the site passes settings.CHISO_MAX_UPLOAD_MB; default 50).
 
     Besides the contract's keys, the object carries what only the review uses, under keys starting with
     "_" (the CLI's JSON leaves them out): per task `_uncertain` (the fields worth a second look) and
@@ -36,7 +37,7 @@ def import_plan(path: str | os.PathLike, *, filename: str | None = None, time_li
     from chiso.importing.readers import read_blocks
     from chiso.importing.uncertain import mark_uncertain
 
-    with budget.limits(time_limit or budget.DEFAULT_SECONDS, progress):
+    with budget.limits(time_limit or budget.DEFAULT_SECONDS, progress, max_mb):
         blocks = read_blocks(path, filename=filename)
         budget.check()
         try:
@@ -48,6 +49,13 @@ def import_plan(path: str | os.PathLike, *, filename: str | None = None, time_li
             raise ImportRejected(MSG_UNREADABLE) from exc
     mark_uncertain(result, blocks)
     return result
+
+
+def needs_ocr(path: str | os.PathLike, filename: str | None = None) -> bool:
+    """True for an image or a PDF without a text layer (reading it takes OCR: seconds per page)."""
+    from chiso.importing.readers import needs_ocr as check
+
+    return check(path, filename)
 
 
 def public(result: dict) -> dict:

@@ -20,7 +20,7 @@ def _stderr_progress(done: int, total: int, message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def main(argv: list[str]) -> int:
+def main(argv: list[str], max_mb: int | None = None) -> int:
     args = list(argv)
     if not args or args[0] != "import":
         print(USAGE, file=sys.stderr)
@@ -38,7 +38,7 @@ def main(argv: list[str]) -> int:
         print(USAGE, file=sys.stderr)
         return 2
     try:
-        result = public(import_plan(files[0], progress=_stderr_progress))
+        result = public(import_plan(files[0], progress=_stderr_progress, max_mb=max_mb))
     except ImportRejected as exc:
         print(str(exc), file=sys.stderr)
         return 1

@@ -17,7 +17,6 @@ from chiso.importing.errors import ImportRejected
 from chiso.importing.normalize import clean
 from chiso.importing.textdump import text_to_blocks
 
-MAX_BYTES = 50 * 1024 * 1024
 MAX_UNZIPPED = 100 * 1024 * 1024
 MAX_RATIO = 100
 MAX_ENTRIES = 5000
@@ -29,7 +28,6 @@ IMAGES = (".jpg", ".jpeg", ".png", ".tif", ".tiff")
 SUPPORTED = (".docx", ".pdf", ".xlsx", ".txt", ".md", *IMAGES)
 
 MSG_EMPTY = "Tệp rỗng."
-MSG_TOO_LARGE = "Tệp quá lớn (tối đa 50 MB)."
 MSG_MISSING = "Không tìm thấy tệp."
 MSG_DOCX_BAD = "Tệp DOCX bị hỏng hoặc được mã hóa."
 MSG_XLSX_BAD = "Tệp XLSX bị hỏng hoặc được mã hóa."
@@ -51,6 +49,41 @@ def unsupported(ext: str) -> str:
             "hoặc ảnh chụp/quét một trang (.jpg, .png).")
 
 
+def needs_ocr(path: str | os.PathLike, filename: str | None = None) -> bool:
+    """Whether reading this file means OCR (an image, or a PDF without a text layer): a quick look that
+    lets the site send slow documents to a background job."""
+    ext = Path(filename or Path(path).name).suffix.lower()
+    if ext in IMAGES:
+        try:
+            from PIL import Image
+
+            with Image.open(path) as im:
+                im.verify()  # header and structure only: a damaged image is refused at once
+        except Exception as exc:  # noqa: BLE001
+            raise ImportRejected(MSG_IMAGE_BAD) from exc
+        return True
+    if ext != ".pdf":
+        return False
+    try:
+        import pypdfium2 as pdfium
+
+        doc = pdfium.PdfDocument(str(path))
+    except Exception:  # noqa: BLE001 - damaged or encrypted: the normal path says so
+        return False
+    try:
+        pages = min(len(doc), 5)
+        chars = 0
+        for i in range(pages):
+            page = doc[i]
+            tp = page.get_textpage()
+            chars += tp.count_chars()
+            tp.close()
+            page.close()
+        return chars < 40 * max(pages, 1)
+    finally:
+        doc.close()
+
+
 def read_blocks(path: str | os.PathLike, filename: str | None = None) -> list[Block]:
     p = Path(path)
     try:
@@ -64,8 +97,8 @@ def read_blocks(path: str | os.PathLike, filename: str | None = None) -> list[Bl
         raise ImportRejected(unsupported(ext))
     if size == 0:
         raise ImportRejected(MSG_EMPTY)
-    if size > MAX_BYTES:
-        raise ImportRejected(MSG_TOO_LARGE)
+    if size > budget.max_mb() * 1024 * 1024:
+        raise ImportRejected(f"Tệp quá lớn (tối đa {budget.max_mb()} MB).")
     with open(p, "rb") as fh:
         magic = fh.read(8)
     if ext in (".docx", ".xlsx"):
@@ -250,7 +283,7 @@ def _plumber_pages(path: Path) -> tuple[list[list[tuple[str, object]]], int]:
 
 def _pdf_encrypted(path: Path) -> bool:
     with open(path, "rb") as fh:
-        data = fh.read(MAX_BYTES)
+        data = fh.read(budget.max_mb() * 1024 * 1024)
     return b"/Encrypt" in data
 
 

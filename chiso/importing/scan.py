@@ -22,6 +22,9 @@ from dataclasses import dataclass, field
 from chiso.importing.errors import ImportRejected
 from chiso.importing.normalize import clean
 
+# Tesseract's OpenMP threads would fight our page threads for the two cores: one thread per engine.
+os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+
 log = logging.getLogger(__name__)
 
 DPI = 200  # what offices scan at; Tesseract reads 10-13 pt print well from it and twice as fast as 300
@@ -494,6 +497,7 @@ def _ocr_page(gray, edges: list[dict], mask) -> tuple[list[Part], list[tuple[str
     clean_img = Image.fromarray(arr)
     ink = _binary(arr)
     ink = ink[:-1, :-1] & ink[1:, :-1] & ink[:-1, 1:] & ink[1:, 1:]  # 2x2 blocks: strokes, not grain
+    pad = 3 * unit  # inside the cell, clear of what is left of its rulings
     api = _engine()
     api.SetImage(clean_img)
     words: list[tuple[str, float]] = []
@@ -504,7 +508,6 @@ def _ocr_page(gray, edges: list[dict], mask) -> tuple[list[Part], list[tuple[str
         xs = {round(c[0]) for c in cells}
         if len(xs) < 3 or len({round(c[1]) for c in cells}) < 2:
             continue  # a box around a heading, a signature frame: text, not a table
-        pad = 3 * unit
         first_col = min(c[0] for c in cells)
         narrow = [c for c in cells if c[0] == first_col and c[2] - c[0] < 0.07 * (box[2] - box[0])]
         numbering = {c for c in narrow} if len(narrow) >= 0.5 * len({round(c[1]) for c in cells}) else set()
@@ -597,7 +600,7 @@ def read_pages(render: Callable[[int], object], count: int, *,
             f.result()
     state = [0, 0]
     for r in results:
-        for kind, content in (r.parts if r else []):
+        for _kind, content in (r.parts if r else []):
             if isinstance(content, NumberedGrid):
                 _renumber(content, state)
     return [r for r in results if r is not None]

@@ -64,6 +64,18 @@ def do_save_task(actor, task: Task, lead_units=None, support_units=None, before:
 
 
 @transaction.atomic
+def do_reorder_task(actor, task: Task, order: int) -> Task:
+    """Move a task to another position in its plan (a new version of the plan prints it elsewhere)."""
+    if task.order == order:
+        return task
+    before = snapshot(task)
+    Task.objects.filter(pk=task.pk).update(order=order)
+    task.order = order
+    record(actor, AuditEntry.Action.UPDATE, task, before, snapshot(task), plan=task.plan)
+    return task
+
+
+@transaction.atomic
 def do_delete_task(actor, task: Task) -> None:
     record(actor, AuditEntry.Action.DELETE, task, snapshot(task), None, plan=task.plan)
     task.delete()

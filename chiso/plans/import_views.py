@@ -7,9 +7,11 @@ each row action returns the review fragment for HTMX, or redirects when JavaScri
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import tempfile
+import uuid
 from pathlib import Path
 
 from django import forms
@@ -17,6 +19,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files import File
+from django.core.files.storage import default_storage
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
@@ -31,16 +34,18 @@ from django_htmx.http import reswap, retarget
 
 from chiso.accounts import permissions as perms
 from chiso.frameworks.models import IndexCode
+from chiso.jobs.api import enqueue
+from chiso.jobs.models import Job
 from chiso.lib.text import squash
 from chiso.lib.vndates import parse_timeframe
 from chiso.org.models import Agency
 
-from . import importing
+from . import import_jobs, importing
 from .models import ImportSession
 
 log = logging.getLogger(__name__)
 
-EXTENSIONS = (".docx", ".pdf", ".xlsx", ".txt", ".md")
+EXTENSIONS = (".docx", ".pdf", ".xlsx", ".txt", ".md", ".jpg", ".jpeg", ".png")
 DATE_INPUT = ["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d"]
 
 
@@ -62,14 +67,15 @@ class UploadForm(forms.Form):
     def __init__(self, *args, agencies, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["agency"].queryset = agencies.order_by("name")
-        self.fields["file"].help_text = _("Word (.docx), PDF, Excel (.xlsx) hoặc văn bản (.txt, .md); tối đa "
-                                          "%(mb)s MB.") % {"mb": settings.CHISO_MAX_UPLOAD_MB}
+        self.fields["file"].help_text = _("Word (.docx), PDF (cả bản quét), Excel (.xlsx), văn bản (.txt, .md) "
+                                          "hoặc ảnh chụp một trang (.jpg, .png); tối đa %(mb)s MB.") % {
+                                              "mb": settings.CHISO_MAX_UPLOAD_MB}
         self.fields["file"].widget.attrs["accept"] = ",".join(EXTENSIONS)
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if Path(upload.name).suffix.lower() not in EXTENSIONS:
-            raise forms.ValidationError(_("Chỉ nhận tệp .docx, .pdf, .xlsx, .txt hoặc .md."))
+            raise forms.ValidationError(_("Chỉ nhận tệp .docx, .pdf, .xlsx, .txt, .md hoặc ảnh .jpg, .png."))
         if upload.size > settings.CHISO_MAX_UPLOAD_MB * 1024 * 1024:
             raise forms.ValidationError(_too_large())
         if upload.size == 0:
@@ -210,23 +216,37 @@ def _upload(request: HttpRequest, limit: SizeLimit) -> HttpResponse:
         form.is_valid()
         form.errors["file"] = form.error_class([_too_large()])
     elif request.method == "POST" and form.is_valid():
-        session = _read_upload(request, form)
-        if session is not None:
-            return redirect(_preview_url(session))
+        next_url = _read_upload(request, form)
+        if next_url is not None:
+            return redirect(next_url)
     pending = (ImportSession.objects.filter(created_by=request.user, confirmed_at__isnull=True, agency__in=agencies)
                .select_related("agency").only("pk", "filename", "created_at", "agency__name")[:10])
     return render(request, "plans/import_upload.html", {"nav": "plans", "form": form, "pending": pending})
 
 
-def _read_upload(request: HttpRequest, form: UploadForm) -> ImportSession | None:
-    """Parse the upload from a temporary file; on refusal put the message on the form and store nothing."""
+def _read_upload(request: HttpRequest, form: UploadForm) -> str | None:
+    """Parse the upload, or queue it when it needs OCR; the URL to go to next, or None with the refusal
+    on the form (nothing stored). A typed document is read here within a strict time limit; a scan is
+    read by `chiso jobs` so no request worker waits for OCR."""
     upload = form.cleaned_data["file"]
+    filename = os.path.basename(upload.name)
     suffix = Path(upload.name).suffix.lower()
+    digest = hashlib.sha256()
     with tempfile.NamedTemporaryFile(suffix=suffix, delete=False) as tmp:
         for chunk in upload.chunks():
             tmp.write(chunk)
+            digest.update(chunk)
+    agency = form.cleaned_data["agency"]
     try:
-        result = importing.import_plan(tmp.name, filename=os.path.basename(upload.name))
+        if importing.needs_ocr(tmp.name, filename):
+            upload.seek(0)
+            stored = default_storage.save(f"imports/pending/{uuid.uuid4().hex}{suffix}", upload)
+            job = enqueue(import_jobs.KIND, {"stored_name": stored, "filename": filename,
+                                             "sha256": digest.hexdigest()},
+                          user=request.user, agency_id=agency.pk, message=_("Đang chờ đọc bản quét"))
+            return reverse("plan_import_wait", args=[job.pk])
+        result = importing.import_plan(tmp.name, filename=filename, time_limit=settings.CHISO_IMPORT_INLINE_SECONDS,
+                                       max_mb=settings.CHISO_MAX_UPLOAD_MB)
     except importing.ImportRejected as exc:
         form.add_error("file", str(exc))
         return None
@@ -236,14 +256,22 @@ def _read_upload(request: HttpRequest, form: UploadForm) -> ImportSession | None
         return None
     finally:
         os.unlink(tmp.name)
-    rows = [{**row, "_id": n} for n, row in enumerate(result.get("tasks") or [], start=1)]
-    session = ImportSession(agency=form.cleaned_data["agency"], created_by=request.user,
-                            filename=os.path.basename(upload.name)[:255], result=result, rows=rows)
-    upload.seek(0)
-    with transaction.atomic():
-        session.source_file.save(session.filename, upload, save=False)
-        session.save()
-    return session
+    result.setdefault("plan", {})["_sha256"] = digest.hexdigest()
+    session = import_jobs.new_session(agency=agency, user=request.user, filename=filename, result=result,
+                                      upload=upload)
+    return _preview_url(session)
+
+
+@login_required
+def import_wait(request: HttpRequest, job_id: int) -> HttpResponse:
+    """The page shown while a scan is read in the background: page n of N, then on to the review."""
+    job = get_object_or_404(Job, pk=job_id, kind=import_jobs.KIND)
+    perms.require(job.created_by_id == request.user.pk or perms.is_admin(request.user))
+    url = (job.result or {}).get("url") if job.state == Job.State.DONE else None
+    if url:
+        return redirect(url)
+    return render(request, "plans/import_wait.html", {"nav": "plans", "job": job,
+                                                      "filename": (job.arguments or {}).get("filename", "")})
 
 
 # --------------------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ import sys
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
@@ -26,7 +27,7 @@ from rapidfuzz import fuzz
 from chiso.audit.log import record, snapshot
 from chiso.audit.models import AuditEntry
 from chiso.frameworks.models import FrameworkNode, IndexCode
-from chiso.importing import ImportRejected, import_plan
+from chiso.importing import ImportRejected, import_plan, needs_ocr
 from chiso.lib.text import squash
 from chiso.org.models import Agency, Unit
 
@@ -34,7 +35,7 @@ from . import actions
 from .matching import ABBREVIATIONS, Match, NodeMapper, UnitMatcher, match_units, normalize
 from .models import Operator, Plan, PlanReference, PlanTarget, Recurrence, ReportingObligation, Task
 
-__all__ = ["ABBREVIATIONS", "Diff", "ImportRejected", "ImportSaveError", "Match", "NodeMapper", "UnitMatcher",
+__all__ = ["ABBREVIATIONS", "Diff", "ImportRejected", "ImportSaveError", "Match", "NodeMapper", "UnitMatcher", "needs_ocr",
            "apply_new_version", "diff_import", "import_plan", "match_units", "normalize", "save_cli", "save_import"]
 
 log = logging.getLogger(__name__)
@@ -495,7 +496,7 @@ def _apply_version(actor, plan: Plan, result: dict, decisions: dict, rows: list[
         actions.do_save_task(actor, task, _units(review.lead), _units(review.support), before=before)
     for change in diff.unchanged:
         if change.task.order != change.row_no + 1:
-            Task.objects.filter(pk=change.task.pk).update(order=change.row_no + 1)
+            actions.do_reorder_task(actor, change.task, change.row_no + 1)
     for row_no, row in diff.added:
         if accept_add(row_no):
             _create_task(actor, plan, row, row_no + 1, reviewer)
@@ -544,7 +545,8 @@ def save_cli(args: list[str]) -> int:
     if not os.path.isfile(path):
         return _fail(f"Không tìm thấy tệp {path}.")
     try:
-        result = import_plan(path, filename=os.path.basename(path))
+        result = import_plan(path, filename=os.path.basename(path), max_mb=settings.CHISO_MAX_UPLOAD_MB,
+                             time_limit=settings.CHISO_IMPORT_SECONDS, progress=_stderr_progress)
         plan = save_import(None, agency, result, source_file=path)
     except (ImportRejected, ImportSaveError) as exc:
         return _fail(str(exc))
@@ -553,6 +555,10 @@ def save_cli(args: list[str]) -> int:
         return _fail(f"Không nhập được kế hoạch do lỗi không mong đợi ({exc.__class__.__name__}).")
     print(plan.pk)
     return 0
+
+
+def _stderr_progress(done: int, total: int, message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
 
 
 def _fail(message: str, code: int = 1) -> int:

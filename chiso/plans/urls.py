@@ -17,6 +17,7 @@ urlpatterns = [
     path("nhiem-vu/<int:pk>/sua/", views.task_edit, name="task_edit"),
     path("nhiem-vu/<int:pk>/xoa/", views.task_delete, name="task_delete"),
     path("nhap/", import_views.import_upload, name="plan_import"),
+    path("nhap/cho/<int:job_id>/", import_views.import_wait, name="plan_import_wait"),
     path("nhap/<int:pk>/", import_views.import_preview, name="plan_import_preview"),
     path("nhap/<int:pk>/thong-tin/", import_views.import_header, name="plan_import_header"),
     path("nhap/<int:pk>/dong/<int:row_id>/sua/", import_views.import_row_edit, name="plan_import_row_edit"),

@@ -38,7 +38,8 @@ def test_a_document_that_is_not_a_plan_is_refused(tmp_path):
 def test_a_wrong_extension_is_refused(tmp_path):
     path = tmp_path / "setup.exe"
     path.write_bytes(b"MZ\x90\x00" + b"\x00" * 100)
-    assert _rejected(path) == ("Định dạng tệp .exe không được hỗ trợ; hãy dùng .docx, .pdf, .xlsx, .txt hoặc .md.")
+    assert _rejected(path) == ("Định dạng tệp .exe không được hỗ trợ; hãy dùng .docx, .pdf, .xlsx, .txt, .md "
+                               "hoặc ảnh chụp/quét một trang (.jpg, .png).")
 
 
 def test_a_legacy_doc_is_refused_with_advice(tmp_path):

@@ -148,9 +148,9 @@ def test_it_reads_a_scanned_pdf_with_ocr(tmp_path):
 
 
 def test_a_scanned_pdf_without_ocr_is_refused_in_one_sentence(tmp_path, monkeypatch):
-    from chiso.importing import ImportRejected, readers
+    from chiso.importing import ImportRejected, scan
 
-    monkeypatch.setattr(readers.shutil, "which", lambda name: None)
+    monkeypatch.setattr(scan, "tessdata", lambda: None)
     with pytest.raises(ImportRejected) as exc:
         import_plan(makedocs.scanned_pdf(tmp_path / "scan.pdf"))
     assert "Tesseract" in str(exc.value) and "\n" not in str(exc.value)

@@ -164,7 +164,8 @@ def test_the_plan_header_can_be_corrected_before_saving(world, login, session):
 
 @pytest.mark.parametrize("name, content, message", [
     ("rong.docx", b"", "Tệp tải lên rỗng."),
-    ("anh.png", b"\x89PNG\r\n\x1a\n", "Chỉ nhận tệp .docx, .pdf, .xlsx, .txt hoặc .md."),
+    ("anh.png", b"\x89PNG\r\n\x1a\n", "Tệp ảnh bị hỏng hoặc quá lớn, không đọc được."),
+    ("bang.ods", b"PK\x03\x04", "Chỉ nhận tệp .docx, .pdf, .xlsx, .txt, .md hoặc ảnh .jpg, .png."),
     ("hong.docx", b"PK\x03\x04 broken zip", None),
     ("thu.txt", "Kính gửi anh chị, hẹn gặp lại vào thứ hai.".encode(), None),
 ])

@@ -19,9 +19,11 @@ class Command(BaseCommand):
 
             code = save_cli(args)
         else:
+            from django.conf import settings
+
             from chiso.importing.cli import main
 
-            code = main(args)
+            code = main(args, max_mb=settings.CHISO_MAX_UPLOAD_MB)
         sys.stdout.flush()
         raise SystemExit(code)
 
