@@ -236,7 +236,10 @@ def parse_blocks(blocks: list[Block]) -> dict:
         closing = [clean(" ".join(t for _, t in paras[k:k + 6] if not words(t).startswith("noi nhan")))]
         closing = [closing[0].split("Nơi nhận")[0]]
     org = [(u, f"{u} {body}" if u else body) for u, body in prose.organise_items(organise_lines)]
-    reporting = meta.reporting_of(org + closing, year)
+    reporting = []
+    for rep in meta.reporting_of(org + closing, year):  # a duty stated twice is one duty
+        if rep not in reporting:
+            reporting.append(rep)
 
     place, issued_on = meta.place_date_of(lines)
     tail = [t for i, t in paras if i >= end_body] or lines[len(lines) * 2 // 3:]

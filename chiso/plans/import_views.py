@@ -33,7 +33,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
 from chiso.accounts import permissions as perms
-from chiso.frameworks.models import IndexCode
+from chiso.frameworks.models import FrameworkNode, IndexCode
 from chiso.jobs.api import enqueue
 from chiso.jobs.models import Job
 from chiso.lib.text import squash
@@ -108,16 +108,36 @@ class RowForm(forms.Form):
                                                                            "size": 10}),
                           error_messages={"invalid": gettext_lazy("Ngày phải theo dạng dd/mm/yyyy.")})
 
+    node = forms.TypedChoiceField(label=gettext_lazy("Lĩnh vực, tiêu chí (theo bộ chỉ số)"), required=False,
+                                  coerce=int, empty_value=None,
+                                  help_text=gettext_lazy("Đặt chỉ số, lĩnh vực và tiêu chí của dòng theo bộ chỉ số."))
+
+    def __init__(self, *args, nodes=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        groups: dict[str, list] = {}
+        labels = dict(IndexCode.choices)
+        for node in nodes:
+            indent = "— " * (node.depth - 1)
+            groups.setdefault(str(labels.get(node.framework.index, node.framework.index)), []).append(
+                (node.pk, f"{indent}{node.code + ' ' if node.code else ''}{node.name}"[:160]))
+        self.fields["node"].choices = [("", "—"), *groups.items()]
+        self.nodes = {n.pk: n for n in nodes}
+
     @classmethod
-    def for_row(cls, row: dict, data=None) -> RowForm:
+    def for_row(cls, row: dict, data=None, nodes=()) -> RowForm:
         initial = {"ref": row.get("ref") or "", "index": row.get("index") or "", "title": row.get("title") or "",
                    "lead": "\n".join(row.get("lead") or []), "support": "\n".join(row.get("support") or []),
-                   "timeframe": row.get("timeframe") or "", "due": importing.as_date(row.get("due"))}
-        return cls(data, initial=initial, prefix=f"r{row['_id']}")
+                   "timeframe": row.get("timeframe") or "", "due": importing.as_date(row.get("due")),
+                   "node": row.get("_node") or ""}
+        return cls(data, initial=initial, prefix=f"r{row['_id']}", nodes=nodes)
 
     def apply(self, row: dict, year: int) -> None:
         data = self.cleaned_data
         old_timeframe = row.get("timeframe") or ""
+        if "node" in self.changed_data:
+            importing.apply_node(row, self.nodes.get(data["node"]) if data["node"] else None)
+            if data["node"]:
+                data["index"] = row["index"]
         row.update({"ref": squash(data["ref"]) or None, "index": data["index"] or None,
                     "title": squash(data["title"]), "lead": importing.split_units(data["lead"]),
                     "support": importing.split_units(data["support"]), "timeframe": squash(data["timeframe"]) or None})
@@ -278,26 +298,40 @@ def import_wait(request: HttpRequest, job_id: int) -> HttpResponse:
 # Review
 # --------------------------------------------------------------------------------------------------
 
+def _reviewer(session: ImportSession) -> importing.Reviewer:
+    header = session.result.get("plan") or {}
+    return importing.Reviewer(session.agency, importing.plan_year(session.result), header.get("_external") or ())
+
+
 def _review_context(request: HttpRequest, session: ImportSession) -> dict:
     year = importing.plan_year(session.result)
-    reviewer = importing.Reviewer(session.agency, year)
+    reviewer = _reviewer(session)
     reviews = [reviewer.review(row) for row in session.rows]
     existing = importing.existing_plan(session.agency, session.result)
     header = session.result.get("plan") or {}
+    source = header.get("_source") or {}
     return {
         "nav": "plans",
         "session": session,
         "header": header,
+        "issued_on": importing.as_date(header.get("issued_on")),
+        "reporting": importing.merged_reporting(header.get("reporting") or []),
+        "pages_failed": source.get("pages_failed") or [],
         "year": year,
         "reviews": reviews,
+        "unmatched": importing.unmatched_names(reviews),
+        "units": session.agency.units.filter(is_active=True).order_by("name").only("pk", "name"),
+        "blocking": sum(len(r.unmatched_lead) for r in reviews),
         "counts": {
             "rows": len(reviews),
             "unmatched": sum(len(r.unmatched) for r in reviews),
             "no_date": sum(r.no_date for r in reviews),
             "low_confidence": sum(r.low_confidence for r in reviews),
             "no_lead": sum(r.no_lead for r in reviews),
+            "uncertain": sum(len(r.uncertain) for r in reviews),
         },
         "existing": existing,
+        "same_document": importing.same_document_plan(session.agency, session.result),
         "header_form": HeaderForm(initial={"title": header.get("title") or "", "number": header.get("number") or "",
                                            "year": year}),
     }
@@ -345,7 +379,7 @@ def import_row_edit(request: HttpRequest, pk: int, row_id: int) -> HttpResponse:
     if done := _done(request, session):
         return done
     row = session.rows[_row_position(session, row_id)]
-    form = RowForm.for_row(row, request.POST or None)
+    form = RowForm.for_row(row, request.POST or None, nodes=_catalog_nodes(session))
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             session = _locked(session)
@@ -361,6 +395,43 @@ def import_row_edit(request: HttpRequest, pk: int, row_id: int) -> HttpResponse:
             response = reswap(retarget(response, f"#row-{row_id}"), "outerHTML")
         return response
     return render(request, "plans/import_row_edit.html", ctx)
+
+
+@login_required
+@require_POST
+def import_unit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Resolve one unknown printed unit name in every row: a unit of the agency (optionally remembered as its
+    alias for the next import), or "không thuộc cơ quan" (kept as text, flagged on the plan)."""
+    session = _get_session(request, pk)
+    if done := _done(request, session):
+        return done
+    printed = squash(request.POST.get("printed"))
+    if not printed:
+        raise Http404
+    if request.POST.get("action") == "external":
+        with transaction.atomic():
+            session = _locked(session)
+            header = session.result.setdefault("plan", {})
+            keys = set(header.get("_external") or [])
+            keys.add(importing.unit_key(printed))
+            header["_external"] = sorted(keys)
+            session.save(update_fields=["result", "updated_at"])
+        messages.success(request, _("Đã đánh dấu \"%(name)s\" là đơn vị không thuộc cơ quan.") % {"name": printed})
+        return _review_response(request, session)
+    chosen = squash(request.POST.get("unit"))
+    units = session.agency.units.filter(is_active=True)
+    unit = (units.filter(pk=chosen).first() if chosen.isdigit() else None) or units.filter(name=chosen).first()
+    if unit is None:
+        messages.error(request, _("Hãy chọn một đơn vị trong danh sách đơn vị của cơ quan."))
+        return _review_response(request, session)
+    with transaction.atomic():
+        session = _locked(session)
+        changed = importing.resolve_unit(request.user, session.rows, printed, unit,
+                                         save_alias=bool(request.POST.get("alias")))
+        session.save(update_fields=["rows", "updated_at"])
+    messages.success(request, _("Đã gán \"%(name)s\" là %(unit)s trên %(n)s dòng.")
+                     % {"name": printed, "unit": unit.name, "n": changed})
+    return _review_response(request, session)
 
 
 @login_required
@@ -451,6 +522,17 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
                 return _done(request, session)
             if not session.rows:
                 raise importing.ImportSaveError(_("Không còn dòng nhiệm vụ nào để lưu."))
+            reviewer = _reviewer(session)
+            blocking = {m.text for row in session.rows for m in reviewer.review(row).unmatched_lead}
+            if blocking:
+                raise importing.ImportSaveError(
+                    _("Chưa lưu được: còn %(n)s đơn vị chủ trì chưa khớp (%(names)s). Hãy chọn đơn vị tương ứng hoặc "
+                      "đánh dấu \"không thuộc cơ quan\".") % {"n": len(blocking), "names": "; ".join(sorted(blocking))})
+            same = importing.same_document_plan(session.agency, session.result)
+            if same is not None and not request.POST.get("duplicate_ok"):
+                raise importing.ImportSaveError(
+                    _("Văn bản này giống hệt tệp của kế hoạch \"%(title)s\" đã nhập; hãy xác nhận nếu vẫn muốn tạo "
+                      "kế hoạch thứ hai.") % {"title": same.title[:120]})
             plan = importing.save_import(request.user, session.agency, session.result,
                                          source_file=_source(session), rows=session.rows)
             session.plan, session.confirmed_at = plan, timezone.now()
@@ -494,6 +576,18 @@ def import_version(request: HttpRequest, pk: int) -> HttpResponse:
     diff = importing.diff_import(plan, session.result, rows=session.rows)
     return render(request, "plans/import_version.html", {"nav": "plans", "session": session, "plan": plan,
                                                          "diff": diff})
+
+
+def _catalog_nodes(session: ImportSession) -> list:
+    """The catalog nodes a row can be set to: the frameworks the matcher prefers for this agency and year,
+    one per index, in catalog order (fields first, their criteria under them)."""
+    mapper = importing.NodeMapper(session.agency, importing.plan_year(session.result))
+    chosen = {}
+    for index, entries in mapper.nodes.items():
+        best = max(entries, key=lambda e: e[0])[2].framework_id if entries else None
+        chosen[index] = best
+    return list(FrameworkNode.objects.filter(framework_id__in=[f for f in chosen.values() if f])
+                .select_related("framework").order_by("framework__index", "order", "code"))
 
 
 def _ints(values) -> list[int]:

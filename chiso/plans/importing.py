@@ -9,6 +9,7 @@ new version of a plan in place so the progress recorded on its tasks stays.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import os
 import re
@@ -35,7 +36,8 @@ from . import actions
 from .matching import ABBREVIATIONS, Match, NodeMapper, UnitMatcher, match_units, normalize
 from .models import Operator, Plan, PlanReference, PlanTarget, Recurrence, ReportingObligation, Task
 
-__all__ = ["ABBREVIATIONS", "Diff", "ImportRejected", "ImportSaveError", "Match", "NodeMapper", "UnitMatcher", "needs_ocr",
+__all__ = ["ABBREVIATIONS", "Diff", "ImportRejected", "ImportSaveError", "Match", "NodeMapper", "UnitMatcher",
+           "needs_ocr",
            "apply_new_version", "diff_import", "import_plan", "match_units", "normalize", "save_cli", "save_import"]
 
 log = logging.getLogger(__name__)
@@ -174,21 +176,62 @@ class RowReview:
         return not self.lead
 
     @property
+    def unmatched_lead(self) -> list[Match]:
+        """Lead units that fit no unit of the agency and are not marked as outside it: confirm waits."""
+        return [m for m in self.lead if m.flagged]
+
+    @property
+    def uncertain(self) -> set[str]:
+        """Cells the importer doubts (OCR confidence, shifted columns, unknown unit): highlighted in the review."""
+        marks = set(self.row.get("_uncertain") or [])
+        if any(m.flagged for m in self.lead):
+            marks.add("lead")
+        if any(m.flagged for m in self.support):
+            marks.add("support")
+        if self.no_date:
+            marks.add("timeframe")
+        return marks
+
+    @property
     def has_issue(self) -> bool:
         return bool(self.unmatched) or self.no_date or self.low_confidence or self.no_lead
 
 
-class Reviewer:
-    """Unit matching and catalog mapping for the rows of one import, with lookups loaded once."""
+EXTERNAL_MARK = " (không thuộc cơ quan)"  # how a unit marked outside the agency is kept on the plan
 
-    def __init__(self, agency: Agency, year: int | None):
+
+def unit_key(text: str | None) -> str:
+    """The key under which a printed unit name is resolved in the review (folded, abbreviations expanded)."""
+    return normalize(text)
+
+
+class Reviewer:
+    """Unit matching and catalog mapping for the rows of one import, with lookups loaded once.
+
+    `external` holds the keys of printed names the office marked "không thuộc cơ quan"."""
+
+    def __init__(self, agency: Agency, year: int | None, external=()):
         self.units = UnitMatcher(agency)
         self.nodes = NodeMapper(agency, year)
+        self.external = set(external)
+        self._chosen: dict[int, FrameworkNode | None] = {}
+
+    def _units(self, names) -> list[Match]:
+        matches = self.units.match_all(names)
+        for m in matches:
+            if m.kind == Match.UNKNOWN and unit_key(m.text) in self.external:
+                m.kind = Match.EXTERNAL
+        return matches
 
     def review(self, row: dict) -> RowReview:
-        node, confidence = self.nodes.map(row.get("index"), row.get("field"), row.get("criterion"))
-        return RowReview(row, self.units.match_all(row.get("lead")), self.units.match_all(row.get("support")),
-                         node, confidence)
+        node_id = row.get("_node")
+        if node_id:  # chosen from the catalog in the row editor
+            if node_id not in self._chosen:
+                self._chosen[node_id] = FrameworkNode.objects.filter(pk=node_id).first()
+            node, confidence = self._chosen[node_id], 1.0
+        else:
+            node, confidence = self.nodes.map(row.get("index"), row.get("field"), row.get("criterion"))
+        return RowReview(row, self._units(row.get("lead")), self._units(row.get("support")), node, confidence)
 
 
 def plan_year(result: dict) -> int:
@@ -204,6 +247,14 @@ def plan_year(result: dict) -> int:
 
 def plan_number(result: dict) -> str:
     return _clip(Plan, "number", (result.get("plan") or {}).get("number"))
+
+
+def same_document_plan(agency: Agency, result: dict) -> Plan | None:
+    """The agency's plan imported from a file with exactly this content (SHA-256), if any."""
+    digest = (result.get("plan") or {}).get("_sha256")
+    if not digest:
+        return None
+    return Plan.objects.filter(agency=agency, source_sha256=digest).order_by("pk").first()
 
 
 def existing_plan(agency: Agency, result: dict) -> Plan | None:
@@ -235,6 +286,84 @@ def _message(exc: ValidationError) -> str:
 
 
 # --------------------------------------------------------------------------------------------------
+# Review actions on the rows of a session
+# --------------------------------------------------------------------------------------------------
+
+def unmatched_names(reviews: list[RowReview]) -> list[dict]:
+    """Each printed unit name no unit of the agency fits, once, with the rows that print it."""
+    seen: dict[str, dict] = {}
+    for r in reviews:
+        for role, matches in (("lead", r.lead), ("support", r.support)):
+            for m in matches:
+                if m.flagged:
+                    entry = seen.setdefault(unit_key(m.text), {"text": m.text, "key": unit_key(m.text),
+                                                               "rows": [], "lead": False})
+                    if r.id not in entry["rows"]:
+                        entry["rows"].append(r.id)
+                    entry["lead"] = entry["lead"] or role == "lead"
+    return sorted(seen.values(), key=lambda e: (not e["lead"], -len(e["rows"]), e["text"]))
+
+
+def resolve_unit(actor, rows: list[dict], printed: str, unit: Unit, save_alias: bool) -> int:
+    """Replace `printed` by the unit's name in every row that prints it; optionally remember it as an alias
+    of the unit (audited) so the next import matches it. Returns how many rows changed."""
+    key = unit_key(printed)
+    changed = 0
+    for row in rows:
+        hit = False
+        for role in ("lead", "support"):
+            names = row.get(role) or []
+            new = [unit.name if unit_key(n) == key else n for n in names]
+            if new != names:
+                row[role] = list(dict.fromkeys(new))
+                hit = True
+        changed += hit
+    if save_alias:
+        add_unit_alias(actor, unit, printed)
+    return changed
+
+
+def add_unit_alias(actor, unit: Unit, alias: str):
+    """Remember another printed name of a unit (nothing when it is already known)."""
+    from chiso.lib.text import search_key
+    from chiso.org.models import UnitAlias
+
+    alias = _clip(UnitAlias, "alias", alias)
+    if not alias or search_key(alias) == search_key(unit.name) or \
+            unit.aliases.filter(folded=search_key(alias)).exists():
+        return None
+    with transaction.atomic():
+        obj = UnitAlias.objects.create(unit=unit, alias=alias)
+        record(actor, AuditEntry.Action.CREATE, obj, None, snapshot(obj))
+    return obj
+
+
+def apply_node(row: dict, node: FrameworkNode | None) -> None:
+    """Set a row's index, field and criterion from a catalog node chosen in the row editor."""
+    if node is None:
+        row.pop("_node", None)
+        return
+    chain = [node]
+    while chain[0].parent_id:
+        chain.insert(0, chain[0].parent)
+    row["_node"] = node.pk
+    row["index"] = node.framework.index
+    row["field"] = chain[0].name
+    row["criterion"] = node.name if len(chain) > 1 else None
+
+
+def merged_reporting(reporting: list[dict]) -> list[dict]:
+    """Reporting duties with repeats (the same sender, recipient, frequency and deadline) printed once."""
+    out, seen = [], set()
+    for rep in reporting or []:
+        key = tuple(squash(str(rep.get(k) or "")).lower() for k in ("from", "to", "frequency", "due", "due_text"))
+        if key not in seen:
+            seen.add(key)
+            out.append(rep)
+    return out
+
+
+# --------------------------------------------------------------------------------------------------
 # Saving
 # --------------------------------------------------------------------------------------------------
 
@@ -252,9 +381,10 @@ def save_import(actor, agency: Agency, result: dict, *, source_file=None, rows: 
         raise ImportSaveError(_("%(agency)s đã có kế hoạch số %(number)s năm %(year)s; hãy nhập phiên bản mới "
                                 "của kế hoạch đó thay vì tạo kế hoạch trùng.")
                               % {"agency": agency.name, "number": number, "year": year})
-    plan = Plan(agency=agency, number=number, status=Plan.Status.DRAFT)
+    plan = Plan(agency=agency, number=number, status=Plan.Status.DRAFT,
+                source_sha256=_clip(Plan, "source_sha256", data.get("_sha256") or ""))
     _plan_header(plan, data, year)
-    reviewer = Reviewer(agency, year)
+    reviewer = Reviewer(agency, year, data.get("_external") or ())
     stored_name = None
     try:
         with transaction.atomic():
@@ -320,7 +450,7 @@ def _save_parts(actor, plan: Plan, data: dict, reviewer: Reviewer) -> None:
             expected_increase=_decimal(tgt.get("expected_increase"), 8, 4),
             target_op=_choice(tgt.get("target_op"), Operator.choices, Operator.GE),
             target_score=_decimal(tgt.get("target_score"), 8, 4), order=order))
-    for rep in data.get("reporting") or []:
+    for rep in merged_reporting(data.get("reporting") or []):
         created.append(ReportingObligation(
             plan=plan, from_party=_clip(ReportingObligation, "from_party", rep.get("from")) or plan.agency.name,
             to_party=_clip(ReportingObligation, "to_party", rep.get("to")),
@@ -352,7 +482,17 @@ def _create_task(actor, plan: Plan, row: dict, order: int, reviewer: Reviewer) -
     review = reviewer.review(row)
     task = Task(plan=plan, order=order)
     _fill_task(task, row, review)
+    _flag_external(task, review)
     return actions.do_save_task(actor, task, _units(review.lead), _units(review.support))
+
+
+def _flag_external(task: Task, review: RowReview) -> None:
+    """Units marked outside the agency stay as printed text, visibly flagged ("... (không thuộc cơ quan)")."""
+    for name, matches in (("lead_text", review.lead), ("support_text", review.support)):
+        outside = [m.text for m in matches if m.kind == Match.EXTERNAL]
+        if outside:
+            parts = [p + EXTERNAL_MARK if p in outside else p for p in (getattr(task, name) or "").split("; ")]
+            setattr(task, name, _clip(Task, name, "; ".join(parts)))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -517,12 +657,14 @@ def _chooser(chosen):
 # Command line: chiso plan import FILE --agency CODE --save
 # --------------------------------------------------------------------------------------------------
 
-USAGE = "Cách dùng: chiso plan import TỆP --agency MÃ_CƠ_QUAN --save"
+USAGE = "Cách dùng: chiso plan import TỆP --agency MÃ_CƠ_QUAN --save [--duplicate]"
 
 
 def save_cli(args: list[str]) -> int:
     """Import FILE as a draft plan of the agency; print its id. Errors: one Vietnamese line, exit 1."""
     path, code, rest = None, None, list(args)
+    allow_duplicate = "--duplicate" in rest
+    rest = [a for a in rest if a != "--duplicate"]
     if rest and rest[0] == "import":
         rest = rest[1:]
     while rest:
@@ -547,6 +689,11 @@ def save_cli(args: list[str]) -> int:
     try:
         result = import_plan(path, filename=os.path.basename(path), max_mb=settings.CHISO_MAX_UPLOAD_MB,
                              time_limit=settings.CHISO_IMPORT_SECONDS, progress=_stderr_progress)
+        with open(path, "rb") as fh:
+            result["plan"]["_sha256"] = hashlib.sha256(fh.read()).hexdigest()
+        if not allow_duplicate and (same := same_document_plan(agency, result)):
+            return _fail(f"Tệp này giống hệt văn bản của kế hoạch đã nhập (mã {same.pk}: {same.title[:80]}); "
+                         "thêm --duplicate nếu vẫn muốn tạo kế hoạch thứ hai.")
         plan = save_import(None, agency, result, source_file=path)
     except (ImportRejected, ImportSaveError) as exc:
         return _fail(str(exc))

@@ -98,6 +98,7 @@ class Match:
     EXACT = "exact"  # the unit's name, an alias or a known abbreviation of it
     FUZZY = "fuzzy"  # close enough despite typos or OCR damage
     COLLECTIVE = "collective"  # "Các phòng, đơn vị thuộc Sở": kept as text, not a unit
+    EXTERNAL = "external"  # marked "không thuộc cơ quan" in the review: kept as text, flagged on the plan
     UNKNOWN = "unknown"  # no unit of the agency: flagged for review, never created
 
     text: str

@@ -53,6 +53,9 @@ class Plan(models.Model):
                                help_text=_("Kế hoạch cấp trên mà kế hoạch này triển khai."))
     status = models.CharField(_("trạng thái"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     source_file = models.FileField(_("tệp văn bản gốc"), upload_to="plans/%Y/", blank=True)
+    # SHA-256 of the imported document: importing the same file again asks before a second plan
+    source_sha256 = models.CharField(_("mã băm tệp gốc"), max_length=64, blank=True, default="", editable=False,
+                                     db_index=True)
     search_text = models.TextField(editable=False, default="")  # folded title + number, for search
     created_at = models.DateTimeField(_("ngày tạo"), auto_now_add=True)
     updated_at = models.DateTimeField(_("cập nhật"), auto_now=True)

@@ -20,6 +20,7 @@ urlpatterns = [
     path("nhap/cho/<int:job_id>/", import_views.import_wait, name="plan_import_wait"),
     path("nhap/<int:pk>/", import_views.import_preview, name="plan_import_preview"),
     path("nhap/<int:pk>/thong-tin/", import_views.import_header, name="plan_import_header"),
+    path("nhap/<int:pk>/don-vi/", import_views.import_unit, name="plan_import_unit"),
     path("nhap/<int:pk>/dong/<int:row_id>/sua/", import_views.import_row_edit, name="plan_import_row_edit"),
     path("nhap/<int:pk>/dong/<int:row_id>/bo/", import_views.import_row_drop, name="plan_import_row_drop"),
     path("nhap/<int:pk>/dong/<int:row_id>/gop/", import_views.import_row_merge, name="plan_import_row_merge"),

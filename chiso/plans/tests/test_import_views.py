@@ -38,6 +38,12 @@ def session(world, login, tmp_path) -> ImportSession:
     return ImportSession.objects.get()
 
 
+def mark_outside(client, session, printed="Phòng Tiếp dân lưu động"):
+    """The office marks a printed unit "không thuộc cơ quan" (the sample document's third lead is unknown)."""
+    response = client.post(reverse("plan_import_unit", args=[session.pk]), {"printed": printed, "action": "external"})
+    assert response.status_code == 302
+
+
 def rows_by_ref(session):
     session.refresh_from_db()
     return {r["ref"]: r for r in session.rows}
@@ -158,6 +164,7 @@ def test_the_plan_header_can_be_corrected_before_saving(world, login, session):
     client = login(world.people.office)
     client.post(reverse("plan_import_header", args=[session.pk]),
                 {"title": "Kế hoạch đã sửa tên", "number": "26/KH-STP", "year": 2026})
+    mark_outside(client, session)
     client.post(reverse("plan_import_confirm", args=[session.pk]))
     assert Plan.objects.get(number="26/KH-STP").title == "Kế hoạch đã sửa tên"
 
@@ -315,6 +322,7 @@ def test_a_long_vietnamese_file_name_is_kept_within_the_columns(world, login, tm
     assert upload(client, world, docx_upload(tmp_path, name=name)).status_code == 302
     session = ImportSession.objects.get()
     assert len(session.source_file.name) <= 100 and session.source_file.name.endswith(".docx")
+    mark_outside(client, session)
     client.post(reverse("plan_import_confirm", args=[session.pk]))
     plan = Plan.objects.get(number="25/KH-STP")
     assert len(plan.source_file.name) <= 100 and plan.source_file.name.endswith(".docx")
@@ -329,6 +337,8 @@ def test_each_shared_plan_goes_through_upload_review_and_confirm(world, login, s
     session = ImportSession.objects.get()
     preview = client.get(response["Location"])
     assert preview.status_code == 200 and len(preview.context["reviews"]) == len(session.rows) > 10
+    for unknown in preview.context["unmatched"]:  # the test agency has none of the seed's units
+        mark_outside(client, session, unknown["text"])
     confirmed = client.post(reverse("plan_import_confirm", args=[session.pk]))
     assert confirmed.status_code == 302
     plan = ImportSession.objects.get().plan
