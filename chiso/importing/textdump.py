@@ -283,31 +283,37 @@ def _is_upper_start(s: str) -> bool:
     return bool(s) and s[0].isupper()
 
 
-def _time_at(text: str, p: int) -> tuple[int, bool] | None:
-    """If a time phrase starts at text[p]: (end index, complete?)."""
-    f = fold_chars(text)
-    rest = f[p:]
+_WINDOW = 300  # a time phrase and the context that decides it fit in this many characters
+
+
+def _time_at(text: str, p: int, folded: str | None = None) -> tuple[int, bool] | None:
+    """If a time phrase starts at text[p]: (end index, complete?). Looks only at a window after p, so
+    scanning a line costs time in proportion to its length (issue 9: no quadratic parse)."""
+    f = folded if folded is not None else fold_chars(text[p:p + _WINDOW])
+    base = 0 if folded is None else p
+    rest = f[base:base + _WINDOW]
+    short = len(text) - p <= _WINDOW  # the whole rest of the text is in the window
     m = _TIME_FULL.match(rest)
     if m:
         end = p + m.end()
-        tail = text[end:].strip()
+        tail = text[end:end + _WINDOW].strip()
         if not tail or (tail[0].isupper() and starts_with_unit(tail)) or tail.startswith("(") \
-                or re.fullmatch(r"[\d.,]+", tail):
+                or (len(text) - end <= _WINDOW and re.fullmatch(r"[\d.,]+", tail)):
             return end, True
-    if re.match(r"(khi|sau khi|truoc khi|ngay sau khi|theo (ke hoach|yeu cau|chi dao|huong dan|lo trinh|tien do))\b",
-                rest) and len(rest.split()) <= 8 and not re.search(r"[.;]\s*\S", rest):
+    if short and re.match(r"(khi|sau khi|truoc khi|ngay sau khi|theo (ke hoach|yeu cau|chi dao|huong dan|lo trinh"
+                          r"|tien do))\b", rest) and len(rest.split()) <= 8 and not re.search(r"[.;]\s*\S", rest):
         return len(text), True
     m = _TIME_OPEN.match(rest)
-    if m and len(rest.split()) <= 4:
+    if m and short and len(rest.split()) <= 4:
         tail = text[p + m.end():].strip(" ,")
         if not tail or (tail and tail[0].islower() and len(tail.split()) <= 2):
             return len(text), False
     if m:
         # "Trước, sau tuyển dụng Văn phòng ...": a few lower-case words, then the unit columns
         k = p + m.end()
-        lower = re.match(r"(?:[\s,]+[a-zà-ỹđ][^\s,.;]*){0,3}", text[k:])
+        lower = re.match(r"(?:[\s,]+[a-zà-ỹđ][^\s,.;]*){0,3}", text[k:k + _WINDOW])
         end = k + (lower.end() if lower else 0)
-        after = text[end:].strip()
+        after = text[end:end + _WINDOW].strip()
         if after and after[0].isupper() and starts_with_unit(after) and end > k:
             return end, True
     return None
@@ -315,11 +321,12 @@ def _time_at(text: str, p: int) -> tuple[int, bool] | None:
 
 def _find_time(text: str) -> tuple[int, int, bool] | None:
     """A time phrase at the start of text or after a space where a capital (or digit) starts it."""
+    folded = fold_chars(text)  # once per line, not once per capitalised word
     for m in re.finditer(r"(?:^|(?<=\s))\S", text):
         p = m.start()
         if not (text[p].isupper() or text[p].isdigit()):
             continue
-        hit = _time_at(text, p)
+        hit = _time_at(text, p, folded)
         if hit:
             return p, hit[0], hit[1]
     return None
@@ -361,6 +368,8 @@ def _units_tail(text: str) -> int | None:
     """Where a run of unit names that ends the text begins ("... nông nghiệp Thanh tra Sở Phòng Pháp chế")."""
     for m in _HEAD_AT.finditer(text):
         q = m.start()
+        if len(text) - q > 16 * 30:
+            continue  # more than 16 words of units cannot follow: skip without copying the tail
         tail = text[q:].strip()
         if not tail:
             continue
