@@ -322,6 +322,16 @@ def _grid(cells, text_of) -> list[list[str]]:
 # ---------------------------------------------------------------- OCR
 
 
+def _trim(text: str) -> str:
+    """Drop specks read as lone punctuation at the ends of a cell ("CẢI CÁCH :", "' Văn phòng")."""
+    tokens = text.split(" ")
+    while tokens and not any(ch.isalnum() for ch in tokens[-1]):
+        tokens.pop()
+    while tokens and not any(ch.isalnum() for ch in tokens[0]) and tokens[0] not in ("-", "+", "•", "–"):
+        tokens.pop(0)
+    return " ".join(tokens)
+
+
 def _read_box(api, box, words: list[tuple[str, float]], psm=None) -> str:
     """Text of one rectangle of the image set on `api`, lines joined by newlines; words kept with confidence."""
     import tesserocr
@@ -432,8 +442,9 @@ _ROMANS = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "X
 
 
 def _renumber(grid: list[list[str]], state: list[int]) -> None:
-    """Row numbers OCR could not read ("]", ")", "IH") or read twice, put back from their sequence: a group
-    row (text in one cell only) takes the next Roman numeral, any other row the next Arabic number."""
+    """Row numbers OCR misread ("]", ")", "IH", "l", "1" for "I") or read twice, put back from their
+    sequence and the row's shape: a group row in capitals (text in one cell) carries the next Roman numeral,
+    any other row an Arabic number ("l", "I", "|" in a task row are the digit 1)."""
     import re
 
     roman, arabic = state
@@ -441,29 +452,30 @@ def _renumber(grid: list[list[str]], state: list[int]) -> None:
         num = row[0].strip().rstrip(".")
         if not num or len(num) > 4 or num.startswith("(") or num.upper() in ("STT", "TT"):
             continue  # no number, a header, a column-number row "(1)"
-        group = sum(1 for c in row[1:] if c.strip()) <= 1
-        if num in _ROMANS:
-            value = _ROMANS.index(num) + 1
-            if value <= roman and group and roman < len(_ROMANS):
-                row[0] = _ROMANS[roman]  # "II" again after II: the next one
-                value = roman + 1
+        texts = [c for c in row[1:] if c.strip()]
+        capitals = len(texts) == 1 and texts[0].upper() == texts[0] and any(ch.isalpha() for ch in texts[0])
+        if capitals:
+            value = _ROMANS.index(num) + 1 if num in _ROMANS else 0
+            if value <= roman and roman < len(_ROMANS):
+                value = roman + 1  # unreadable, a digit-like misread or the previous numeral again
+                row[0] = _ROMANS[roman]
             roman, arabic = value, 0
             continue
-        if re.fullmatch(r"\d{1,3}", num):
-            value = int(num)
-            if value == arabic and not group:
+        if num in _ROMANS and len(texts) == 1 and not re.fullmatch(r"[Il|]", num):
+            roman, arabic = _ROMANS.index(num) + 1, 0  # a Roman group row in lower case: kept
+            continue
+        digits = num.translate(str.maketrans("lI|!oO", "111100"))
+        if re.fullmatch(r"\d{1,3}", digits):
+            value = int(digits)
+            if value == arabic and len(texts) > 1:
                 value = arabic + 1
-                row[0] = str(value)
+            row[0] = str(value)
             arabic = value
             continue
         if re.fullmatch(r"\d{1,3}(?:\.\d{1,3})+|[a-zđ]\)?", num):
             continue
-        if group and row[1][:1].isupper() and row[1].upper() == row[1] and roman < len(_ROMANS):
-            roman, arabic = roman + 1, 0
-            row[0] = _ROMANS[roman - 1]
-        else:
-            arabic += 1
-            row[0] = str(arabic)
+        arabic += 1
+        row[0] = str(arabic)
     state[:] = [roman, arabic]
 
 
@@ -471,7 +483,7 @@ class NumberedGrid(list):
     """A table whose first column holds the row numbers (renumbered across pages once all are read)."""
 
 
-NUMBERING_CHARS = "0123456789IVXLivxl.,)abcdđe-"
+NUMBERING_CHARS = "0123456789IVXLivxl.,)abcdđe-STst"  # numbers, and the "STT"/"TT" header
 
 
 def _inked(ink, box, unit: float) -> bool:
@@ -509,7 +521,7 @@ def _ocr_page(gray, edges: list[dict], mask) -> tuple[list[Part], list[tuple[str
         if len(xs) < 3 or len({round(c[1]) for c in cells}) < 2:
             continue  # a box around a heading, a signature frame: text, not a table
         first_col = min(c[0] for c in cells)
-        narrow = [c for c in cells if c[0] == first_col and c[2] - c[0] < 0.07 * (box[2] - box[0])]
+        narrow = [c for c in cells if c[0] == first_col and c[2] - c[0] < 0.1 * (box[2] - box[0])]
         numbering = {c for c in narrow} if len(narrow) >= 0.5 * len({round(c[1]) for c in cells}) else set()
 
         def text_of(c, numbering=numbering):
@@ -520,11 +532,13 @@ def _ocr_page(gray, edges: list[dict], mask) -> tuple[list[Part], list[tuple[str
                 api.SetVariable("tessedit_char_whitelist", NUMBERING_CHARS)
                 api.SetPageSegMode(tesserocr.PSM.SINGLE_LINE)
                 try:
-                    return clean(_read_box(api, inner, words))
+                    text = clean(_read_box(api, inner, words))
                 finally:
                     api.SetVariable("tessedit_char_whitelist", "")
                     api.SetPageSegMode(tesserocr.PSM.SINGLE_BLOCK)
-            return clean(_read_box(api, inner, words))
+                if text:
+                    return text  # else: read it freely below (the sequence repair fixes a misread number)
+            return _trim(clean(_read_box(api, inner, words)))
 
         grid = _grid(cells, text_of)
         if numbering:
