@@ -20,19 +20,21 @@ from chiso.importing import import_plan  # noqa: E402
 from chiso.importing.tests import makedocs  # noqa: E402
 
 HEAD = makedocs.HEAD_LINES[:6] + ["I. MỤC TIÊU", "Nâng cao Chỉ số PAR INDEX năm 2026.", *makedocs.APPENDIX_I,
-                                  "STT Lĩnh vực/tiêu chí Nhiệm vụ Thời gian Chủ trì Phối hợp", "I CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH"]
+                                  "STT Lĩnh vực/tiêu chí Nhiệm vụ Thời gian Chủ trì Phối hợp",
+                                  "I CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH"]
 
 
 def long_line(n: int) -> str:
     line = ("Tăng cường Kiểm tra Văn bản Quy phạm của Sở " * (n // 44 + 1))[:n]
-    return "\n".join(HEAD + ["1 Công tác kiểm tra văn bản", " " + line, "Trong năm", "2026", "Văn phòng Sở", *makedocs.SIGN_LINES])
+    return "\n".join(HEAD + ["1 Công tác kiểm tra văn bản", " " + line, "Trong năm", "2026", "Văn phòng Sở",
+                             *makedocs.SIGN_LINES])
 
 
 def many_rows(rows: int) -> str:
     lines = list(HEAD)
     for k in range(rows):
-        lines += [f"{k + 1} Kiểm tra công vụ đợt {k + 1}", f" Hoàn thành 100% kế hoạch kiểm tra đợt {k + 1} đúng hạn",
-                  "Trong năm",
+        lines += [f"{k + 1} Kiểm tra công vụ đợt {k + 1}",
+                  f" Hoàn thành 100% kế hoạch kiểm tra đợt {k + 1} đúng hạn", "Trong năm",
                   "2026", "Văn phòng Sở", "Các phòng", "chuyên môn"]
     return "\n".join(lines + makedocs.SIGN_LINES)
 

@@ -538,6 +538,8 @@ def _ocr_page(gray, edges: list[dict], mask) -> tuple[list[Part], list[tuple[str
                     api.SetPageSegMode(tesserocr.PSM.SINGLE_BLOCK)
                 if text:
                     return text  # else: read it freely below (the sequence repair fixes a misread number)
+                # printed but unreadable: "?" lets the sequence repair put the number back
+                return _trim(clean(_read_box(api, inner, words))) or "?"
             return _trim(clean(_read_box(api, inner, words)))
 
         grid = _grid(cells, text_of)

@@ -104,8 +104,8 @@ def test_doubtful_words_and_shifted_columns_mark_their_cells():
     blocks = Blocks()
     blocks.ocr, blocks.doubtful = True, {"Phòng8", "nărn"}
     result = {"plan": {}, "tasks": [
-        {"ref": "1", "title": "Rà soát văn bản", "lead": ["Phòng8 Tư pháp"], "support": [], "timeframe": "Trong nărn 2026",
-         "due": None, "recurrence": None},
+        {"ref": "1", "title": "Rà soát văn bản", "lead": ["Phòng8 Tư pháp"], "support": [],
+         "timeframe": "Trong nărn 2026", "due": None, "recurrence": None},
         {"ref": "2", "title": "Kiểm tra", "lead": [], "support": ["Văn phòng Sở"], "timeframe": "Năm 2026",
          "due": "2026-12-31", "recurrence": "once"},
         {"ref": "3", "title": "Công khai", "lead": ["Văn phòng Sở"], "support": [], "timeframe": None, "due": None,
