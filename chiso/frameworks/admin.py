@@ -12,7 +12,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .exchange import ImportRejected, do_import_framework, export_filename, export_framework
+from .exchange import CatalogRejected, do_import_framework, export_filename, export_framework
 from .forms import CatalogUploadForm
 from .models import Framework, FrameworkNode, PublishedResult
 
@@ -75,7 +75,7 @@ class FrameworkAdmin(admin.ModelAdmin):
             try:
                 result = do_import_framework(form.cleaned_data["file"].read(), into=form.cleaned_data["into"],
                                              actor=request.user)
-            except ImportRejected as rejected:
+            except CatalogRejected as rejected:
                 errors = rejected.errors
             else:
                 self.message_user(request, _("Đã nhập “%(framework)s”: thêm %(created)d, sửa %(updated)d, "

@@ -6,7 +6,7 @@ children. The sheet and column names are the file format (fixed Vietnamese, like
 agencies exchange), so they are not translated; the messages are.
 
 An import checks every row first and collects every error with its row number; when any row is bad
-it raises ImportRejected and writes nothing. A good file is written in one transaction, with audit
+it raises CatalogRejected and writes nothing. A good file is written in one transaction, with audit
 records, matching existing nodes by code so that results and plan tasks linked to them stay linked.
 """
 
@@ -57,7 +57,7 @@ MAX_DEPTH = max(FrameworkNode.Depth.values)
 _SCORE_STEP = Decimal(1).scaleb(-FrameworkNode._meta.get_field("max_score").decimal_places)
 
 
-class ImportRejected(Exception):
+class CatalogRejected(Exception):
     """The file was refused; ``errors`` lists every problem, each naming its sheet row."""
 
     def __init__(self, errors: list[str]):
@@ -296,7 +296,7 @@ def read_catalog(data: bytes) -> ParsedCatalog:
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises zip, XML and key errors alike for a bad file
-        raise ImportRejected([_("Không đọc được tệp: tệp không phải bảng tính XLSX hợp lệ.")]) from exc
+        raise CatalogRejected([_("Không đọc được tệp: tệp không phải bảng tính XLSX hợp lệ.")]) from exc
     try:
         errors: list[str] = []
         parsed = ParsedCatalog(attributes={})
@@ -314,7 +314,7 @@ def read_catalog(data: bytes) -> ParsedCatalog:
     finally:
         workbook.close()
     if errors:
-        raise ImportRejected(errors)
+        raise CatalogRejected(errors)
     return parsed
 
 
@@ -563,7 +563,7 @@ def do_import_framework(data: bytes, into: Framework | None = None, actor=None) 
     """Import a workbook into a new framework, or into ``into`` (nodes matched by code).
 
     Nodes of ``into`` missing from the file are deleted unless something refers to them, in which case
-    the file is refused. Raises ImportRejected with every error; on error nothing is written.
+    the file is refused. Raises CatalogRejected with every error; on error nothing is written.
     """
     parsed = read_catalog(data)
     with transaction.atomic():
@@ -582,7 +582,7 @@ def _write(parsed: ParsedCatalog, into: Framework | None, actor) -> ImportResult
                 errors.append(_("Trang “%(sheet)s” thiếu dòng “%(label)s” (cần khi tạo bộ chỉ số mới).")
                               % {"sheet": ATTRIBUTE_SHEET, "label": labels[key]})
         if errors:
-            raise ImportRejected(errors)
+            raise CatalogRejected(errors)
 
     framework = into or Framework()
     before = snapshot(framework) if into is not None else None
@@ -591,7 +591,7 @@ def _write(parsed: ParsedCatalog, into: Framework | None, actor) -> ImportResult
     clash = Framework.objects.filter(index=framework.index, year=framework.year, level=framework.level,
                                      province=framework.province).exclude(pk=framework.pk).first()
     if clash is not None:
-        raise ImportRejected([_("Bộ chỉ số “%(name)s” đã có (số %(pk)d); hãy nhập vào bộ đó để cập nhật.")
+        raise CatalogRejected([_("Bộ chỉ số “%(name)s” đã có (số %(pk)d); hãy nhập vào bộ đó để cập nhật.")
                               % {"name": clash, "pk": clash.pk}])
 
     existing = {n.code: n for n in framework.nodes.all()} if into is not None else {}
@@ -603,7 +603,7 @@ def _write(parsed: ParsedCatalog, into: Framework | None, actor) -> ImportResult
             errors.append(_("Mã “%(code)s” không còn trong tệp nhưng đang được dùng (kết quả công bố hoặc "
                             "nhiệm vụ kế hoạch); giữ dòng này trong tệp.") % {"code": node.code})
     if errors:
-        raise ImportRejected(errors)
+        raise CatalogRejected(errors)
 
     framework.save()
     after = snapshot(framework)

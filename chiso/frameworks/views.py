@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from chiso.accounts import permissions as perms
 
-from .exchange import ImportRejected, do_import_framework, export_filename, export_framework
+from .exchange import CatalogRejected, do_import_framework, export_filename, export_framework
 from .forms import CatalogUploadForm
 from .models import Framework
 from .queries import framework_tree, frameworks_by_index
@@ -67,7 +67,7 @@ def framework_import(request: HttpRequest) -> HttpResponse:
         try:
             result = do_import_framework(form.cleaned_data["file"].read(), into=form.cleaned_data["into"],
                                          actor=request.user)
-        except ImportRejected as rejected:
+        except CatalogRejected as rejected:
             errors = rejected.errors
         else:
             messages.success(request, _("Đã nhập “%(framework)s”: thêm %(created)d, sửa %(updated)d, "

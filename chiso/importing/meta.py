@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from chiso.importing.normalize import clean, fold_chars, mentioned_indices, split_units, words
+from chiso.importing.normalize import clean, fold_chars, mentioned_indices, words
 from chiso.lib.text import fold
 from chiso.lib.vndates import parse_date, parse_timeframe
 
@@ -214,9 +214,6 @@ def targets_of(lines: list[str], default_index: str | None) -> list[dict]:
 
 # ---------------------------------------------------------------- reporting duties
 
-_FREQ = [("hang thang", "monthly"), ("thang", "monthly"), ("quy", "quarterly"), ("6 thang", "semiannual"),
-         ("nam", "annual"), ("dot xuat", "on_event")]
-
 
 def reporting_of(sentences: list[str | tuple[str | None, str]], year: int | None) -> list[dict]:
     """Report obligations: (default sender, sentence) pairs or bare sentences."""
@@ -275,7 +272,3 @@ def reporting_of(sentences: list[str | tuple[str | None, str]], year: int | None
         for fq in freqs or [None]:
             out.append({"from": frm, "to": to, "due": None, "due_text": text, "frequency": fq})
     return out
-
-
-def units_in(text: str) -> list[str]:
-    return split_units(text)

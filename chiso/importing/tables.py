@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from chiso.importing import columns
 from chiso.importing.blocks import Table
-from chiso.importing.normalize import clean, split_units, words
+from chiso.importing.normalize import clean, split_units
 
 _NUM = re.compile(
     r"^\s*(?P<num>[IVXL]{1,5}|\d{1,3}(?:\.\d{1,3}){0,3}|[a-zđ])\s*[.)]?(?:\s+(?P<rest>.*)|$)", re.S
@@ -54,10 +54,6 @@ def find_header(table: Table) -> tuple[int, list[str | None]] | None:
 
 def _data_like(row: list[str]) -> bool:
     return any(len(c) > 60 for c in row)
-
-
-def _same_header(row: list[str], header_roles: list[str | None]) -> bool:
-    return columns.headerish(row)
 
 
 def _continues(row: list[str], roles: list[str | None]) -> bool:
@@ -252,11 +248,3 @@ def rows_to_tasks(rows: list[list[str]], roles: list[str | None], breaks: set[in
         prev = task
     flush()
     return tasks
-
-
-def looks_like_task_table(table: Table) -> bool:
-    return table.roles is not None and table.roles != ["targets"] or find_header(table) is not None
-
-
-def table_words(table: Table) -> str:
-    return " ".join(words(c) for r in table.rows for c in r)

@@ -8,7 +8,7 @@ from chiso.audit.models import AuditEntry
 from chiso.frameworks.exchange import (
     ATTRIBUTE_SHEET,
     NODE_SHEET,
-    ImportRejected,
+    CatalogRejected,
     do_import_framework,
     export_framework,
     export_to_path,
@@ -100,7 +100,7 @@ def test_it_creates_a_copy_for_another_year(catalog):
 
 def test_it_refuses_a_second_framework_of_the_same_version(catalog):
     before = counts()
-    with pytest.raises(ImportRejected) as rejected:
+    with pytest.raises(CatalogRejected) as rejected:
         do_import_framework(export_framework(catalog))
     assert "đã có" in rejected.value.errors[0]
     assert counts() == before
@@ -111,7 +111,7 @@ def test_it_refuses_to_delete_a_node_with_published_results(catalog, agency):
     PublishedResult.objects.create(framework=catalog, node=node, agency=agency, year=2025, score=Decimal(10))
     data = edited(export_framework(catalog), NODE_SHEET, "A6", "3")
     before = described(catalog)
-    with pytest.raises(ImportRejected) as rejected:
+    with pytest.raises(CatalogRejected) as rejected:
         do_import_framework(data, into=catalog)
     assert "“2”" in rejected.value.errors[0]
     assert described(catalog) == before
@@ -148,7 +148,7 @@ BAD_ROWS = {
 def test_it_rejects_a_bad_row_of_a_new_catalog_with_its_row_number(case):
     row, message = BAD_ROWS[case]
     before = counts()
-    with pytest.raises(ImportRejected) as rejected:
+    with pytest.raises(CatalogRejected) as rejected:
         do_import_framework(workbook_bytes([*GOOD, row], NEW_CATALOG))
     assert len(rejected.value.errors) == 1
     assert rejected.value.errors[0].startswith("Dòng 4: ")
@@ -160,7 +160,7 @@ def test_it_rejects_a_bad_row_of_a_new_catalog_with_its_row_number(case):
 def test_it_rejects_a_bad_row_into_an_existing_catalog_and_changes_nothing(case, catalog):
     row, _message = BAD_ROWS[case]
     before, before_counts = described(catalog), counts()
-    with pytest.raises(ImportRejected) as rejected:
+    with pytest.raises(CatalogRejected) as rejected:
         do_import_framework(workbook_bytes([*GOOD, row], {"Tên": "Tên mới"}), into=catalog)
     assert rejected.value.errors[0].startswith("Dòng 4: ")
     assert described(catalog) == before
@@ -173,14 +173,14 @@ def test_it_reports_every_bad_row():
         ["2", "", 1, "Lĩnh vực", -3, "", "", "", 2],
         ["2.1", "7", 2, "Tiêu chí", 1, "", "", "", 1],
     ]
-    with pytest.raises(ImportRejected) as rejected:
+    with pytest.raises(CatalogRejected) as rejected:
         do_import_framework(workbook_bytes(rows, NEW_CATALOG))
     assert [e.split(":")[0] for e in rejected.value.errors] == ["Dòng 2", "Dòng 3", "Dòng 4"]
 
 
 def test_it_rejects_a_parent_cycle():
     rows = [["a", "b", "", "A", 1, "", "", "", 1], ["b", "a", "", "B", 1, "", "", "", 2]]
-    with pytest.raises(ImportRejected) as rejected:
+    with pytest.raises(CatalogRejected) as rejected:
         do_import_framework(workbook_bytes(rows, NEW_CATALOG))
     assert [e.split(":")[0] for e in rejected.value.errors] == ["Dòng 2", "Dòng 3"]
     assert "vòng lặp" in rejected.value.errors[0]
@@ -188,7 +188,7 @@ def test_it_rejects_a_parent_cycle():
 
 def test_it_rejects_bad_framework_attributes_with_their_row():
     attributes = {**NEW_CATALOG, "Chỉ số": "ABC", "Năm áp dụng": "năm nay"}
-    with pytest.raises(ImportRejected) as rejected:
+    with pytest.raises(CatalogRejected) as rejected:
         do_import_framework(workbook_bytes(GOOD, attributes))
     assert rejected.value.errors == [
         "Trang “Bộ chỉ số”, dòng 2: chỉ số “ABC” không có; chọn một trong: PAR INDEX, SIPAS, PAPI, PCI.",
@@ -197,7 +197,7 @@ def test_it_rejects_bad_framework_attributes_with_their_row():
 
 
 def test_it_needs_the_attributes_to_create_a_framework():
-    with pytest.raises(ImportRejected) as rejected:
+    with pytest.raises(CatalogRejected) as rejected:
         do_import_framework(workbook_bytes(GOOD, {"Tên": "Không đủ"}))
     assert len(rejected.value.errors) == 3
 
@@ -211,7 +211,7 @@ def test_it_infers_missing_levels_and_accepts_a_decimal_comma():
 
 
 def test_it_rejects_a_file_that_is_not_a_workbook():
-    with pytest.raises(ImportRejected) as rejected:
+    with pytest.raises(CatalogRejected) as rejected:
         do_import_framework(b"not a spreadsheet")
     assert rejected.value.errors == ["Không đọc được tệp: tệp không phải bảng tính XLSX hợp lệ."]
 

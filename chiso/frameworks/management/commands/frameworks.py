@@ -9,7 +9,7 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 
 from chiso.cli import one_line_command_base, refuse
-from chiso.frameworks.exchange import ImportRejected, do_import_framework, export_to_path
+from chiso.frameworks.exchange import CatalogRejected, do_import_framework, export_to_path
 from chiso.frameworks.models import Framework
 from chiso.frameworks.queries import frameworks_with_counts
 
@@ -69,7 +69,7 @@ class Command(one_line_command_base()):
             refuse(_("Không đọc được tệp “%(path)s”.") % {"path": file})
         try:
             result = do_import_framework(data, into=into)
-        except ImportRejected as rejected:
+        except CatalogRejected as rejected:
             refuse(_("Tệp bị từ chối, không ghi gì: %(errors)s") % {"errors": " | ".join(rejected.errors)})
         verb = _("Đã tạo") if result.created else _("Đã cập nhật")
         self.stdout.write(_("%(verb)s “%(framework)s” (số %(pk)d): thêm %(created)d, sửa %(updated)d, "
