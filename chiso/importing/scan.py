@@ -16,7 +16,7 @@ import os
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 
 from chiso.importing.errors import ImportRejected
@@ -589,31 +589,31 @@ def read_pages(render: Callable[[int], object], count: int, *,
     except ImportError as exc:
         raise ImportRejected(MSG_NO_OCR) from exc
     results: list[PageResult | None] = [None] * count
-    lock = threading.Lock()
-    done = [0]
     render_lock = threading.Lock()  # PDFium is not thread-safe: one page rendered at a time
 
     def one(i: int) -> None:
         if deadline is not None and time.monotonic() > deadline:
             results[i] = PageResult(i + 1, error="timeout")
-        else:
-            with render_lock:
-                image = render(i)
-            results[i] = read_page(image, i + 1)
-            del image
-        with lock:
-            done[0] += 1
-            if progress:
-                progress(done[0], count, f"Đã đọc {done[0]}/{count} trang")
+            return
+        with render_lock:
+            image = render(i)
+        results[i] = read_page(image, i + 1)
 
-    if progress:
-        progress(0, count, f"Đang đọc bản quét: 0/{count} trang")
+    def report(n: int) -> None:
+        # always from the calling thread: the callback may write to the database
+        if progress:
+            progress(n, count, f"Đã đọc {n}/{count} trang" if n else f"Đang đọc bản quét: 0/{count} trang")
+
+    report(0)
     if workers() <= 1 or count == 1:
         for i in range(count):
             one(i)
+            report(i + 1)
     else:
-        for f in [_pool().submit(one, i) for i in range(count)]:
-            f.result()
+        futures = [_pool().submit(one, i) for i in range(count)]
+        for n, future in enumerate(as_completed(futures), start=1):
+            future.result()
+            report(n)
     state = [0, 0]
     for r in results:
         for _kind, content in (r.parts if r else []):
