@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 import re
 
-from chiso.importing import columns, meta, prose
+from chiso.importing import budget, columns, meta, prose
 from chiso.importing.blocks import Block, Para, Table
 from chiso.importing.errors import ImportRejected
 from chiso.importing.normalize import (
@@ -141,6 +141,7 @@ def parse_blocks(blocks: list[Block]) -> dict:
     for i, b in enumerate(blocks):
         if not isinstance(b, Table) or b.roles == ["targets"]:
             continue
+        budget.check()
         found = table_tasks(b, last_roles)
         if found is None:
             continue

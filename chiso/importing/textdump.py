@@ -14,7 +14,7 @@ import re
 import unicodedata
 from html.parser import HTMLParser
 
-from chiso.importing import columns
+from chiso.importing import budget, columns
 from chiso.importing.blocks import Block, Para, Table
 from chiso.importing.normalize import clean, fold_chars, starts_with_unit, words
 from chiso.lib.text import fold
@@ -108,6 +108,8 @@ def _lines_to_blocks(lines: list[str]) -> list[Block]:
     blocks: list[Block] = []
     i, n = 0, len(lines)
     while i < n:
+        if i % 500 == 0:
+            budget.check()
         line = lines[i]
         if _cells(line) is not None:
             j, table = _delimited_table(lines, i)
