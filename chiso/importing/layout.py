@@ -13,6 +13,7 @@ from chiso.importing.normalize import (
     clean,
     field_indices,
     index_for,
+    index_mentions,
     mentioned_indices,
     pick_measure,
     words,
@@ -172,6 +173,11 @@ def parse_blocks(blocks: list[Block]) -> dict:
     # ---- plan-level indices
     appendix_text = " ".join(t for i, t in paras if i >= end_body and _APPENDIX.match(words(t)))
     plan_indices = mentioned_indices(body_text + " " + appendix_text)
+    named = mentioned_indices(title)
+    if named:
+        # the title names what the plan covers; another index counts only when the plan comes back to it
+        # (a passing "như Chỉ số PCI" is not a plan for PCI), or when tasks are tagged with it below
+        plan_indices = [x for x in plan_indices if x in named or index_mentions(body_text, x) >= 2]
 
     tasks = []
     for raw, ctx in items:
@@ -185,7 +191,7 @@ def parse_blocks(blocks: list[Block]) -> dict:
                     break
             else:
                 ctx_idx = []
-        index = index_for(ctx_idx, raw.field, raw.criterion, plan_indices)
+        index = raw.index or index_for(ctx_idx, raw.field, raw.criterion, plan_indices)
         due, recurrence = parse_timeframe(raw.timeframe, year)
         tasks.append({
             "ref": raw.ref,

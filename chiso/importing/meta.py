@@ -149,7 +149,13 @@ def references_of(lines: list[str], own: str | None = None) -> list[dict]:
         if after:
             dd = parse_date(after[1] if "/" in after[1] else "ngay " + after[1])
             d = dd.isoformat() if dd else None
-        out.append({"number": number, "date": d})
+        out.append({"number": number, "date": d, "_gap": text[m.end():m.end() + 12]})
+    # "Nghị quyết số 01/NQ-CP, 02/NQ-CP ngày 08/01/2025": numbers listed together share the date after the last
+    for a, b in zip(reversed(out[:-1]), reversed(out[1:]), strict=True):
+        if a["date"] is None and b["date"] and re.match(r"^\s*(?:,|;|và|va)\s*(?:số\s*)?\d", a["_gap"]):
+            a["date"] = b["date"]
+    for ref in out:
+        del ref["_gap"]
     return out
 
 

@@ -75,6 +75,16 @@ def _is_collective(left: str) -> bool:
     return len(w) <= 3 and bool(w) and w[0] in ("cac", "nhung", "tat")
 
 
+_KINDS = {"co quan", "don vi", "phong", "ban", "nganh", "dia phuong", "to chuc", "ca nhan", "so", "trung tam",
+          "phong ban", "chi cuc", "bo phan", "doanh nghiep"}
+
+
+def _bare_kind(piece: str) -> bool:
+    """"cơ quan" or "đơn vị" alone names a kind of body, not one: the start of a collective phrase
+    ("cơ quan, đơn vị liên quan"), never a unit of its own."""
+    return words(piece) in _KINDS
+
+
 def split_units(text: str | None) -> list[str]:
     """One entry per unit: split on ';', new lines, bullets and on a ',' that starts another unit."""
     text = unicodedata.normalize("NFC", text or "")
@@ -91,7 +101,7 @@ def split_units(text: str | None) -> list[str]:
         for piece in pieces:
             if not piece:
                 continue
-            if merged and (not starts_with_unit(piece) or _is_collective(merged[-1])):
+            if merged and (not starts_with_unit(piece) or _is_collective(merged[-1]) or _bare_kind(merged[-1])):
                 merged[-1] = f"{merged[-1]}, {piece}"
             else:
                 merged.append(piece)
@@ -201,6 +211,12 @@ def mentioned_indices(text: str | None) -> list[str]:
         if m:
             hits.append((m.start(), name))
     return [name for _, name in sorted(hits)]
+
+
+def index_mentions(text: str | None, index: str) -> int:
+    """How many times text names this index."""
+    pattern = dict(_MENTIONS)[index]
+    return len(pattern.findall(" " + words(text) + " "))
 
 
 def field_indices(text: str | None) -> list[str]:

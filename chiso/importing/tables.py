@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from chiso.importing import columns
 from chiso.importing.blocks import Table
-from chiso.importing.normalize import clean, split_units
+from chiso.importing.normalize import clean, mentioned_indices, split_units, words
+from chiso.importing.textdump import split_trailing_time
 
 _NUM = re.compile(
     r"^\s*(?P<num>[IVXL]{1,5}|\d{1,3}(?:\.\d{1,3}){0,3}|[a-zđ])\s*[.)]?(?:\s+(?P<rest>.*)|$)", re.S
@@ -28,6 +29,7 @@ class RawTask:
     support: list[str]
     timeframe: str | None
     budget: str | None
+    index: str | None = None  # set by a group row that names one index ("III | ĐỐI VỚI CHỈ SỐ PAPI")
 
 
 def find_header(table: Table) -> tuple[int, list[str | None]] | None:
@@ -68,6 +70,27 @@ def _continues(row: list[str], roles: list[str | None]) -> bool:
     texts = [c.strip() for c in row if c.strip()]
     lower = sum(1 for c in texts if c[0].islower())
     return lower * 2 >= len([c for c in texts if not c[0].isdigit()]) and lower > 0
+
+
+_HEADING_START = re.compile(r"^(ve|doi voi|nhom|linh vuc|chi so|noi dung|cac nhiem vu)\b")
+_INDEX_NOISE = {"doi", "voi", "chi", "so", "ve", "cac", "nhiem", "vu", "cai", "thien", "nang", "cao", "giai", "phap",
+                "index", "par", "sipas", "papi", "pci", "nam", "cua"}
+
+
+def heading_words(text: str) -> bool:
+    """A short numbered line that names a topic ("Về thủ tục hành chính", "Đối với ...") heads rows, it is no
+    task of its own."""
+    w = words(text)
+    return bool(_HEADING_START.match(w)) and len(w.split()) <= 12
+
+
+def index_heading(text: str) -> str | None:
+    """The index a group row is about when naming it is all the row does ("ĐỐI VỚI CHỈ SỐ PAPI")."""
+    found = mentioned_indices(text)
+    if len(found) != 1:
+        return None
+    rest = [x for x in words(text).split() if x not in _INDEX_NOISE and not x.isdigit()]
+    return found[0] if len(rest) <= 2 else None
 
 
 def _join_continued(merged: list[list[str]], row: list[str]) -> None:
@@ -144,6 +167,7 @@ def rows_to_tasks(rows: list[list[str]], roles: list[str | None], breaks: set[in
     # a numbered row with only its task text is a group if rows follow under it, else a task nobody was
     # assigned to yet
     pending: RawTask | None = None
+    index_hint: str | None = None
 
     def flush() -> None:
         nonlocal pending
@@ -171,6 +195,15 @@ def rows_to_tasks(rows: list[list[str]], roles: list[str | None], breaks: set[in
             stt = m["num"]
             if first_text_role and not texts.get(first_text_role):
                 texts[first_text_role] = clean(m["rest"])
+        if "time" in idx and not time:
+            for role in ("support", "lead"):
+                if role in idx and row[idx[role]].strip():
+                    units, swallowed = split_trailing_time(clean(row[idx[role]]))
+                    if swallowed:
+                        row = list(row)
+                        row[idx[role]], row[idx["time"]] = units, swallowed
+                        lead, support, time = cell(row, "lead"), cell(row, "support"), swallowed
+                    break
         content = [v for v in texts.values() if v]
         is_group = not lead and not support and not time and len(content) <= 1 and (
             not texts.get("activity") and not texts.get("output"))
@@ -180,11 +213,23 @@ def rows_to_tasks(rows: list[list[str]], roles: list[str | None], breaks: set[in
             text = _BULLET.sub("", content[0]) if content else ""
             if stt or text.isupper():
                 flush()
-            if stt and not _ROMAN.match(stt) and text and has_task_col and texts.get("task") == content[0]:
+            named = index_heading(text)
+            if named:  # "III | ĐỐI VỚI CHỈ SỐ PAPI": switches the index; the fields come under it
+                index_hint = named
+                if stt and _ROMAN.match(stt):
+                    roman = stt
+                g0, g1, num, own = None, None, None, None
+                prev = None
+                continue
+            if stt and not _ROMAN.match(stt) and text and has_task_col and texts.get("task") == content[0] \
+                    and not heading_words(text):
                 ref = f"{roman}.{stt}" if roman and "." not in stt else stt
-                pending = RawTask(ref, g0, None, text, None, None, [], [], None, None)
+                pending = RawTask(ref, g0, None, text, None, None, [], [], None, None, index_hint)
             if stt and _ROMAN.match(stt):
                 g0, roman, g1, num, own = text, stt, None, None, None
+            elif stt and "." in stt and g0 is None and g1 is not None and num and stt.startswith(num + "."):
+                g0, g1 = g1, text  # "1 | CẢI CÁCH THỂ CHẾ" then "1.1 | ...": the top level stays the field
+                own = None
             elif stt:
                 g1, num, own = text, stt, None
             elif text.isupper() and len(text) > 3:
@@ -242,7 +287,7 @@ def rows_to_tasks(rows: list[list[str]], roles: list[str | None], breaks: set[in
             ref=ref, field=field, criterion=criterion, title=title, activity=activity, output=output,
             lead=split_units(row[idx["lead"]]) if "lead" in idx else [],
             support=split_units(row[idx["support"]]) if "support" in idx else [],
-            timeframe=time or None, budget=cell(row, "budget") or None,
+            timeframe=time or None, budget=cell(row, "budget") or None, index=index_hint,
         )
         tasks.append(task)
         prev = task

@@ -104,7 +104,38 @@ def text_to_blocks(text: str) -> list[Block]:
     return blocks
 
 
+_RUNNING_HEAD = re.compile(r"(ubnd|uy ban|so|cong hoa|doc lap|tinh|huyen|bo|ban|hdnd|dang uy|tinh uy)\b")
+
+
+def _page_furniture(lines: list[str]) -> set[str]:
+    """Running headers and footers of the original pages ("UBND TỈNH …", "SỞ …" printed on every page): lines
+    in capitals printed three times or more that are not column headings. They would land in cells as units."""
+    counts: dict[str, int] = {}
+    for line in lines:
+        s = clean(line)
+        if 2 <= len(s.split()) <= 12:
+            counts[s] = counts.get(s, 0) + 1
+    out = set()
+    for s, n in counts.items():
+        letters = [c for c in s if c.isalpha()]
+        if n >= 3 and letters and all(c.isupper() for c in letters) and _RUNNING_HEAD.match(words(s)) \
+                and not columns.headerish([s]):
+            out.add(s)
+    return out
+
+
 def _lines_to_blocks(lines: list[str]) -> list[Block]:
+    furniture = _page_furniture(lines)
+    if furniture:  # the first print (the document's own header block) stays; the repeats go
+        seen: set[str] = set()
+        kept = []
+        for line in lines:
+            s = clean(line)
+            if s in furniture and s in seen:
+                continue
+            seen.add(s)
+            kept.append(line)
+        lines = kept
     blocks: list[Block] = []
     i, n = 0, len(lines)
     while i < n:
@@ -334,6 +365,14 @@ def _find_time(text: str) -> tuple[int, int, bool] | None:
     return None
 
 
+def split_trailing_time(text: str) -> tuple[str, str]:
+    """A unit cell that swallowed the time cell printed after it: ("Các phòng, đơn vị liên quan", "Năm 2025")."""
+    hit = _find_time(text)
+    if hit and hit[0] > 0 and starts_with_unit(text) and hit[1] >= len(text.rstrip(" .;")) - 1:
+        return text[:hit[0]].strip(" ,;"), text[hit[0]:hit[1]].strip()
+    return text, ""
+
+
 def _split_units(text: str) -> list[str]:
     return [p for p in _UNIT_SPLIT.split(text.strip()) if p.strip()]
 
@@ -446,6 +485,13 @@ def _feed(subs: list[_Sub], t: str, hard: bool, units_first: bool = False) -> No
             cur.phase = "units"
         return
     if starts_with_unit(t) and _is_upper_start(t) and len(t.split()) <= 12:
+        hit = _find_time(t) if not cur.time else None
+        if hit and hit[0] > 0:  # "Các phòng, đơn vị liên quan Năm 2025": the next cell on the same line
+            cur.units.extend(_split_units(t[:hit[0]].strip()))
+            cur.time.append(t[hit[0]:hit[1]].strip())
+            cur.time_open = not hit[2]
+            cur.phase = "time"
+            return
         cur.units.extend(_split_units(t))
         cur.phase = "units"
         return
