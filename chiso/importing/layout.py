@@ -68,14 +68,26 @@ def _is_section(text: str, pattern: re.Pattern = _SECTION) -> re.Match | None:
     return None
 
 
+_KINDS = [
+    ("organise", ("to chuc thuc hien", "trach nhiem", "phan cong")),
+    ("tasks", ("nhiem vu", "giai phap", "noi dung", "bien phap")),
+    ("goals", ("muc tieu", "muc dich", "yeu cau", "can cu", "quan diem", "ket qua")),
+]
+
+
 def _kind(title: str) -> str:
+    """What a section heading announces, from its keywords; an OCR-damaged heading ("TO CHUC THUC HlEN",
+    "NHIEM VLJ") is matched with a small edit distance on folded text."""
+    from rapidfuzz import fuzz
+
     f = words(title)
-    if "to chuc thuc hien" in f or "trach nhiem" in f or "phan cong" in f:
-        return "organise"
-    if "nhiem vu" in f or "giai phap" in f or "noi dung" in f or "bien phap" in f:
-        return "tasks"
-    if any(k in f for k in ("muc tieu", "muc dich", "yeu cau", "can cu", "quan diem", "ket qua")):
-        return "goals"
+    for kind, keys in _KINDS:
+        if any(k in f for k in keys):
+            return kind
+    head = " ".join(f.split()[:8])
+    for kind, keys in _KINDS:
+        if any(len(k) >= 8 and fuzz.partial_ratio(k, head) >= 85 for k in keys):
+            return kind
     return "other"
 
 

@@ -246,4 +246,13 @@ def _assigned(topic: str | None, assignments: list[tuple[str, str]]) -> list[str
     if len(key.split()) < 2 or len(key.split()) > 12:
         return []
     hits = [unit for unit, body in assignments if f" {key} " in f" {words(body)} "]
+    if not hits and len(key) >= 12:
+        # an OCR'd section without diacritics and with misread letters ("linh vuc cai cach the che" read as
+        # "linh vuc cai cach thé ché"): the closest body, when it stands out, names the field
+        from rapidfuzz import fuzz
+
+        scored = sorted(((fuzz.partial_ratio(key, words(body)), unit) for unit, body in assignments),
+                        key=lambda s: s[0], reverse=True)
+        if scored and scored[0][0] >= 88 and (len(scored) == 1 or scored[1][0] < scored[0][0] - 5):
+            hits = [scored[0][1]]
     return [hits[0]] if len(hits) == 1 else []

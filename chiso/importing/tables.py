@@ -168,12 +168,23 @@ def rows_to_tasks(rows: list[list[str]], roles: list[str | None], breaks: set[in
     # assigned to yet
     pending: RawTask | None = None
     index_hint: str | None = None
+    arabic_top = False  # top-level groups numbered 1, 2 (their sub-groups 1.1, 1.2), no Roman numerals
 
     def flush() -> None:
         nonlocal pending
         if pending is not None:
             tasks.append(pending)
             pending = None
+
+    def settle(stt: str) -> None:
+        """A numbered row with only its text is a task when a sibling follows it ("2" after "1"), the group of
+        what follows when its children do ("1.1" or "a" after "1")."""
+        nonlocal pending
+        if pending is not None and stt and pending.ref and (
+                stt.startswith(pending.ref.split(".")[-1] + ".") or stt.startswith(pending.ref + ".")
+                or re.fullmatch(r"[a-zđ]", stt)):
+            pending = None
+        flush()
 
     for row in merged:
         stt = cell(row, "stt")
@@ -212,7 +223,7 @@ def rows_to_tasks(rows: list[list[str]], roles: list[str | None], breaks: set[in
         if is_group:
             text = _BULLET.sub("", content[0]) if content else ""
             if stt or text.isupper():
-                flush()
+                settle(stt)
             named = index_heading(text)
             if named:  # "III | ĐỐI VỚI CHỈ SỐ PAPI": switches the index; the fields come under it
                 index_hint = named
@@ -222,14 +233,16 @@ def rows_to_tasks(rows: list[list[str]], roles: list[str | None], breaks: set[in
                 prev = None
                 continue
             if stt and not _ROMAN.match(stt) and text and has_task_col and texts.get("task") == content[0] \
-                    and not heading_words(text):
+                    and not heading_words(text) and not text.isupper():
                 ref = f"{roman}.{stt}" if roman and "." not in stt else stt
                 pending = RawTask(ref, g0, None, text, None, None, [], [], None, None, index_hint)
             if stt and _ROMAN.match(stt):
-                g0, roman, g1, num, own = text, stt, None, None, None
+                g0, roman, g1, num, own, arabic_top = text, stt, None, None, None, False
             elif stt and "." in stt and g0 is None and g1 is not None and num and stt.startswith(num + "."):
                 g0, g1 = g1, text  # "1 | CẢI CÁCH THỂ CHẾ" then "1.1 | ...": the top level stays the field
-                own = None
+                num, own, arabic_top = stt, None, True
+            elif stt and arabic_top and "." not in stt:
+                g0, g1, num, own = text, None, stt, None  # the next top-level group numbered like "1"
             elif stt:
                 g1, num, own = text, stt, None
             elif text.isupper() and len(text) > 3:
@@ -240,12 +253,15 @@ def rows_to_tasks(rows: list[list[str]], roles: list[str | None], breaks: set[in
             continue
         # a task row
         if stt:
-            flush()
+            settle(stt)
         else:
             pending = None  # the numbered row above was the group of this one
         sub_ref = None
         if stt and num and g1 is not None and stt.startswith(num + "."):
             sub_ref = stt  # "1.2" under the group row "1": a sub-row that keeps its group as field
+            prev = None
+        elif stt and g1 is not None and re.fullmatch(r"[a-zđ]", stt):
+            sub_ref = stt  # "a", "b" under a numbered group: items of that group
             prev = None
         elif stt and not _ROMAN.match(stt):
             num, g1, own, prev = stt, None, None, None
