@@ -53,7 +53,7 @@ def number_of(lines: list[str]) -> str | None:
     for line in lines[:25]:
         # no "Số:" line: a title line that carries the number ("KE HOACH so 12/KH-SKT ...", without accents)
         s = clean(line)
-        m = re.match(r"^ke hoach\s+so\s*:?\s*(\d+\S*/\S+)", fold_chars(s))
+        m = re.match(r"^ke hoach\s+so\s*:?\s*(\d+\S*/\S+)(?=\s|$)(?!\s+(?:ngay|cua|ve)\b)", fold_chars(s))
         if m:
             return s[m.start(1):m.end(1)].rstrip(".,;")
     return None
