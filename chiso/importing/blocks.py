@@ -32,9 +32,11 @@ class Blocks(list):
     failed_pages: list[int]
     doubtful: set[str]
     ocr: bool
+    page_seconds: list[float]
 
     def __init__(self, items=()):
         super().__init__(items)
         self.failed_pages = []
         self.doubtful = set()
         self.ocr = False
+        self.page_seconds = []

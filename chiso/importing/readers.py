@@ -405,6 +405,7 @@ def _ocr_blocks(results: list[scan.PageResult]) -> list[Block]:
     blocks.failed_pages = failed
     blocks.doubtful = scan.doubtful_words(words)
     blocks.ocr = True
+    blocks.page_seconds = [round(r.seconds, 2) for r in results]
     return blocks
 
 

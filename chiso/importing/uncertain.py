@@ -31,6 +31,8 @@ def mark_uncertain(result: dict, blocks) -> None:
         task["_uncertain"] = sorted(set(marks))
     result.setdefault("plan", {})["_source"] = {
         "ocr": ocr, "pages_failed": list(getattr(blocks, "failed_pages", []) or [])}
+    if ocr:
+        result["plan"]["_source"]["page_seconds"] = list(blocks.page_seconds)
 
 
 def _has_doubt(text, doubtful: set[str]) -> bool:
