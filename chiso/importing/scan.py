@@ -19,6 +19,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 
+from chiso.importing import columns
 from chiso.importing.errors import ImportRejected
 from chiso.importing.normalize import clean
 
@@ -332,6 +333,20 @@ def _trim(text: str) -> str:
     return " ".join(tokens)
 
 
+def _cell_text(text: str) -> str:
+    """A cell's printed lines: a line starting in lower case continues the one above (a wrapped name), one
+    starting with a capital stays on its own line (two units printed one under the other stay two)."""
+    out: list[str] = []
+    for line in (_trim(clean(x)) for x in text.splitlines()):
+        if not line:
+            continue
+        if out and not line[:1].isupper():
+            out[-1] = f"{out[-1]} {line}"
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
 def _read_box(api, box, words: list[tuple[str, float]], psm=None) -> str:
     """Text of one rectangle of the image set on `api`, lines joined by newlines; words kept with confidence."""
     import tesserocr
@@ -450,8 +465,16 @@ def _renumber(grid: list[list[str]], state: list[int]) -> None:
     roman, arabic = state
     for row in grid:
         num = row[0].strip().rstrip(".")
+        if columns.headerish(row[1:]):
+            if len(num) <= 3 and num.upper() not in ("STT", "TT"):
+                row[0] = "TT"  # the header's "TT"/"STT" misread in the narrow numbering column ("1", "T")
+            continue
+        lead = re.match(r"^([IVX]{1,4})\s*[.)]\s+\S", num)
+        if lead:  # "I. CẢI CÁCH THỂ CHẾ" merged across the whole row, number included
+            roman, arabic = _ROMANS.index(lead[1]) + 1 if lead[1] in _ROMANS else roman, 0
+            continue
         if not num or len(num) > 4 or num.startswith("(") or num.upper() in ("STT", "TT"):
-            continue  # no number, a header, a column-number row "(1)"
+            continue  # no number, a column-number row "(1)"
         texts = [c for c in row[1:] if c.strip()]
         capitals = len(texts) == 1 and texts[0].upper() == texts[0] and any(ch.isalpha() for ch in texts[0])
         if capitals:
@@ -539,8 +562,8 @@ def _ocr_page(gray, edges: list[dict], mask) -> tuple[list[Part], list[tuple[str
                 if text:
                     return text  # else: read it freely below (the sequence repair fixes a misread number)
                 # printed but unreadable: "?" lets the sequence repair put the number back
-                return _trim(clean(_read_box(api, inner, words))) or "?"
-            return _trim(clean(_read_box(api, inner, words)))
+                return _cell_text(_read_box(api, inner, words)) or "?"
+            return _cell_text(_read_box(api, inner, words))
 
         grid = _grid(cells, text_of)
         if numbering:
