@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from chiso.frameworks.models import IndexCode
+from chiso.lib.numbers import format_vn_decimal
 
 
 class Recurrence(models.TextChoices):
@@ -194,7 +195,7 @@ class Task(models.Model):
         if self.measure_value is None:
             return ""
         label = dict(Operator.choices).get(self.measure_op, self.measure_op)
-        value = f"{self.measure_value.normalize():f}".replace(".", ",")
+        value = format_vn_decimal(self.measure_value)
         unit = self.measure_unit.strip()
         joiner = "" if unit in {"%", ""} else " "  # "≥ 98%" but "≥ 3 thủ tục"
         return f"{label} {value}{joiner}{unit}".strip()

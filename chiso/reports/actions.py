@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from chiso.accounts.models import Role, RoleGrant, User
 from chiso.audit.log import record, snapshot
 from chiso.audit.models import AuditEntry
-from chiso.lib.language import in_vietnamese
+from chiso.language import in_vietnamese
 from chiso.tracking.models import Notification
 
 from . import queries

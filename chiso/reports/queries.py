@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from chiso.frameworks.models import IndexCode, PublishedResult
+from chiso.lib.numbers import format_vn_decimal, format_vn_percent
 from chiso.org.models import Unit
 from chiso.plans.models import Plan, PlanTarget, Task
 from chiso.tracking import status as rules
@@ -244,9 +245,7 @@ def targets(agency, period: Period, rows: list[dict]) -> list[dict]:
 
 
 def _num(value) -> str:
-    if value is None:
-        return ""
-    return f"{value.normalize():f}".replace(".", ",")
+    return format_vn_decimal(value)
 
 
 def agency_figures(agency, period: Period, now: date | None = None) -> dict:
@@ -304,7 +303,7 @@ def draft_agency_text(fig: dict) -> dict:
 
 
 def _fmt_pct(value) -> str:
-    return "—" if value is None else f"{value:.1f}%".replace(".", ",")
+    return format_vn_percent(value)
 
 
 def province_rollup(province, code: str, now: date | None = None) -> dict:

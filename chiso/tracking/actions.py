@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from chiso.accounts.models import Role, RoleGrant
 from chiso.audit.log import snapshot
 from chiso.audit.models import AuditEntry
-from chiso.lib.language import in_vietnamese
+from chiso.language import in_vietnamese
 
 from . import status as rules
 from .files import CheckedFile, check_upload

@@ -16,7 +16,6 @@ sent again after the lease: the only duplicate SMTP allows, and only on a crash.
 
 import functools
 import logging
-import os
 import smtplib
 import uuid
 from collections import defaultdict
@@ -63,7 +62,7 @@ class RunResult:
 
 
 def base_url() -> str:
-    return os.environ.get("CHISO_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+    return settings.CHISO_BASE_URL
 
 
 _MARK = 987654321

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from chiso.lib.language import in_vietnamese
+from chiso.language import in_vietnamese
 
 FORMATS = {".docx": "docx", ".xlsx": "xlsx", ".pdf": "pdf"}
 CONTENT_TYPES = {
