@@ -12,8 +12,8 @@ from django.views.decorators.http import require_http_methods
 from chiso.accounts import permissions as perms
 from chiso.audit.log import history, snapshot
 from chiso.audit.models import AuditEntry
+from chiso.exports.xlsx import xlsx_response
 from chiso.frameworks.models import IndexCode
-from chiso.tracking.export import xlsx_response
 from chiso.tracking.queries import with_status
 
 from . import actions, queries

@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -15,10 +14,11 @@ from django.utils.translation import gettext as _
 from chiso.accounts.models import Role, RoleGrant
 from chiso.audit.log import snapshot
 from chiso.audit.models import AuditEntry
+from chiso.files.checks import CheckedFile, check_upload
+from chiso.files.storage import remove_stored
 from chiso.language import in_vietnamese
 
 from . import status as rules
-from .files import CheckedFile, check_upload
 from .models import Comment, Evidence, Notification, Period, ProgressUpdate, Proposed, Status, TaskState
 
 Review = ProgressUpdate.Review
@@ -271,24 +271,14 @@ def _write_update(actor, task, data: UpdateData, period, kind, checked, written:
         cause=(data.cause or "").strip(), remedy=(data.remedy or "").strip(), **extra)
     update.save()
     for item in checked:
-        evidence = Evidence(update=update, original_name=item.name, content_type=item.content_type,
-                            size=item.size, sha256=item.sha256)
-        evidence.file.save(f"{item.sha256[:24]}.{item.kind}", item.upload, save=False)
-        written.append(evidence.file.name)
+        evidence = Evidence(update=update)
+        written.append(evidence.store(item))
         evidence.save()
     for doc in data.documents:
         if not doc.is_empty():
             Evidence.objects.create(update=update, doc_number=doc.number.strip()[:80], doc_date=doc.date,
                                     doc_summary=doc.summary.strip()[:500], link=doc.link.strip()[:500])
     return update
-
-
-def _remove_files(names: list[str]) -> None:
-    for name in names:
-        try:
-            default_storage.delete(name)
-        except OSError:
-            pass
 
 
 @in_vietnamese
@@ -317,7 +307,7 @@ def do_post_update(actor, task, data: UpdateData, period: Period | None = None, 
                     _("%(who)s gửi báo cáo tiến độ nhiệm vụ %(task)s, chờ xác nhận.")
                     % {"who": getattr(actor, "display_name", ""), "task": str(task)})
     except BaseException:
-        _remove_files(written)
+        remove_stored(written)
         raise
     return update
 
@@ -353,7 +343,7 @@ def do_revise_update(actor, update: ProgressUpdate, data: UpdateData, today: dat
             _notify(_office_people(task), task, "update_submitted",
                     _("Báo cáo tiến độ nhiệm vụ %(task)s đã được sửa, chờ xác nhận.") % {"task": str(task)})
     except BaseException:
-        _remove_files(written)
+        remove_stored(written)
         raise
     return revision
 
@@ -431,7 +421,7 @@ def do_delete_update(actor, update: ProgressUpdate, today: date | None = None) -
         _recompute(task)
         _log_status_change(actor, task, before_status, today)
         shared = set(Evidence.objects.filter(file__in=names).values_list("file", flat=True))
-    _remove_files([n for n in names if n not in shared])
+    remove_stored([n for n in names if n not in shared])
 
 
 @transaction.atomic

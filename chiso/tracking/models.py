@@ -6,6 +6,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from chiso.files.models import StoredFile
+
 
 class Status(models.TextChoices):
     """The status of a task, derived from its confirmed updates and the date (see status.py)."""
@@ -124,16 +126,12 @@ class ProgressUpdate(models.Model):
         return f"{self.get_kind_display()} {self.percent}% — {self.get_proposed_status_display()}"
 
 
-class Evidence(models.Model):
-    """Proof attached to an update (tài liệu kiểm chứng): an uploaded file and/or a document reference."""
+class Evidence(StoredFile):
+    """Proof attached to an update (tài liệu kiểm chứng): an uploaded file (chiso.files) and/or a document
+    reference."""
 
     update = models.ForeignKey(ProgressUpdate, verbose_name=_("báo cáo"), on_delete=models.CASCADE,
                                related_name="evidence")
-    file = models.FileField(_("tệp"), upload_to="evidence/%Y/%m/", blank=True, max_length=300)
-    original_name = models.CharField(_("tên tệp"), max_length=255, blank=True)
-    content_type = models.CharField(_("loại tệp"), max_length=100, blank=True)
-    size = models.PositiveBigIntegerField(_("dung lượng (byte)"), default=0)
-    sha256 = models.CharField(_("mã kiểm tra SHA-256"), max_length=64, blank=True)
     doc_number = models.CharField(_("số, ký hiệu"), max_length=80, blank=True)
     doc_date = models.DateField(_("ngày văn bản"), null=True, blank=True)
     doc_summary = models.CharField(_("trích yếu"), max_length=500, blank=True)

@@ -4,7 +4,7 @@ Thin: permissions from accounts.permissions, changes from tracking.actions, read
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -12,11 +12,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from chiso.accounts import permissions as perms
+from chiso.exports.xlsx import xlsx_response
+from chiso.files.serving import attachment
 from chiso.org.models import Agency
 from chiso.plans.models import Task
 
 from . import actions, queries
-from .export import xlsx_response
 from .forms import ClosePeriodsForm, CommentForm, EventPeriodForm, ReviewForm, UpdateForm
 from .models import Evidence, Notification, Period, ProgressUpdate, Status
 
@@ -242,10 +243,7 @@ def open_period(request: HttpRequest, pk: int) -> HttpResponse:
 def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
     evidence = get_object_or_404(Evidence.objects.select_related("update__task__plan__agency"), pk=pk)
     perms.require(perms.can_view_task(request.user, evidence.update.task))
-    if not evidence.file:
-        raise Http404
-    return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name,
-                        content_type=evidence.content_type or "application/octet-stream")
+    return attachment(evidence)
 
 
 # --- lists and dashboards ----------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Evidence files: size limit, type from the content (magic bytes), SHA-256 checksum."""
+"""Checking an uploaded evidence file: size limit, type from the content (magic bytes), SHA-256 checksum."""
 
 import hashlib
 import zipfile
@@ -20,6 +20,8 @@ EXTENSIONS = {"pdf": "pdf", "docx": "docx", "xlsx": "xlsx", "png": "png", "jpg":
 
 @dataclass
 class CheckedFile:
+    """An upload that passed `check_upload`, with what is stored beside it."""
+
     upload: object
     name: str
     kind: str
@@ -29,8 +31,7 @@ class CheckedFile:
 
 
 def max_bytes() -> int:
-    mb = getattr(settings, "CHISO_EVIDENCE_MAX_MB", None) or settings.CHISO_MAX_UPLOAD_MB
-    return int(mb * 1024 * 1024)
+    return int(settings.CHISO_EVIDENCE_MAX_MB * 1024 * 1024)
 
 
 def sniff(head: bytes, upload) -> str | None:
