@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from chiso.accounts import permissions as perms
+from chiso.audit import log as audit_log
 from chiso.audit.log import history, snapshot
-from chiso.audit.models import AuditEntry
 from chiso.exports.xlsx import xlsx_response
 from chiso.frameworks.models import IndexCode
 from chiso.tracking.queries import with_status
@@ -108,7 +108,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def plan_history(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _get_plan(request.user, pk)
-    entries = AuditEntry.objects.filter(plan=plan).select_related("actor")
+    entries = audit_log.plan_history(plan.pk)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     return render(request, "plans/history.html", {"nav": "plans", "plan": plan, "object": plan, "page": page})
 

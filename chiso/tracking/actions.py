@@ -12,8 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chiso.accounts.models import Role, RoleGrant
-from chiso.audit.log import snapshot
-from chiso.audit.models import AuditEntry
+from chiso.audit.log import Action, record, snapshot
 from chiso.files.checks import CheckedFile, check_upload
 from chiso.files.storage import remove_stored
 from chiso.language import in_vietnamese
@@ -57,10 +56,8 @@ def _today(today: date | None) -> date:
 
 
 def _log(actor, action: str, task, text: str, before: dict | None = None, after: dict | None = None):
-    """One line on the task's "Lịch sử" (model plans.task, so the task page shows it as it is)."""
-    return AuditEntry.objects.create(
-        actor=actor if getattr(actor, "pk", None) else None, action=action, model="plans.task",
-        object_id=str(task.pk), object_repr=text[:300], plan_id=task.plan_id, before=before, after=after)
+    """One line on the task's "Lịch sử": the entry is about the task, so the task page shows it as it is."""
+    return record(actor, action, task, before, after, plan=task.plan, summary=text, keep_unchanged=True)
 
 
 def _task_url(task) -> str:
@@ -126,7 +123,7 @@ def _log_status_change(actor, task, before: str, today: date) -> None:
     after = current_status(task, today)
     if after != before:
         labels = dict(Status.choices)
-        _log(actor, AuditEntry.Action.UPDATE, task, _("Trạng thái nhiệm vụ %(ref)s") % {"ref": task.ref or task.pk},
+        _log(actor, Action.UPDATE, task, _("Trạng thái nhiệm vụ %(ref)s") % {"ref": task.ref or task.pk},
              {"trạng thái": str(labels[before])}, {"trạng thái": str(labels[after])})
 
 
@@ -166,7 +163,7 @@ def do_open_event_period(actor, task, label: str, start: date, due: date) -> Per
                     due=due, by_hand=True)
     period.full_clean()
     period.save()
-    _log(actor, AuditEntry.Action.CREATE, task, _("Mở kỳ báo cáo: %(label)s") % {"label": period.label},
+    _log(actor, Action.CREATE, task, _("Mở kỳ báo cáo: %(label)s") % {"label": period.label},
          None, snapshot(period))
     return period
 
@@ -180,7 +177,7 @@ def do_close_period(actor, period: Period) -> Period:
     before = snapshot(period)
     period.closed_at, period.closed_by = timezone.now(), actor
     period.save(update_fields=["closed_at", "closed_by"])
-    _log(actor, AuditEntry.Action.UPDATE, period.task, _("Khóa kỳ báo cáo: %(label)s") % {"label": period.label},
+    _log(actor, Action.UPDATE, period.task, _("Khóa kỳ báo cáo: %(label)s") % {"label": period.label},
          {"khóa": before["closed_at"]}, {"khóa": period.closed_at.isoformat()})
     return period
 
@@ -297,7 +294,7 @@ def do_post_update(actor, task, data: UpdateData, period: Period | None = None, 
             update = _write_update(actor, task, data, period, kind, checked, written)
             _recompute(task)
             label = _("Đóng góp của đơn vị phối hợp") if kind == Kind.CONTRIBUTION else _("Báo cáo tiến độ")
-            _log(actor, AuditEntry.Action.CREATE, task,
+            _log(actor, Action.CREATE, task,
                  f"{label} ({period.label if period else '—'}): {update.percent}% — "
                  f"{update.get_proposed_status_display()}; {len(checked)} tệp, "
                  f"{sum(1 for d in data.documents if not d.is_empty())} văn bản",
@@ -336,7 +333,7 @@ def do_revise_update(actor, update: ProgressUpdate, data: UpdateData, today: dat
                 update.review = Review.SUPERSEDED
                 update.save(update_fields=["review"])
             _recompute(task)
-            _log(actor, AuditEntry.Action.UPDATE, task,
+            _log(actor, Action.UPDATE, task,
                  _("Sửa báo cáo tiến độ (lần %(n)s)") % {"n": revision.revision},
                  _brief(update), _brief(revision))
             _log_status_change(actor, task, before, today)
@@ -372,7 +369,7 @@ def do_confirm_update(actor, update: ProgressUpdate, comment: str = "", today: d
     if update.supersedes_id:
         ProgressUpdate.objects.filter(pk=update.supersedes_id).update(review=Review.SUPERSEDED)
     _recompute(task)
-    _log(actor, AuditEntry.Action.UPDATE, task, _("Xác nhận báo cáo tiến độ %(p)s%%") % {"p": update.percent},
+    _log(actor, Action.UPDATE, task, _("Xác nhận báo cáo tiến độ %(p)s%%") % {"p": update.percent},
          before, {"xác nhận": str(update.get_review_display()), "ý kiến": update.review_comment or None})
     _log_status_change(actor, task, before_status, today)
     _notify([update.author], task, "update_confirmed",
@@ -397,7 +394,7 @@ def do_return_update(actor, update: ProgressUpdate, comment: str, today: date | 
     update.review_comment = comment.strip()
     update.save(update_fields=["review", "reviewed_by", "reviewed_at", "review_comment"])
     _recompute(task)
-    _log(actor, AuditEntry.Action.UPDATE, task, _("Trả lại báo cáo tiến độ"), before,
+    _log(actor, Action.UPDATE, task, _("Trả lại báo cáo tiến độ"), before,
          {"xác nhận": str(update.get_review_display()), "ý kiến": update.review_comment})
     _log_status_change(actor, task, before_status, today)
     _notify([update.author], task, "update_returned",
@@ -415,7 +412,7 @@ def do_delete_update(actor, update: ProgressUpdate, today: date | None = None) -
         if update.review == Review.CONFIRMED:
             raise ValidationError(_("Báo cáo đã xác nhận không xóa được; hãy sửa bằng một bản mới."))
         before_status = current_status(task, today)
-        _log(actor, AuditEntry.Action.DELETE, task, _("Xóa báo cáo tiến độ %(p)s%%") % {"p": update.percent},
+        _log(actor, Action.DELETE, task, _("Xóa báo cáo tiến độ %(p)s%%") % {"p": update.percent},
              snapshot(update), None)
         update.delete()
         _recompute(task)
@@ -431,7 +428,7 @@ def do_comment(actor, task, text: str, update: ProgressUpdate | None = None) -> 
     if not (text or "").strip():
         raise ValidationError({"text": [_("Hãy nhập ý kiến.")]})
     comment = Comment.objects.create(task=task, update=update, author=actor, text=text.strip())
-    _log(actor, AuditEntry.Action.CREATE, task, _("Ý kiến: %(t)s") % {"t": comment.text[:200]}, None,
+    _log(actor, Action.CREATE, task, _("Ý kiến: %(t)s") % {"t": comment.text[:200]}, None,
          snapshot(comment))
     _notify(_lead_people(task), task, "comment",
             _("%(who)s cho ý kiến về nhiệm vụ %(task)s.") % {"who": getattr(actor, "display_name", ""),
