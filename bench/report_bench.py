@@ -68,9 +68,9 @@ def main():
     import django
 
     django.setup()
+    from chiso.periods.calendar import resolve
     from chiso.reports import actions
     from chiso.reports.documents import render
-    from chiso.reports.periods import resolve
 
     agency, office, units = build()
     period = resolve(agency, "2026-Q3")

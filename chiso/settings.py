@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "chiso.frameworks",
     "chiso.plans",
     "chiso.audit",
+    "chiso.periods",
     "chiso.tracking",
     "chiso.reports",
     "chiso.web",

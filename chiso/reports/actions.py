@@ -14,11 +14,11 @@ from chiso.accounts.models import Role, RoleGrant, User
 from chiso.audit.log import record, snapshot
 from chiso.audit.models import AuditEntry
 from chiso.language import in_vietnamese
+from chiso.periods.codes import Period
 from chiso.tracking.models import Notification
 
 from . import queries
 from .models import AgencyReport, UnitReport
-from .periods import Period
 
 UNIT_TEXT = ("results", "difficulties", "next_steps", "proposals")
 AGENCY_TEXT = ("direction", "results_intro", "strengths", "weaknesses", "causes", "next_tasks", "proposals",
@@ -133,7 +133,8 @@ def do_redraft_unit_report(actor, report: UnitReport, now: date | None = None,
 
 
 def _period_of(agency, code: str) -> Period | None:
-    from .periods import PeriodError, resolve
+    from chiso.periods.calendar import resolve
+    from chiso.periods.codes import PeriodError
 
     try:
         return resolve(agency, code)
@@ -314,7 +315,7 @@ RULE_FIELDS = ("start_months_before", "start_day", "end_day", "unit_day", "offic
 @in_vietnamese
 def do_save_rule(actor, agency, kind: str, data: dict):
     """The agency's own dates for a kind of period (replacing the province default for it)."""
-    from .models import ReportingRule
+    from chiso.periods.models import ReportingRule
 
     rule = ReportingRule.objects.filter(agency=agency, kind=kind).first()
     before = snapshot(rule) if rule else None
@@ -330,7 +331,7 @@ def do_save_rule(actor, agency, kind: str, data: dict):
 @transaction.atomic
 @in_vietnamese
 def do_reset_rule(actor, agency, kind: str) -> None:
-    from .models import ReportingRule
+    from chiso.periods.models import ReportingRule
 
     rule = ReportingRule.objects.filter(agency=agency, kind=kind).first()
     if rule is not None:
@@ -343,8 +344,7 @@ def do_reset_rule(actor, agency, kind: str) -> None:
 def do_create_adhoc(actor, agency, data: dict):
     """An ad hoc report (báo cáo đột xuất) with the next number of its year: code YYYY-DXn."""
     from chiso.org.models import Agency
-
-    from .models import AdHocPeriod
+    from chiso.periods.models import AdHocPeriod
 
     Agency.objects.select_for_update().get(pk=agency.pk)
     year = data["start"].year

@@ -16,11 +16,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from chiso.org.models import Agency
+from chiso.periods.calendar import periods_of_year
+from chiso.periods.codes import Period
 from chiso.plans.models import Task
 
 from . import actions, queries
 from .models import AgencyReport, UnitReport
-from .periods import Period, periods_of_year
 
 
 @dataclass

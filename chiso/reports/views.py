@@ -13,14 +13,16 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from chiso.accounts import permissions as perms
 from chiso.org.models import Agency, Unit
+from chiso.periods.calendar import periods_of_year, resolve
+from chiso.periods.codes import Kind, Period, PeriodError
+from chiso.periods.models import KIND_CHOICES, ReportingRule
 from chiso.plans.models import ReportingObligation
 
 from . import actions, queries
 from .documents import CONTENT_TYPES, filename
 from .documents import render as render_file
 from .forms import AdHocForm, AgencyReportForm, RuleForm, UnitReportForm
-from .models import KIND_CHOICES, AgencyReport, ReportingRule, UnitReport
-from .periods import Kind, Period, PeriodError, periods_of_year, resolve
+from .models import AgencyReport, UnitReport
 
 
 def _agency(user, code: str) -> Agency:

@@ -116,6 +116,7 @@ def test_rows_written_at_main_survive_the_migrations():
     assert {e.agency_id for e in entries.values()} == {ids["agency"]}
     _check_tracking(ids)
     _check_reports(ids)
+    _check_periods(ids)
 
 
 def _check_tracking(ids):
@@ -129,6 +130,25 @@ def _check_tracking(ids):
     assert Comment.objects.filter(task_id=ids["task"], text="Ý kiến cũ").exists()
     assert ReminderPolicy.objects.get(agency_id=ids["agency"]).days_before == "5,2"
     assert Reminder.objects.filter(task_id=ids["task"], kind="before_3").exists()
+
+
+def _check_periods(ids):
+    """Holiday (from tracking), ReportingRule and AdHocPeriod (from reports) moved to chiso.periods."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from chiso.audit.log import history
+    from chiso.periods.calendar import resolve
+    from chiso.periods.models import AdHocPeriod, Holiday, ReportingRule
+
+    assert Holiday.objects.get(date=date(2031, 1, 1)).name == "Tết Dương lịch 2031"
+    rule = ReportingRule.objects.get(agency_id=ids["agency"], kind="q1")
+    assert (rule.end_day, rule.unit_day) == (11, 12)
+    adhoc = AdHocPeriod.objects.get(agency_id=ids["agency"])
+    assert adhoc.title == "Đột xuất cũ" and [e.object_repr for e in history(adhoc)] == ["Đột xuất cũ"]
+    assert resolve(rule.agency, "2026-Q1").end == date(2026, 3, 11)
+    assert ContentType.objects.get_for_model(Holiday).app_label == "periods"
+    assert not ContentType.objects.filter(app_label__in=["tracking", "reports"],
+                                          model__in=["holiday", "reportingrule", "adhocperiod"]).exists()
 
 
 def _check_reports(ids):

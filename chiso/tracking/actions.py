@@ -16,6 +16,7 @@ from chiso.audit.log import Action, record, snapshot
 from chiso.files.checks import CheckedFile, check_upload
 from chiso.files.storage import remove_stored
 from chiso.language import in_vietnamese
+from chiso.periods.checkins import checkins_of
 
 from . import status as rules
 from .models import Comment, Evidence, Notification, Period, ProgressUpdate, Proposed, Status, TaskState
@@ -134,7 +135,7 @@ def ensure_periods(task) -> list[Period]:
     """Create the check-in periods the task's recurrence gives (idempotent), return all its periods."""
     existing = {(p.start, p.label) for p in task.periods.all()}
     missing = [Period(task=task, label=s.label, start=s.start, end=s.end, due=s.due)
-               for s in rules.period_specs(task) if (s.start, s.label) not in existing]
+               for s in checkins_of(task) if (s.start, s.label) not in existing]
     if missing:
         Period.objects.bulk_create(missing, ignore_conflicts=True)
     return list(task.periods.order_by("start", "id"))

@@ -1,14 +1,6 @@
 from django.contrib import admin
 
-from .models import Evidence, Holiday, Notification, Period, ProgressUpdate, Reminder, ReminderPolicy
-
-
-@admin.register(Holiday)
-class HolidayAdmin(admin.ModelAdmin):
-    list_display = ("date", "name", "is_day_off")
-    list_filter = ("is_day_off",)
-    date_hierarchy = "date"
-    search_fields = ("name",)
+from .models import Evidence, Notification, Period, ProgressUpdate, Reminder, ReminderPolicy
 
 
 @admin.register(ReminderPolicy)

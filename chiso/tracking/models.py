@@ -1,5 +1,5 @@
-"""Tracking a task to done: periods, progress updates with evidence, review, comments,
-the working-day calendar, reminder policy, reminders and in-app notifications."""
+"""Tracking a task to done: check-in periods, progress updates with evidence, review, comments, reminder
+policy and reminders. (Holidays live in chiso.periods, notifications in chiso.notifications.)"""
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -193,23 +193,6 @@ class TaskState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task_id}: {self.reported or '-'} {self.progress}%"
-
-
-class Holiday(models.Model):
-    """A public holiday (day off) or a make-up working day on a weekend, editable by administrators."""
-
-    date = models.DateField(_("ngày"), unique=True)
-    name = models.CharField(_("tên"), max_length=150)
-    is_day_off = models.BooleanField(_("ngày nghỉ"), default=True,
-                                     help_text=_("Bỏ chọn khi đây là ngày làm việc bù vào cuối tuần."))
-
-    class Meta:
-        verbose_name = _("ngày nghỉ lễ, làm bù")
-        verbose_name_plural = _("lịch nghỉ lễ, làm bù")
-        ordering = ["date"]
-
-    def __str__(self) -> str:
-        return f"{self.date:%d/%m/%Y} {self.name}"
 
 
 class ReminderPolicy(models.Model):

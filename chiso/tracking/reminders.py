@@ -21,7 +21,6 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from types import SimpleNamespace
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -33,11 +32,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from chiso.accounts.models import Role, RoleGrant
+from chiso.periods.checkins import checkins
+from chiso.periods.workdays import WorkCalendar
 from chiso.plans.models import Plan, Recurrence, Task
 
 from . import status as rules
 from .models import Digest, Notification, ProgressUpdate, Reminder, ReminderPolicy, parse_thresholds
-from .workdays import WorkCalendar
 
 log = logging.getLogger(__name__)
 
@@ -161,9 +161,8 @@ def wanted_reminders(today: date) -> list[Reminder]:
                                                   "việc: %(task)s") % {"n": late_work, "task": name},
                         leaders.get(agency, set()))
         if t["recurrence"] in PERIODIC:
-            shape = SimpleNamespace(recurrence=t["recurrence"], due=due, plan=SimpleNamespace(
-                year=t["plan__year"], period_start=t["plan__period_start"], period_end=t["plan__period_end"]))
-            for spec in rules.period_specs(shape):
+            for spec in checkins(t["recurrence"], due, t["plan__year"], t["plan__period_start"],
+                                 t["plan__period_end"]):
                 if spec.due < today or (t["id"], spec.start) in reported_periods:
                     continue
                 if cal.nth_working_day_before(spec.due, policy.period_lead_days) <= today:

@@ -9,9 +9,9 @@ import pytest
 from docx import Document
 from openpyxl import load_workbook
 
+from chiso.periods.calendar import resolve
 from chiso.reports import actions
 from chiso.reports.documents import date_line, render
-from chiso.reports.periods import resolve
 
 from .helpers import confirmed_done, late_with_cause
 

@@ -9,9 +9,10 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from chiso.audit.log import history
+from chiso.periods.checkins import checkins_of
 from chiso.tracking import actions
 from chiso.tracking.models import Evidence, Notification, Period, ProgressUpdate, Status
-from chiso.tracking.status import derive, period_specs
+from chiso.tracking.status import derive
 
 from .helpers import PDF, doc, docx, pdf, report
 
@@ -179,11 +180,11 @@ def test_recurring_tasks_get_one_period_each(world):
     task = world.laws_task
     task.recurrence = "quarterly"
     task.save()
-    assert [s.label for s in period_specs(task)] == ["Quý I/2026", "Quý II/2026", "Quý III/2026", "Quý IV/2026"]
+    assert [s.label for s in checkins_of(task)] == ["Quý I/2026", "Quý II/2026", "Quý III/2026", "Quý IV/2026"]
     task.recurrence = "monthly"
-    assert len(period_specs(task)) == 12
+    assert len(checkins_of(task)) == 12
     task.recurrence = "on_event"
-    assert period_specs(task) == []
+    assert checkins_of(task) == []
     period = actions.do_open_event_period(world.people.office, task, "Khi có văn bản mới", date(2026, 4, 1),
                                           date(2026, 4, 15))
     assert Period.objects.filter(task=task, by_hand=True).get() == period

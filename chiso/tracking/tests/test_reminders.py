@@ -8,11 +8,12 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from chiso.periods.models import Holiday
+from chiso.periods.workdays import WorkCalendar
 from chiso.plans import actions as plan_actions
 from chiso.plans.models import Task
 from chiso.tracking import actions, reminders
-from chiso.tracking.models import Digest, Holiday, Notification, Reminder, ReminderPolicy
-from chiso.tracking.workdays import WorkCalendar
+from chiso.tracking.models import Digest, Notification, Reminder, ReminderPolicy
 
 from .helpers import report
 from .smtp import SmtpServer

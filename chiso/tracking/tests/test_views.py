@@ -187,8 +187,9 @@ def test_admin_edits_the_calendar_and_the_reminder_policy(world, client):
     client.force_login(world.people.admin)
     world.people.admin.is_staff = world.people.admin.is_superuser = True
     world.people.admin.save()
-    for name in ("holiday", "reminderpolicy", "progressupdate", "reminder", "notification", "period"):
-        assert client.get(reverse(f"admin:tracking_{name}_changelist")).status_code == 200
+    for name in ("periods_holiday", "tracking_reminderpolicy", "tracking_progressupdate", "tracking_reminder",
+                 "tracking_notification", "tracking_period"):
+        assert client.get(reverse(f"admin:{name}_changelist")).status_code == 200
     response = client.post(reverse("admin:tracking_reminderpolicy_add"), {
         "agency": world.home.pk, "days_before": "7, x", "overdue_every": 2, "escalate_head_after": 3,
         "escalate_leader_after": 7, "period_lead_days": 3})

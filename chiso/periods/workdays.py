@@ -33,35 +33,30 @@ class WorkCalendar:
                 seen += 1
         return d
 
+    def _count(self, first: date, last: date) -> int:
+        """Working days from `first` to `last`, both included."""
+        return sum(1 for k in range((last - first).days + 1) if self.is_working(first + timedelta(days=k)))
+
     def working_days_after(self, start: date, end: date) -> int:
-        """Working days in (start, end]."""
-        count, d = 0, start
-        while d < end:
-            d += timedelta(days=1)
-            if self.is_working(d):
-                count += 1
-        return count
+        """Working days in (start, end]: how many working days late `end` is for a deadline `start`."""
+        return self._count(start + timedelta(days=1), end)
 
     def working_days_until(self, start: date, end: date) -> int:
         """Working days in [start, end): how many working days are left before `end`."""
-        count, d = 0, start
-        while d < end:
-            if self.is_working(d):
-                count += 1
-            d += timedelta(days=1)
-        return count
+        return self._count(start, end - timedelta(days=1))
 
 
-def seed_holidays(years) -> int:
-    """Add Vietnam's public holidays for `years` from the `holidays` package; existing dates are kept."""
+def seed_holidays(years, model=None) -> int:
+    """Add Vietnam's public holidays for `years` from the `holidays` package; existing dates are kept.
+    `model` is the Holiday model (a migration passes its historical one)."""
     import holidays
 
-    from .models import Holiday
+    if model is None:
+        from .models import Holiday as model
 
-    existing = set(Holiday.objects.values_list("date", flat=True))
-    rows = []
-    for day, name in sorted(holidays.country_holidays("VN", years=list(years), language="vi").items()):
-        if day not in existing:
-            rows.append(Holiday(date=day, name=name[:150], is_day_off=True))
-    Holiday.objects.bulk_create(rows, ignore_conflicts=True)
+    existing = set(model.objects.values_list("date", flat=True))
+    rows = [model(date=day, name=name[:150], is_day_off=True)
+            for day, name in sorted(holidays.country_holidays("VN", years=list(years), language="vi").items())
+            if day not in existing]
+    model.objects.bulk_create(rows, ignore_conflicts=True)
     return len(rows)

@@ -2,8 +2,9 @@ from datetime import date
 
 import pytest
 
-from chiso.reports.models import AdHocPeriod, ReportingRule
-from chiso.reports.periods import Kind, PeriodError, parse_period, periods_of_year, resolve
+from chiso.periods.calendar import periods_of_year, resolve
+from chiso.periods.codes import Kind, PeriodError, parse_period
+from chiso.periods.models import AdHocPeriod, ReportingRule
 
 
 @pytest.mark.parametrize("text,kind,code", [

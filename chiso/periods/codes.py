@@ -1,7 +1,10 @@
-"""Reporting periods: the one parser of period codes (2025-Q3, 2025-H1, 2025-Y, 2025-11, 2025-DX1) and
-the dates a period gets from the agency's reporting rules (cut-off window, a deadline for each level).
+"""Period codes and the dates a period gets from a reporting rule. No database here.
 
-Pure except `resolve`, which reads the editable rules (ReportingRule) and ad hoc periods."""
+A code names a reporting period: 2025-Q1 (quý I), 2025-H1 (6 tháng), 2025-Q3 (quý III), 2025-Y (năm),
+2025-11 (a month), 2025-DX1 (the first ad hoc report of 2025). A rule (ReportingRule, or any object with its
+fields) gives the period its data window — Q1 15/12 (previous year) – 14/03 by default — and the deadlines of
+each level. `counting_day` says at which day an update counts, so that a check-in period and the reporting
+period that covers it always agree (see docs/architecture.md, "The period rule")."""
 
 import calendar
 import re
@@ -9,6 +12,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.utils.translation import gettext as _
+
+from chiso.lib import vndates
 
 
 class PeriodError(ValueError):
@@ -26,9 +31,23 @@ class Kind:
 
 # The last month of each fixed period (the deadlines fall in it).
 LAST_MONTH = {Kind.Q1: 3, Kind.H1: 6, Kind.Q3: 9, Kind.YEAR: 12}
+# The fixed kind that ends in a month, for the months that end one.
+KIND_ENDING_IN = {month: kind for kind, month in LAST_MONTH.items()}
 SUFFIX = {"Q1": Kind.Q1, "H1": Kind.H1, "Q3": Kind.Q3, "Y": Kind.YEAR}
 CODE_SUFFIX = {v: k for k, v in SUFFIX.items()}
 _CODE = re.compile(r"^\s*(\d{4})-(?:(Q[1-4])|(H[12])|(Y)|(\d{1,2})|DX(\d{1,3}))\s*$", re.IGNORECASE)
+
+# Cycles: the kinds a day can be asked about, each a list of kinds tried in order of their end.
+# "quarter" is the quarterly reporting cycle: quý I, 6 tháng, quý III, năm.
+CYCLES = {
+    "month": [Kind.MONTH],
+    "quarter": [Kind.Q1, Kind.H1, Kind.Q3, Kind.YEAR],
+    "half": [Kind.H1, Kind.YEAR],
+    "year": [Kind.YEAR],
+}
+# Recurrences whose check-in periods are regular (months, quarters, halves, the year); "continuous" tasks
+# report every quarter. Once and on-event tasks have none: their updates count on the day they are made.
+RECURRING = {vndates.MONTHLY, vndates.QUARTERLY, vndates.SEMIANNUAL, vndates.ANNUAL, vndates.CONTINUOUS}
 
 
 @dataclass(frozen=True)
@@ -106,9 +125,14 @@ def day_in(year: int, month: int, day: int) -> date:
     return date(year, month, min(max(day, 1), calendar.monthrange(year, month)[1]))
 
 
+def month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
 @dataclass(frozen=True)
 class Period:
-    """A period with its dates: data from `start` to `end`; deadlines of units, office, agency, province."""
+    """A reporting period: data from `start` to `end`; deadlines of units, office, agency, province.
+    `cutoff_day` is the rule's cut-off day of the month (14 by default); ad hoc periods have none."""
 
     code: str
     kind: str
@@ -121,10 +145,14 @@ class Period:
     agency_due: date
     province_due: date
     draft_days_before: int = 5
+    cutoff_day: int | None = None
 
     @property
     def window(self) -> str:
         return f"{self.start:%d/%m/%Y} – {self.end:%d/%m/%Y}"
+
+    def contains(self, day: date) -> bool:
+        return self.start <= day <= self.end
 
 
 def apply_rule(pc: PeriodCode, rule) -> Period:
@@ -138,36 +166,39 @@ def apply_rule(pc: PeriodCode, rule) -> Period:
         office_due=day_in(pc.year, last_month, rule.office_day),
         agency_due=day_in(pc.year, last_month, rule.agency_day),
         province_due=day_in(pc.year, last_month, rule.province_day),
-        draft_days_before=rule.draft_days_before)
+        draft_days_before=rule.draft_days_before, cutoff_day=rule.end_day)
 
 
-def resolve(agency, text_or_code) -> Period:
-    """The period `text_or_code` for `agency`, with its dates from the agency's rule (else the default)."""
-    from .models import AdHocPeriod, ReportingRule
+def counting_day(made_on: date, checkin_end: date | None = None, recurring: bool = False,
+                 cutoff_day: int | None = 14) -> date:
+    """The day an update counts at in reporting.
 
-    pc = text_or_code if isinstance(text_or_code, PeriodCode) else parse_period(text_or_code)
-    if pc.kind == Kind.ADHOC:
-        adhoc = AdHocPeriod.objects.filter(agency=agency, year=pc.year, number=pc.number).first()
-        if adhoc is None:
-            raise PeriodError(_("Cơ quan chưa có báo cáo đột xuất “%(code)s”.") % {"code": pc.code})
-        return adhoc.as_period()
-    rule = ReportingRule.for_agency(agency, pc.kind)
-    if rule is None:
-        raise PeriodError(_("Chưa có lịch báo cáo cho loại kỳ này."))
-    return apply_rule(pc, rule)
+    An update filed for a check-in period of a recurring task counts at the reporting cut-off of the
+    check-in's last month (`cutoff_day`, the rule's end day: 14/03 for "Quý I" 01/01–31/03 under the default
+    calendar), so it lands in the reporting period of the same name — 2026-Q1 — whenever it was made.
+    Anything else (a once or on-event task, a period opened by hand, an ad hoc report without a cut-off day)
+    counts on the day it was made."""
+    if recurring and checkin_end is not None and cutoff_day:
+        return day_in(checkin_end.year, checkin_end.month, cutoff_day)
+    return made_on
 
 
-def periods_of_year(agency, year: int, monthly: bool = False) -> list[Period]:
-    """The agency's calendar for a year: quý I, 6 tháng, quý III, năm (and months when asked), ad hoc."""
-    from .models import AdHocPeriod, ReportingRule
-
-    rules = ReportingRule.rules_for(agency)
-    out = []
-    kinds = [Kind.Q1, Kind.H1, Kind.Q3, Kind.YEAR]
-    for kind in kinds:
-        if kind in rules:
-            out.append(apply_rule(PeriodCode(year, kind), rules[kind]))
-    if monthly and Kind.MONTH in rules:
-        out.extend(apply_rule(PeriodCode(year, Kind.MONTH, month=m), rules[Kind.MONTH]) for m in range(1, 13))
-    out.extend(a.as_period() for a in AdHocPeriod.objects.filter(agency=agency, year=year))
-    return sorted(out, key=lambda p: (p.agency_due, p.code))
+def period_for_day(day: date, cycle: str, rules: dict) -> Period | None:
+    """The period of `cycle` ("month", "quarter", "half", "year") whose window contains `day`: of the kinds
+    the cycle tries, the first (by end) whose window holds it. `rules` maps kind -> rule. None when the
+    calendar has no rule for the cycle. Windows may reach into the previous year (Q1 starts 15/12), so the
+    next year's periods are tried too."""
+    if cycle not in CYCLES:
+        raise PeriodError(_("Loại kỳ “%(cycle)s” không có (tháng, quý, 6 tháng, năm).") % {"cycle": cycle})
+    candidates = []
+    for year in (day.year - 1, day.year, day.year + 1):
+        for kind in CYCLES[cycle]:
+            rule = rules.get(kind)
+            if rule is None:
+                continue
+            if kind == Kind.MONTH:
+                candidates.extend(apply_rule(PeriodCode(year, kind, month=m), rule) for m in range(1, 13))
+            else:
+                candidates.append(apply_rule(PeriodCode(year, kind), rule))
+    inside = sorted((p for p in candidates if p.contains(day)), key=lambda p: (p.end, p.start))
+    return inside[0] if inside else None
