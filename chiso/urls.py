@@ -10,6 +10,7 @@ urlpatterns = [
     path("ke-hoach/", include("chiso.plans.urls")),
     path("to-chuc/", include("chiso.org.urls")),
     path("bo-chi-so/", include("chiso.frameworks.urls")),
+    path("theo-doi/thong-bao/", include("chiso.notifications.urls")),
     path("theo-doi/", include("chiso.tracking.urls")),
     path("bao-cao/", include("chiso.reports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,5 +1,5 @@
 """Changes to reports. Each `do_…` function is one transaction with its audit record; views, the
-scheduler, the demo loader and tests use them. Notifications go to tracking's bell (Notification)."""
+scheduler, the demo loader and tests use them. Notifications go through chiso.notifications."""
 
 from datetime import date, datetime
 
@@ -14,8 +14,8 @@ from chiso.accounts.models import Role, RoleGrant, User
 from chiso.audit.log import record, snapshot
 from chiso.audit.models import AuditEntry
 from chiso.language import in_vietnamese
+from chiso.notifications.service import notify
 from chiso.periods.codes import Period
-from chiso.tracking.models import Notification
 
 from . import queries
 from .models import AgencyReport, UnitReport
@@ -40,19 +40,6 @@ def _stamp(day: date | None) -> datetime:
 
 def _audit(actor, action, obj, before):
     record(actor, action, obj, before, snapshot(obj, exclude=EXCLUDE))
-
-
-@in_vietnamese
-def notify(users, kind: str, text: str, url: str) -> int:
-    """In-app notifications under tracking's bell (no task attached)."""
-    seen, rows = set(), []
-    for user in users:
-        if user is None or user.pk in seen:
-            continue
-        seen.add(user.pk)
-        rows.append(Notification(user=user, kind=kind[:30], text=text[:500], url=url))
-    Notification.objects.bulk_create(rows)
-    return len(rows)
 
 
 def office_people(agency) -> list[User]:

@@ -117,6 +117,7 @@ def test_rows_written_at_main_survive_the_migrations():
     _check_tracking(ids)
     _check_reports(ids)
     _check_periods(ids)
+    _check_notifications(ids)
 
 
 def _check_tracking(ids):
@@ -149,6 +150,24 @@ def _check_periods(ids):
     assert ContentType.objects.get_for_model(Holiday).app_label == "periods"
     assert not ContentType.objects.filter(app_label__in=["tracking", "reports"],
                                           model__in=["holiday", "reportingrule", "adhocperiod"]).exists()
+
+
+def _check_notifications(ids):
+    """Notification and Digest moved to chiso.notifications; a mailed reminder's notice is not mailed again."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from chiso.notifications import digest
+    from chiso.notifications.models import Digest, Notification
+
+    sent = Digest.objects.get(pk=ids["digest"])
+    assert sent.person_id == ids["user"] and sent.sent_at is not None
+    reminder = Notification.objects.get(user_id=ids["user"], text="Còn 3 ngày")
+    assert reminder.kind == "reminder_before" and reminder.digest_id == sent.pk  # carried by that day's mail
+    assert reminder.url == f"/ke-hoach/nhiem-vu/{ids['task']}/"
+    report = Notification.objects.get(user_id=ids["user"], kind="report_draft")
+    assert report.digest_id == sent.pk and report.detail == ""
+    assert not digest.unmailed(timezone.now()).exists()
+    assert ContentType.objects.get_for_model(Notification).app_label == "notifications"
 
 
 def _check_reports(ids):

@@ -16,10 +16,11 @@ from chiso.audit.log import Action, record, snapshot
 from chiso.files.checks import CheckedFile, check_upload
 from chiso.files.storage import remove_stored
 from chiso.language import in_vietnamese
+from chiso.notifications.service import notify
 from chiso.periods.checkins import checkins_of
 
 from . import status as rules
-from .models import Comment, Evidence, Notification, Period, ProgressUpdate, Proposed, Status, TaskState
+from .models import Comment, Evidence, Period, ProgressUpdate, Proposed, Status, TaskState
 
 Review = ProgressUpdate.Review
 Kind = ProgressUpdate.Kind
@@ -66,13 +67,7 @@ def _task_url(task) -> str:
 
 
 def _notify(users, task, kind: str, text: str) -> None:
-    seen, rows = set(), []
-    for user in users:
-        if user is None or user.pk in seen:
-            continue
-        seen.add(user.pk)
-        rows.append(Notification(user=user, task=task, kind=kind, text=text[:500], url=_task_url(task)))
-    Notification.objects.bulk_create(rows)
+    notify(users, kind, text, _task_url(task))
 
 
 def _office_people(task):
@@ -141,9 +136,38 @@ def ensure_periods(task) -> list[Period]:
     return list(task.periods.order_by("start", "id"))
 
 
+def task_periods(task) -> list[Period]:
+    """The task's periods for a page, without writing: the stored ones, or (before the action or the
+    `chiso remind` loop has stored them) the ones its recurrence gives, unsaved."""
+    stored = list(task.periods.order_by("start", "id"))
+    if stored:
+        return stored
+    return [Period(task=task, label=s.label, start=s.start, end=s.end, due=s.due) for s in checkins_of(task)]
+
+
+@in_vietnamese
+def ensure_new_task_periods() -> int:
+    """Store the check-in periods of tasks in force that have none yet (new or imported tasks). Run by the
+    `chiso remind` loop, so that no page needs to write them; returns how many were made."""
+    from chiso.plans.models import Plan, Task
+
+    rows = []
+    for task in (Task.objects.filter(plan__status=Plan.Status.IN_FORCE, periods__isnull=True)
+                 .exclude(recurrence="on_event").select_related("plan").iterator(chunk_size=500)):
+        rows.extend(Period(task=task, label=s.label, start=s.start, end=s.end, due=s.due)
+                    for s in checkins_of(task))
+    for start in range(0, len(rows), 500):
+        Period.objects.bulk_create(rows[start:start + 500], ignore_conflicts=True)
+    return len(rows)
+
+
 def default_period(task, today: date | None = None) -> Period | None:
-    today = _today(today)
-    periods = ensure_periods(task)
+    """The period a new update goes to (stored first: only actions call this)."""
+    return choose_period(ensure_periods(task), _today(today))
+
+
+def choose_period(periods: list[Period], today: date) -> Period | None:
+    """Of the open periods, the one containing today, else the last one started, else the first."""
     if not periods:
         return None
     open_ = [p for p in periods if not p.is_closed]
@@ -435,12 +459,3 @@ def do_comment(actor, task, text: str, update: ProgressUpdate | None = None) -> 
             _("%(who)s cho ý kiến về nhiệm vụ %(task)s.") % {"who": getattr(actor, "display_name", ""),
                                                            "task": str(task)})
     return comment
-
-
-@in_vietnamese
-def do_mark_read(user, ids=None) -> int:
-    """Mark the person's notifications read: the given ones, or all."""
-    qs = Notification.objects.filter(user=user, read_at__isnull=True)
-    if ids is not None:
-        qs = qs.filter(pk__in=list(ids))
-    return qs.update(read_at=timezone.now())

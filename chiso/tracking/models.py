@@ -245,64 +245,6 @@ def parse_thresholds(text: str, strict: bool = False) -> list[int]:
     return sorted(set(values), reverse=True)
 
 
-class Notification(models.Model):
-    """An in-app message shown under the bell. Report notices (no task, kind report_…) also go out
-    in the person's daily email: `digest` is the Digest that carried one (see reminders.send_digests)."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người nhận"), on_delete=models.CASCADE,
-                             related_name="notifications")
-    task = models.ForeignKey("plans.Task", verbose_name=_("nhiệm vụ"), null=True, blank=True,
-                             on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(_("loại"), max_length=30)
-    text = models.CharField(_("nội dung"), max_length=500)
-    url = models.CharField(_("đường dẫn"), max_length=300, blank=True)
-    created_at = models.DateTimeField(_("thời điểm"), auto_now_add=True)
-    read_at = models.DateTimeField(_("đã đọc lúc"), null=True, blank=True)
-    digest = models.ForeignKey("Digest", verbose_name=_("thư hằng ngày"), null=True, blank=True,
-                               on_delete=models.SET_NULL, related_name="notices")
-
-    class Meta:
-        verbose_name = _("thông báo")
-        verbose_name_plural = _("thông báo")
-        ordering = ["-created_at", "-id"]
-        indexes = [
-            # The bell: unread count of one person; the list: newest first.
-            models.Index(fields=["user", "read_at", "-created_at"], name="notification_user_idx"),
-            # Report notices waiting for the daily email (task-less, not mailed yet): only those rows.
-            models.Index(fields=["created_at", "user"], name="notification_unmailed_idx",
-                         condition=models.Q(task__isnull=True, digest__isnull=True)),
-        ]
-
-    def __str__(self) -> str:
-        return self.text
-
-
-class Digest(models.Model):
-    """The one reminder email of a person for a day: their task reminders and report notices.
-    The row is claimed before sending, marked after."""
-
-    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    day = models.DateField(_("ngày"))
-    claim_token = models.CharField(max_length=32)
-    claimed_at = models.DateTimeField()
-    sent_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("thư nhắc việc hằng ngày")
-        verbose_name_plural = _("thư nhắc việc hằng ngày")
-        constraints = [
-            models.UniqueConstraint(fields=["person", "day"], name="digest_once_per_person_day",
-                                    violation_error_message=_("Mỗi người một thư mỗi ngày.")),
-        ]
-        indexes = [
-            # Claims left unsent by a process that died (retried after the lease).
-            models.Index(fields=["sent_at", "claimed_at"], name="digest_unsent_idx"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.person_id} {self.day}"
-
-
 class Reminder(models.Model):
     """One reminder (task, kind, person, day). Inserted before anything is delivered: the unique
     constraint is the claim, so however many `chiso remind` run, each is delivered once."""
@@ -315,7 +257,6 @@ class Reminder(models.Model):
     claim_token = models.CharField(max_length=32)
     claimed_at = models.DateTimeField()
     notified_at = models.DateTimeField(null=True, blank=True)
-    digest = models.ForeignKey(Digest, null=True, blank=True, on_delete=models.SET_NULL, related_name="reminders")
 
     class Meta:
         verbose_name = _("lượt nhắc việc")
@@ -328,8 +269,6 @@ class Reminder(models.Model):
             # The run's own claims, and claims left undelivered by a dead process.
             models.Index(fields=["claim_token", "notified_at"], name="reminder_claim_idx"),
             models.Index(fields=["notified_at", "claimed_at"], name="reminder_unsent_idx"),
-            # Reminders of a person waiting for the daily email.
-            models.Index(fields=["person", "digest"], name="reminder_digest_idx"),
         ]
 
     def __str__(self) -> str:

@@ -19,7 +19,7 @@ from chiso.plans.models import Task
 
 from . import actions, queries
 from .forms import ClosePeriodsForm, CommentForm, EventPeriodForm, ReviewForm, UpdateForm
-from .models import Evidence, Notification, Period, ProgressUpdate, Status
+from .models import Evidence, Period, ProgressUpdate, Status
 
 # --- the task panel ---------------------------------------------------------------------------------
 
@@ -42,7 +42,7 @@ def panel_context(request: HttpRequest, task: Task, form: UpdateForm | None = No
     lead_ids = set(task.lead_units.values_list("pk", flat=True))
     support_ids = set(task.support_units.values_list("pk", flat=True))
     now = queries.today()
-    periods = actions.ensure_periods(task)
+    periods = actions.task_periods(task)  # a page never writes: periods are stored by actions and the loop
     status = actions.current_status(task, now)
     state = task.tracking if queries._loaded_state(task) else None
     can_update = perms.can_update_task(user, task, lead_ids)
@@ -56,12 +56,12 @@ def panel_context(request: HttpRequest, task: Task, form: UpdateForm | None = No
         u.can_delete = u.review == ProgressUpdate.Review.SUBMITTED and (
             perms.is_admin(user) or (u.author_id == user.pk and (can_update or can_contribute)))
     if form is None and (can_update or can_contribute):
-        default = actions.default_period(task, now)
-        form = UpdateForm(periods=periods, initial={"period": str(default.pk) if default else "",
+        default = actions.choose_period([p for p in periods if p.pk], now)
+        form = UpdateForm(periods=[p for p in periods if p.pk], initial={"period": str(default.pk) if default else "",
                                                     "percent": state.progress if state else 0})
     for period in periods:
-        mine = [u for u in updates if u.period_id == period.pk and u.kind == ProgressUpdate.Kind.UPDATE
-                and u.review != ProgressUpdate.Review.SUPERSEDED]
+        mine = [u for u in updates if period.pk is not None and u.period_id == period.pk
+                and u.kind == ProgressUpdate.Kind.UPDATE and u.review != ProgressUpdate.Review.SUPERSEDED]
         reviews = {u.review for u in mine}
         period.report_state = (
             _("Đã xác nhận") if ProgressUpdate.Review.CONFIRMED in reviews else
@@ -110,7 +110,7 @@ def post_update(request: HttpRequest, pk: int) -> HttpResponse:
     task = _task(request.user, pk)
     lead = perms.can_update_task(request.user, task)
     perms.require(lead or perms.can_contribute(request.user, task))
-    periods = actions.ensure_periods(task)
+    periods = [p for p in actions.task_periods(task) if p.pk]  # none stored yet: the action picks the default
     form = UpdateForm(request.POST, request.FILES, periods=periods)
     if form.is_valid():
         period = next((p for p in periods if str(p.pk) == form.cleaned_data.get("period")), None)
@@ -370,38 +370,3 @@ def province_dashboard(request: HttpRequest) -> HttpResponse:
                               for ln in lines))
     return render(request, "tracking/province_dashboard.html", {
         "nav": "dashboard", "lines": lines, "statuses": queries.STATUS_ORDER, "labels": queries.STATUS_LABELS})
-
-
-# --- notifications -----------------------------------------------------------------------------------
-
-@login_required
-def notification_list(request: HttpRequest) -> HttpResponse:
-    qs = Notification.objects.filter(user=request.user)
-    if request.GET.get("chua-doc"):
-        qs = qs.filter(read_at__isnull=True)
-    items = list(qs[:200])
-    if request.GET.get("xuat") == "xlsx":
-        return xlsx_response("thong-bao", [_("Thời điểm"), _("Nội dung"), _("Đã đọc")],
-                             ([n.created_at, n.text, n.read_at] for n in items))
-    return render(request, "tracking/notifications.html", {"nav": "notifications", "items": items,
-                                                           "unread_only": bool(request.GET.get("chua-doc"))})
-
-
-@login_required
-def open_notification(request: HttpRequest, pk: int) -> HttpResponse:
-    """Follow a notification's link and mark it read (only the person's own notifications)."""
-    notification = get_object_or_404(Notification, pk=pk, user=request.user)
-    actions.do_mark_read(request.user, [notification.pk])
-    url = notification.url if notification.url.startswith("/") and not notification.url.startswith("//") else ""
-    return redirect(url or "notification_list")
-
-
-@login_required
-@require_POST
-def mark_read(request: HttpRequest) -> HttpResponse:
-    ids = request.POST.getlist("id")
-    actions.do_mark_read(request.user, [int(i) for i in ids if i.isdigit()] if ids else None)
-    target = request.POST.get("next") or ""
-    if target.startswith("/") and not target.startswith("//"):
-        return redirect(target)
-    return redirect("notification_list")

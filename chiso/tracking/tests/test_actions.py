@@ -9,9 +9,10 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from chiso.audit.log import history
+from chiso.notifications.models import Notification
 from chiso.periods.checkins import checkins_of
 from chiso.tracking import actions
-from chiso.tracking.models import Evidence, Notification, Period, ProgressUpdate, Status
+from chiso.tracking.models import Evidence, Period, ProgressUpdate, Status
 from chiso.tracking.status import derive
 
 from .helpers import PDF, doc, docx, pdf, report

@@ -1,4 +1,5 @@
-"""The bell in the top bar: unread notifications of the signed-in person, in one query."""
+"""The bell in the top bar: unread notifications of the signed-in person, in one query (made only when a
+page shows the bell)."""
 
 from .models import Notification
 

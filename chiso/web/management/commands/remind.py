@@ -1,8 +1,10 @@
-"""`chiso remind [--now ISO_DATETIME] [--loop]`: send the reminders due now (in-app and one daily email),
-make the report drafts and notices due now (chiso.reports.schedule), then mail both in the day's digest.
+"""`chiso remind [--now ISO_DATETIME] [--loop]`: the background loop. Each round: the check-in periods of
+new tasks (chiso.tracking.actions.ensure_new_task_periods), the task reminders due now (chiso.tracking.
+reminders), the report drafts and notices due now (chiso.reports.schedule), then the day's mail with both
+(chiso.notifications.digest). It lives in the web shell because it drives apps of every floor.
 
-Safe to run from cron, by hand and in a loop at the same time: each reminder is claimed by a unique
-row before it is delivered (see chiso/tracking/reminders.py)."""
+Safe to run from cron, by hand and in a loop at the same time: each reminder, draft and mail is claimed by a
+unique row before it is delivered."""
 
 import signal
 import time
@@ -11,8 +13,10 @@ from datetime import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from chiso.notifications import digest
 from chiso.reports.schedule import run as schedule_reports
 from chiso.tracking import reminders
+from chiso.tracking.actions import ensure_new_task_periods
 
 
 class Command(BaseCommand):
@@ -37,10 +41,11 @@ class Command(BaseCommand):
         if loop:
             signal.signal(signal.SIGTERM, lambda *_a: stop.update(now=True))
         while True:
+            ensure_new_task_periods()
             result = reminders.run(moment, send_email=False)
             drafted = schedule_reports(moment)  # report drafts due soon, notified under the same bell (issue 5)
             if not no_email:  # after both, so a person's reminders and report notices share one mail
-                result.emails, result.email_errors = reminders.mail(moment)
+                result.emails, result.email_errors = digest.mail(moment)
             self.stdout.write(f"nhắc việc: {result.wanted} cần nhắc, {result.notified} thông báo mới, "
                               f"{result.emails} thư đã gửi" + (f", {result.email_errors} thư lỗi"
                                                                 if result.email_errors else ""))
