@@ -14,11 +14,11 @@ from chiso.audit import log as audit_log
 from chiso.audit.log import history, snapshot
 from chiso.exports.xlsx import xlsx_response
 from chiso.frameworks.models import IndexCode
-from chiso.tracking.queries import with_status
 
 from . import actions, queries
 from .forms import PlanForm, TaskForm
 from .models import Plan, Task
+from .status import with_status
 
 PAGE_SIZE = 25
 
@@ -71,7 +71,7 @@ def plan_list_export(request: HttpRequest) -> HttpResponse:
 def plan_tasks_export(request: HttpRequest, pk: int) -> HttpResponse:
     """Every task of a plan with its status, units and deadline, as XLSX."""
     plan = _get_plan(request.user, pk)
-    tasks = with_status(queries.plan_tasks(plan))
+    tasks = with_status(queries.plan_tasks(plan), queries.today())
     headers = [_("TT"), _("Chỉ số"), _("Lĩnh vực"), _("Nhiệm vụ"), _("Kết quả / sản phẩm"), _("Chủ trì"),
                _("Phối hợp"), _("Thời gian (như văn bản)"), _("Hạn hoàn thành"), _("Trạng thái"), _("Tiến độ (%)"),
                _("Chỉ tiêu")]
@@ -91,7 +91,7 @@ def _querystring(request: HttpRequest, drop: str) -> str:
 @login_required
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _get_plan(request.user, pk)
-    tasks = with_status(queries.plan_tasks(plan))
+    tasks = with_status(queries.plan_tasks(plan), queries.today())
     return render(request, "plans/plan_detail.html", {
         "nav": "plans",
         "plan": plan,
@@ -172,7 +172,7 @@ def plan_url(plan: Plan) -> str:
 @login_required
 def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     task = _get_task(request.user, pk)
-    with_status([task])
+    with_status([task], queries.today())
     return render(request, "plans/task_detail.html", {
         "nav": "plans", "task": task, "plan": task.plan,
         "lead_units": list(task.lead_units.all()), "support_units": list(task.support_units.all()),

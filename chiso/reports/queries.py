@@ -1,6 +1,6 @@
 """Reads for reports: the figures of a unit or an agency for a period, the submissions overview and the
 province roll-up. A fixed number of queries whatever the number of tasks; statuses come from
-tracking.status.derive, as everywhere else. Figures are plain JSON-ready dicts: a report stores them."""
+chiso.plans.status, as everywhere else. Figures are plain JSON-ready dicts: a report stores them."""
 
 from collections import Counter, defaultdict
 from datetime import date
@@ -12,9 +12,10 @@ from chiso.frameworks.models import IndexCode, PublishedResult
 from chiso.lib.numbers import format_vn_decimal, format_vn_percent
 from chiso.org.models import Unit
 from chiso.periods.codes import RECURRING, Period, counting_day
+from chiso.plans import status as rules
 from chiso.plans.models import Plan, PlanTarget, Task
-from chiso.tracking import status as rules
-from chiso.tracking.models import Evidence, ProgressUpdate, Status
+from chiso.plans.status import Status
+from chiso.tracking.models import Evidence, ProgressUpdate
 
 from .models import AgencyReport, UnitReport
 

@@ -18,9 +18,10 @@ from chiso.files.storage import remove_stored
 from chiso.language import in_vietnamese
 from chiso.notifications.service import notify
 from chiso.periods.checkins import checkins_of
+from chiso.plans.models import TaskState
+from chiso.plans.status import Proposed, Status, status_of
 
-from . import status as rules
-from .models import Comment, Evidence, Period, ProgressUpdate, Proposed, Status, TaskState
+from .models import Comment, Evidence, Period, ProgressUpdate
 
 Review = ProgressUpdate.Review
 Kind = ProgressUpdate.Kind
@@ -91,10 +92,8 @@ def state_of(task) -> TaskState:
 
 
 def current_status(task, today: date | None = None) -> str:
-    state = TaskState.objects.filter(task=task).first()
-    if state is None:
-        return rules.derive("", None, task.due, False, _today(today))
-    return rules.derive(state.reported, state.done_on, task.due, state.has_updates, _today(today))
+    """The status from the TaskState as it is in the database now (the task object may hold an older one)."""
+    return status_of(task, _today(today), TaskState.objects.filter(task=task).first())
 
 
 def _recompute(task) -> TaskState:

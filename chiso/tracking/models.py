@@ -7,25 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from chiso.files.models import StoredFile
-
-
-class Status(models.TextChoices):
-    """The status of a task, derived from its confirmed updates and the date (see status.py)."""
-
-    NOT_STARTED = "not_started", _("Chưa thực hiện")
-    IN_PROGRESS = "in_progress", _("Đang thực hiện")
-    DONE = "done", _("Hoàn thành")
-    DONE_LATE = "done_late", _("Hoàn thành quá hạn")
-    OVERDUE = "overdue", _("Quá hạn")
-    FAILED = "failed", _("Không thực hiện được")
-
-
-class Proposed(models.TextChoices):
-    """What an update says about the task."""
-
-    IN_PROGRESS = "in_progress", _("Đang thực hiện")
-    DONE = "done", _("Hoàn thành")
-    FAILED = "failed", _("Không thực hiện được")
+from chiso.plans.status import Proposed
 
 
 class Period(models.Model):
@@ -170,29 +152,6 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
-
-
-class TaskState(models.Model):
-    """What the confirmed updates of a task say, kept beside the task so lists need no extra query.
-    The status itself also depends on today's date and is derived on read (status.derive)."""
-
-    task = models.OneToOneField("plans.Task", verbose_name=_("nhiệm vụ"), on_delete=models.CASCADE,
-                                related_name="tracking", primary_key=True)
-    progress = models.PositiveSmallIntegerField(_("tiến độ (%)"), default=0)
-    reported = models.CharField(_("trạng thái đã xác nhận"), max_length=12, choices=Proposed.choices,
-                                blank=True)
-    done_on = models.DateField(_("ngày hoàn thành"), null=True, blank=True)
-    fail_reason = models.TextField(_("lý do không thực hiện được"), blank=True)
-    has_updates = models.BooleanField(_("đã có báo cáo"), default=False)
-    pending = models.PositiveIntegerField(_("báo cáo chờ xác nhận"), default=0)
-    last_update_at = models.DateTimeField(_("báo cáo gần nhất"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("tình trạng nhiệm vụ")
-        verbose_name_plural = _("tình trạng nhiệm vụ")
-
-    def __str__(self) -> str:
-        return f"{self.task_id}: {self.reported or '-'} {self.progress}%"
 
 
 class ReminderPolicy(models.Model):

@@ -29,9 +29,9 @@ from chiso.notifications import digest
 from chiso.notifications.service import Notice, deliver
 from chiso.periods.checkins import checkins
 from chiso.periods.workdays import WorkCalendar
+from chiso.plans import status as rules
 from chiso.plans.models import Plan, Recurrence, Task
 
-from . import status as rules
 from .models import ProgressUpdate, Reminder, ReminderPolicy, parse_thresholds
 
 LEASE = timedelta(minutes=10)

@@ -16,10 +16,11 @@ from chiso.exports.xlsx import xlsx_response
 from chiso.files.serving import attachment
 from chiso.org.models import Agency
 from chiso.plans.models import Task
+from chiso.plans.status import Status, loaded_state
 
 from . import actions, queries
 from .forms import ClosePeriodsForm, CommentForm, EventPeriodForm, ReviewForm, UpdateForm
-from .models import Evidence, Period, ProgressUpdate, Status
+from .models import Evidence, Period, ProgressUpdate
 
 # --- the task panel ---------------------------------------------------------------------------------
 
@@ -44,7 +45,7 @@ def panel_context(request: HttpRequest, task: Task, form: UpdateForm | None = No
     now = queries.today()
     periods = actions.task_periods(task)  # a page never writes: periods are stored by actions and the loop
     status = actions.current_status(task, now)
-    state = task.tracking if queries._loaded_state(task) else None
+    state = loaded_state(task)
     can_update = perms.can_update_task(user, task, lead_ids)
     can_contribute = not can_update and perms.can_contribute(user, task, support_ids)
     updates = list(task.updates.select_related("author", "unit", "period", "reviewed_by")

@@ -31,7 +31,7 @@ class Migration(migrations.Migration):
     dependencies = [
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         ("contenttypes", "0002_remove_content_type_name"),
-        ("tracking", "0006_notifications_leave_tracking"),
+        ("tracking", "0007_notifications_leave_tracking"),
     ]
 
     operations = [

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 
 from chiso.lib.numbers import format_vn_percent
-from chiso.tracking.models import Status
+from chiso.plans.status import Status
 
 from . import date_line, recipients_lines, signing_lines
 

@@ -11,24 +11,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from chiso.audit.log import history
 from chiso.notifications.models import Notification
 from chiso.periods.checkins import checkins_of
+from chiso.plans.status import Status
 from chiso.tracking import actions
-from chiso.tracking.models import Evidence, Period, ProgressUpdate, Status
-from chiso.tracking.status import derive
+from chiso.tracking.models import Evidence, Period, ProgressUpdate
 
 from .helpers import PDF, doc, docx, pdf, report
 
 TODAY = date(2026, 3, 20)
-
-
-def test_it_derives_every_status():
-    due = date(2026, 6, 30)
-    assert derive("", None, due, False, date(2026, 3, 1)) == Status.NOT_STARTED
-    assert derive("", None, due, True, date(2026, 3, 1)) == Status.IN_PROGRESS
-    assert derive("", None, due, True, date(2026, 7, 1)) == Status.OVERDUE
-    assert derive("done", date(2026, 6, 30), due, True, date(2026, 8, 1)) == Status.DONE
-    assert derive("done", date(2026, 7, 2), due, True, date(2026, 8, 1)) == Status.DONE_LATE
-    assert derive("failed", None, due, True, date(2026, 8, 1)) == Status.FAILED
-    assert derive("", None, None, False, date(2030, 1, 1)) == Status.NOT_STARTED
 
 
 def test_it_posts_and_confirms_an_update(world):

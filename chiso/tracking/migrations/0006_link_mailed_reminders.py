@@ -1,10 +1,8 @@
-"""Notifications and the daily digest move to chiso.notifications (migration notifications 0001); their
-tables tracking_notification and tracking_digest and their rows stay.
-
-Before the move: the digest now carries notifications only (a reminder is mailed as its notification), so
-the notifications of reminders already mailed are linked to the digest that carried them (nothing is mailed
-twice), the kinds of "n days before" reminders become one registered kind, and the two links the notifier
-must not know about go: Notification.task (a notification is about anything) and Reminder.digest."""
+"""Before notifications leave tracking (0007): the daily digest now carries notifications only (a reminder
+is mailed as its notification), so the notifications of reminders already mailed are linked to the digest
+that carried them (nothing is mailed twice), and the kinds of "n days before" reminders become one
+registered kind. Data only, in its own migration: PostgreSQL refuses to alter a table in the transaction
+that has just updated it."""
 
 from datetime import timedelta
 
@@ -31,12 +29,4 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunPython(link_mailed_reminders, migrations.RunPython.noop),
-        migrations.RemoveIndex(model_name="notification", name="notification_unmailed_idx"),
-        migrations.RemoveField(model_name="notification", name="task"),
-        migrations.RemoveIndex(model_name="reminder", name="reminder_digest_idx"),
-        migrations.RemoveField(model_name="reminder", name="digest"),
-        migrations.SeparateDatabaseAndState(state_operations=[
-            migrations.DeleteModel(name="Notification"),
-            migrations.DeleteModel(name="Digest"),
-        ]),
     ]
