@@ -8,7 +8,6 @@ urlpatterns = [
     path("", include("chiso.web.urls")),
     path("", include("chiso.accounts.urls")),
     path("ke-hoach/", include("chiso.plans.urls")),
-    path("to-chuc/", include("chiso.org.urls")),
     path("bo-chi-so/", include("chiso.frameworks.urls")),
     path("theo-doi/thong-bao/", include("chiso.notifications.urls")),
     path("theo-doi/", include("chiso.tracking.urls")),

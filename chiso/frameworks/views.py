@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from chiso.accounts import permissions as perms
+from chiso.accounts import access as perms
 
 from .exchange import ImportRejected, do_import_framework, export_filename, export_framework
 from .forms import CatalogUploadForm

@@ -6,13 +6,13 @@ from datetime import date
 from django.db.models import Count, Prefetch, QuerySet
 from django.utils.translation import gettext
 
-from chiso.accounts.permissions import visible_plans
 from chiso.frameworks.models import IndexCode
 from chiso.lib.text import fold, squash
 from chiso.org.models import Unit
 from chiso.periods.calendar import today as calendar_today
 
 from .models import Plan, Task
+from .permissions import visible_plans
 from .status import overdue_q
 
 SORTS = {

@@ -1,4 +1,4 @@
-"""Plan and task pages. Thin: permissions from accounts.permissions, changes from plans.actions."""
+"""Plan and task pages. Thin: permissions from plans.permissions, changes from plans.actions."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,13 +9,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from chiso.accounts import permissions as perms
 from chiso.audit import log as audit_log
 from chiso.audit.log import history, snapshot
 from chiso.exports.xlsx import xlsx_response
 from chiso.frameworks.models import IndexCode
 
 from . import actions, queries
+from . import permissions as perms
 from .forms import PlanForm, TaskForm
 from .models import Plan, Task
 from .status import with_status
@@ -178,7 +178,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "lead_units": list(task.lead_units.all()), "support_units": list(task.support_units.all()),
         "entries": history(task)[:50],
         "can_edit": perms.can_edit_task(request.user, task),
-        "can_delete": perms.can_edit_plan(request.user, task.plan),
+        "can_delete": perms.can_delete_task(request.user, task),
     })
 
 
@@ -216,7 +216,7 @@ def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def task_delete(request: HttpRequest, pk: int) -> HttpResponse:
     task = _get_task(request.user, pk)
-    perms.require(perms.can_edit_plan(request.user, task.plan))
+    perms.require(perms.can_delete_task(request.user, task))
     if request.method == "POST":
         plan = task.plan
         actions.do_delete_task(request.user, task)

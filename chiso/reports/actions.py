@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chiso.accounts.models import Role, RoleGrant, User
+from chiso.accounts.access import leader_people, office_people
 from chiso.audit.log import record, snapshot
 from chiso.audit.models import AuditEntry
 from chiso.language import in_vietnamese
@@ -42,16 +42,6 @@ def _audit(actor, action, obj, before):
     record(actor, action, obj, before, snapshot(obj, exclude=EXCLUDE))
 
 
-def office_people(agency) -> list[User]:
-    ids = RoleGrant.objects.filter(agency=agency, role=Role.OFFICE).values("user_id")
-    return list(User.objects.filter(pk__in=ids, is_active=True))
-
-
-def unit_people(agency, unit) -> list[User]:
-    ids = RoleGrant.objects.filter(agency=agency, role__in=[Role.UNIT_HEAD, Role.UNIT_STAFF]).values("user_id")
-    return list(User.objects.filter(pk__in=ids, is_active=True, unit=unit))
-
-
 def default_place(agency) -> str:
     name = agency.province.name
     for prefix in ("Tỉnh ", "tỉnh ", "Thành phố ", "thành phố "):
@@ -68,8 +58,8 @@ def default_recipient(agency) -> str:
 
 
 def default_signer(agency) -> str:
-    leader = User.objects.filter(grants__agency=agency, grants__role=Role.LEADER, is_active=True).first()
-    return leader.display_name if leader else ""
+    leaders = leader_people(agency)
+    return leaders[0].display_name if leaders else ""
 
 
 # --- unit reports --------------------------------------------------------------------------------

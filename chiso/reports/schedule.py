@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from chiso.accounts.access import office_people, unit_people
 from chiso.notifications.service import notify
 from chiso.org.models import Agency
 from chiso.periods.calendar import periods_of_year
@@ -81,7 +82,7 @@ def _draft_units(agency, p: Period, today: date, result: ScheduleResult) -> None
         def create(unit=unit):
             report = actions.new_unit_draft(None, agency, unit, p, today)
             result.notified += notify(
-                actions.unit_people(agency, unit), "report_draft",
+                unit_people(agency, [unit]), "report_draft",
                 _("Đã lập sẵn dự thảo báo cáo %(label)s của %(unit)s; hạn gửi Văn phòng %(due)s.")
                 % {"label": p.label, "unit": unit.name, "due": f"{p.unit_due:%d/%m/%Y}"},
                 reverse("reports:unit_report", args=[agency.code, p.code, unit.pk]))
@@ -98,7 +99,7 @@ def _draft_agency(agency, p: Period, today: date, result: ScheduleResult) -> Non
     def create():
         report = actions.new_agency_report(None, agency, p, queries.agency_figures(agency, p, today))
         result.notified += notify(
-            actions.office_people(agency), "report_draft",
+            office_people(agency), "report_draft",
             _("Đã tự lập dự thảo báo cáo %(label)s của cơ quan; đơn vị gửi trước %(unit)s, gửi Sở Nội vụ trước "
               "%(due)s.") % {"label": p.label, "unit": f"{p.unit_due:%d/%m/%Y}", "due": f"{p.agency_due:%d/%m/%Y}"},
             reverse("reports:agency_report", args=[report.pk]))
@@ -130,6 +131,6 @@ def _remind_units(agency, p: Period, today: date, result: ScheduleResult) -> Non
                 continue  # another run has it
             result.reminded += 1
             result.notified += notify(
-                actions.unit_people(agency, report.unit), f"report_{stage}",
+                unit_people(agency, [report.unit]), f"report_{stage}",
                 text % {"label": p.label, "unit": report.unit.name, "due": f"{p.unit_due:%d/%m/%Y}"},
                 reverse("reports:unit_report", args=[agency.code, p.code, report.unit_id]))

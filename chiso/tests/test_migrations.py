@@ -121,8 +121,11 @@ def test_rows_written_at_main_survive_the_migrations():
 
 
 def _check_tracking(ids):
+    from chiso.plans.models import TaskState
     from chiso.tracking.models import Comment, Evidence, Period, ProgressUpdate, Reminder, ReminderPolicy
 
+    state = TaskState.objects.get(task_id=ids["task"])  # moved to plans beside the status rule
+    assert (state.progress, state.has_updates, state.pending) == (40, True, 1)
     update = ProgressUpdate.objects.get(pk=ids["update"])
     assert update.percent == 40 and Period.objects.get(pk=update.period_id).label == "Quý I/2026"
     evidence = Evidence.objects.get(update=update)

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chiso.accounts.models import Role, RoleGrant
+from chiso.accounts.access import office_people, unit_people
 from chiso.audit.log import Action, record, snapshot
 from chiso.files.checks import CheckedFile, check_upload
 from chiso.files.storage import remove_stored
@@ -72,18 +72,11 @@ def _notify(users, task, kind: str, text: str) -> None:
 
 
 def _office_people(task):
-    from chiso.accounts.models import User
-
-    ids = RoleGrant.objects.filter(agency_id=task.plan.agency_id, role=Role.OFFICE).values("user_id")
-    return list(User.objects.filter(pk__in=ids, is_active=True))
+    return office_people(task.plan.agency_id)
 
 
 def _lead_people(task):
-    from chiso.accounts.models import User
-
-    ids = RoleGrant.objects.filter(agency_id=task.plan.agency_id,
-                                   role__in=[Role.UNIT_HEAD, Role.UNIT_STAFF]).values("user_id")
-    return list(User.objects.filter(pk__in=ids, is_active=True, unit__in=task.lead_units.all()))
+    return unit_people(task.plan.agency_id, task.lead_units.all())
 
 
 def state_of(task) -> TaskState:

@@ -24,7 +24,6 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from chiso.accounts.models import Role, RoleGrant
 from chiso.notifications import digest
 from chiso.notifications.service import Notice, deliver
 from chiso.periods.checkins import checkins
@@ -33,13 +32,13 @@ from chiso.plans import status as rules
 from chiso.plans.models import Plan, Recurrence, Task
 
 from .models import ProgressUpdate, Reminder, ReminderPolicy, parse_thresholds
+from .permissions import reminder_recipients
 
 LEASE = timedelta(minutes=10)
 BATCH = 500
 PERIODIC = {Recurrence.MONTHLY, Recurrence.QUARTERLY, Recurrence.SEMIANNUAL, Recurrence.CONTINUOUS}
 DEFAULT_POLICY = ReminderPolicy(days_before="7,3,1", overdue_every=3, escalate_head_after=3,
                                 escalate_leader_after=7, period_lead_days=3)
-REPORT_ROLES = {Role.UNIT_STAFF, Role.UNIT_HEAD, Role.OFFICE}
 
 
 @dataclass
@@ -83,18 +82,7 @@ def wanted_reminders(today: date) -> list[Reminder]:
     for task_id, unit_id in Task.lead_units.through.objects.filter(
             task__plan__status=Plan.Status.IN_FORCE).values_list("task_id", "unit_id"):
         leads[task_id].add(unit_id)
-    reporters: dict[tuple[int, int], set[int]] = defaultdict(set)  # (agency, unit) -> people
-    heads: dict[tuple[int, int], set[int]] = defaultdict(set)
-    leaders: dict[int, set[int]] = defaultdict(set)
-    for agency_id, role, user_id, unit_id in RoleGrant.objects.filter(
-            user__is_active=True, role__in=[*REPORT_ROLES, Role.LEADER]).values_list(
-            "agency_id", "role", "user_id", "user__unit_id"):
-        if role == Role.LEADER:
-            leaders[agency_id].add(user_id)
-        elif unit_id:
-            reporters[(agency_id, unit_id)].add(user_id)
-            if role == Role.UNIT_HEAD:
-                heads[(agency_id, unit_id)].add(user_id)
+    reporters, heads, leaders = reminder_recipients()  # (agency, unit) -> people; agency -> leaders
     policies = {p.agency_id: p for p in ReminderPolicy.objects.all()}
     reported_periods = set(ProgressUpdate.objects.filter(
         period__isnull=False, kind=ProgressUpdate.Kind.UPDATE).values_list("task_id", "period__start"))

@@ -1,5 +1,5 @@
 """Tracking pages: the task panel and its actions, "Việc của tôi", dashboards, notifications.
-Thin: permissions from accounts.permissions, changes from tracking.actions, reads from tracking.queries."""
+Thin: permissions from tracking.permissions, changes from tracking.actions, reads from tracking.queries."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,7 +11,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from chiso.accounts import permissions as perms
 from chiso.exports.xlsx import xlsx_response
 from chiso.files.serving import attachment
 from chiso.org.models import Agency
@@ -19,6 +18,7 @@ from chiso.plans.models import Task
 from chiso.plans.status import Status, loaded_state
 
 from . import actions, queries
+from . import permissions as perms
 from .forms import ClosePeriodsForm, CommentForm, EventPeriodForm, ReviewForm, UpdateForm
 from .models import Evidence, Period, ProgressUpdate
 
@@ -54,8 +54,8 @@ def panel_context(request: HttpRequest, task: Task, form: UpdateForm | None = No
         u.can_revise = u.review != ProgressUpdate.Review.SUPERSEDED and perms.can_revise_update(
             user, u, lead_ids, support_ids) and not any(
             r.supersedes_id == u.pk and r.review == ProgressUpdate.Review.SUBMITTED for r in updates)
-        u.can_delete = u.review == ProgressUpdate.Review.SUBMITTED and (
-            perms.is_admin(user) or (u.author_id == user.pk and (can_update or can_contribute)))
+        u.can_delete = u.review == ProgressUpdate.Review.SUBMITTED and perms.can_delete_update(
+            user, u, lead_ids, support_ids)
     if form is None and (can_update or can_contribute):
         default = actions.choose_period([p for p in periods if p.pk], now)
         form = UpdateForm(periods=[p for p in periods if p.pk], initial={"period": str(default.pk) if default else "",

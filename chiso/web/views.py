@@ -5,8 +5,9 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from chiso.accounts import permissions as perms
+from chiso.accounts import access
 from chiso.accounts.models import Role
+from chiso.plans import permissions as plan_perms
 from chiso.plans import queries
 from chiso.plans.models import Plan, Task
 from chiso.plans.status import open_q, overdue_q
@@ -16,11 +17,11 @@ from chiso.tracking.queries import task_rows, urgency_key, week_ahead
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
-    role = perms.primary_role(user)
-    acc = perms.access_of(user)
+    role = access.primary_role(user)
+    acc = access.access_of(user)
     now = queries.today()
     ctx: dict = {"nav": "home", "role": role, "role_label": Role(role).label if role else ""}
-    plans = perms.visible_plans(user)
+    plans = plan_perms.visible_plans(user)
     if role in (Role.UNIT_HEAD, Role.UNIT_STAFF) and acc.unit_id:
         # "Việc của tôi": tasks the person's unit leads, the most urgent first.
         mine = Task.objects.filter(lead_units=acc.unit_id, plan__in=plans)
@@ -29,7 +30,7 @@ def home(request: HttpRequest) -> HttpResponse:
         ctx["unit"] = user.unit
     if role in (Role.ADMIN, Role.COORDINATOR):
         ctx["agency_rows"] = (
-            perms.visible_agencies(user).annotate(
+            access.visible_agencies(user).annotate(
                 plan_count=Count("plans", distinct=True),
                 task_count=Count("plans__tasks", distinct=True),
                 past_count=Count("plans__tasks", filter=overdue_q(now, "plans__tasks__"), distinct=True),

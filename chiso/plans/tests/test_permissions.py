@@ -1,8 +1,10 @@
-"""Who may read and change which plan and task: every role, including the outsider."""
+"""Who may read and change which plan and task (plans.permissions on the accounts access core): every role,
+including the outsider."""
 
 import pytest
 
-from chiso.accounts import permissions as perms
+from chiso.accounts import access
+from chiso.plans import permissions as perms
 
 pytestmark = pytest.mark.django_db
 
@@ -46,10 +48,23 @@ def test_visible_plans_match_can_view(world):
 
 
 def test_primary_role_sends_each_person_home(world):
-    assert perms.primary_role(world.people.admin) == "admin"
-    assert perms.primary_role(world.people.coordinator) == "coordinator"
-    assert perms.primary_role(world.people.staff) == "unit_staff"
-    assert perms.primary_role(world.people.nobody) is None
+    assert access.primary_role(world.people.admin) == "admin"
+    assert access.primary_role(world.people.coordinator) == "coordinator"
+    assert access.primary_role(world.people.staff) == "unit_staff"
+    assert access.primary_role(world.people.nobody) is None
+
+
+def test_the_access_core_names_the_people_of_each_role(world):
+    p = world.people
+    assert access.office_people(world.home) == [p.office]
+    assert access.unit_people(world.home, [world.civil]) == [p.head, p.staff]
+    assert access.leader_people(world.home) == [p.leader]
+    assert access.office_people(world.other) == [p.outsider]
+    p.staff.is_active = False
+    p.staff.save()
+    assert access.unit_people(world.home, [world.civil]) == [p.head]  # inactive people are left out
+    assert {n for n in vars(p) if access.sees_province(getattr(p, n))} == {"admin", "coordinator",
+                                                                           "far_coordinator"}
 
 
 def test_anonymous_has_no_access(world):

@@ -1,15 +1,15 @@
-"""The directory of agencies and their units."""
+"""The directory of agencies: their units and people, plans and published results. It composes org,
+accounts and frameworks, so it lives in the web shell, above all of them."""
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from chiso.accounts import permissions as perms
+from chiso.accounts import access as perms
 from chiso.frameworks.models import PublishedResult
 from chiso.lib.text import fold, squash
-
-from .models import Agency, Unit
+from chiso.org.models import Agency, Unit
 
 
 @login_required
