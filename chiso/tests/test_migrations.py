@@ -1,5 +1,6 @@
 """Moves keep the data: a database built at the migrations of main before the layering work (7a28e42),
-with rows in every table that later changed app or shape, migrated forward, still has those rows.
+with rows in every table that later changed app or shape, migrated forward, still has those rows, and its
+schema is exactly that of a database made new.
 
 Runs on whichever database the suite uses (SQLite or PostgreSQL): the test database is taken back to the old
 migrations with Django's MigrationExecutor, filled through the historical models, and migrated forward."""
@@ -17,6 +18,20 @@ MAIN = [
     ("plans", "0002_importsession"), ("audit", "0001_initial"), ("tracking", "0004_notification_digest"),
     ("reports", "0003_unit_report_reminded"),
 ]
+
+
+def _schema() -> dict:
+    """Every table's columns and constraints (indexes, unique, check, foreign keys) as the database has them."""
+    with connection.cursor() as cursor:
+        intro = connection.introspection
+        out = {}
+        for table in sorted(t.name for t in intro.get_table_list(cursor) if t.type == "t"):
+            columns = sorted((c.name, c.null_ok) for c in intro.get_table_description(cursor, table))
+            constraints = {name: (tuple(c["columns"] or ()), c["primary_key"], c["unique"], c["foreign_key"],
+                                  c["check"], c["index"]) for name, c in intro.get_constraints(cursor, table).items()
+                           if not name.startswith("sqlite_autoindex")}
+            out[table] = (columns, constraints)
+        return out
 
 
 def _chiso_apps(executor) -> set[str]:
@@ -78,7 +93,7 @@ def _build_at_main(old) -> dict:
         end=date(2026, 3, 14), due=date(2026, 3, 18), place="Cũ", state="issued", number=1,
         issued_on=date(2026, 3, 17))
     AuditEntry.objects.create(action="create", model="plans.task", object_id=str(task.pk), object_repr="Nhiệm vụ cũ",
-                              plan=plan, after={"title": "Nhiệm vụ cũ"})
+                              plan_id=plan.pk, after={"title": "Nhiệm vụ cũ"})
     AuditEntry.objects.create(action="create", model="reports.unitreport", object_id=str(unit_report.pk),
                               object_repr="Báo cáo cũ", after={"agency": agency.pk, "results": "Kết quả cũ"})
     AuditEntry.objects.create(action="create", model="reports.adhocperiod", object_id=str(adhoc.pk),
@@ -89,6 +104,7 @@ def _build_at_main(old) -> dict:
 
 @pytest.mark.django_db(transaction=True)
 def test_rows_written_at_main_survive_the_migrations():
+    fresh = _schema()
     executor = MigrationExecutor(connection)
     newer = sorted(_chiso_apps(executor) - {app for app, _ in MAIN})
     executor.migrate(MAIN + [(app, None) for app in newer])
@@ -99,6 +115,7 @@ def test_rows_written_at_main_survive_the_migrations():
     executor.migrate(executor.loader.graph.leaf_nodes())
     executor.loader.build_graph()
     assert not executor.migration_plan(executor.loader.graph.leaf_nodes())  # everything applied
+    assert _schema() == fresh  # the upgraded database has exactly the schema of a new one
 
     from chiso.accounts.models import RoleGrant, User
     from chiso.audit.models import AuditEntry

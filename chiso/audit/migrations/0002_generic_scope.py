@@ -1,8 +1,7 @@
-"""Audit entries get an agency scope and lose their foreign key to plans (audit sits below plans).
+"""Audit entries get an agency scope (every agency's records can have a history, not only plans).
 
-The plan column stays as it is (plan_id, indexed, no constraint): only Django's view of it changes, from a
-foreign key to a plain id. The agency is filled in for existing entries from their own snapshot (every
-record with an agency field carries it); entries of tasks get theirs from the plan in plans 0003."""
+The agency is filled in for existing entries from their own snapshot (every record with an agency field
+carries it); entries of tasks get theirs from the plan in plans 0003."""
 
 from django.db import migrations, models
 
@@ -29,21 +28,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.SeparateDatabaseAndState(
-            state_operations=[
-                migrations.RemoveIndex(model_name="auditentry", name="audit_plan_idx"),
-                migrations.RemoveField(model_name="auditentry", name="plan"),
-                migrations.AddField(
-                    model_name="auditentry", name="plan_id",
-                    field=models.BigIntegerField(blank=True, db_index=True, null=True, verbose_name="kế hoạch"),
-                ),
-                migrations.AddIndex(
-                    model_name="auditentry",
-                    index=models.Index(fields=["plan_id", "-at"], name="audit_plan_idx"),
-                ),
-            ],
-            database_operations=[],
-        ),
         migrations.AddField(
             model_name="auditentry", name="agency",
             field=models.ForeignKey(blank=True, db_constraint=False, null=True,
