@@ -7,7 +7,7 @@ PORT ?= 8000
 DEMO_SMTP_PORT ?= 8025
 export PORT
 
-.PHONY: install run test test-deps lint bench messages clean
+.PHONY: install run test test-deps lint layers bench messages clean
 
 install: $(STAMP)
 
@@ -51,6 +51,11 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/chiso check
 	$(BIN)/chiso makemigrations --check --dry-run
+	$(BIN)/python -m chiso.layers
+
+# The layer order (chiso/layers.py): prints the floors, any upward import and any import cycle between apps.
+layers: install
+	$(BIN)/python -m chiso.layers
 
 bench: install
 	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
