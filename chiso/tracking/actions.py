@@ -369,23 +369,32 @@ def _brief(update: ProgressUpdate) -> dict:
             "giải pháp": update.remedy[:200] or None, "xác nhận": str(update.get_review_display())}
 
 
+def _review(actor, update: ProgressUpdate, review: str, comment: str, today: date | None,
+            refused: str) -> tuple[ProgressUpdate, str, dict]:
+    """Confirm or return a submitted update under a row lock; returns (update, status before, review before).
+    The caller records the history line and tells the author."""
+    update = ProgressUpdate.objects.select_for_update().select_related("task", "task__plan").get(pk=update.pk)
+    if update.review != Review.SUBMITTED:
+        raise ValidationError(refused)
+    before_status = current_status(update.task, today)
+    before = {"xác nhận": str(update.get_review_display())}
+    update.review, update.reviewed_by, update.reviewed_at = review, actor, timezone.now()
+    update.review_comment = (comment or "").strip()
+    update.save(update_fields=["review", "reviewed_by", "reviewed_at", "review_comment"])
+    if review == Review.CONFIRMED and update.supersedes_id:
+        ProgressUpdate.objects.filter(pk=update.supersedes_id).update(review=Review.SUPERSEDED)
+    _recompute(update.task)
+    return update, before_status, before
+
+
 @transaction.atomic
 @in_vietnamese
 def do_confirm_update(actor, update: ProgressUpdate, comment: str = "", today: date | None = None):
     """The office confirms an update: it now counts for the task's status and progress."""
     today = _today(today)
-    update = ProgressUpdate.objects.select_for_update().select_related("task", "task__plan").get(pk=update.pk)
-    if update.review != Review.SUBMITTED:
-        raise ValidationError(_("Chỉ xác nhận được báo cáo đang chờ xác nhận."))
+    update, before_status, before = _review(actor, update, Review.CONFIRMED, comment, today,
+                                            _("Chỉ xác nhận được báo cáo đang chờ xác nhận."))
     task = update.task
-    before_status = current_status(task, today)
-    before = {"xác nhận": str(update.get_review_display())}
-    update.review, update.reviewed_by, update.reviewed_at = Review.CONFIRMED, actor, timezone.now()
-    update.review_comment = (comment or "").strip()
-    update.save(update_fields=["review", "reviewed_by", "reviewed_at", "review_comment"])
-    if update.supersedes_id:
-        ProgressUpdate.objects.filter(pk=update.supersedes_id).update(review=Review.SUPERSEDED)
-    _recompute(task)
     _log(actor, Action.UPDATE, task, _("Xác nhận báo cáo tiến độ %(p)s%%") % {"p": update.percent},
          before, {"xác nhận": str(update.get_review_display()), "ý kiến": update.review_comment or None})
     _log_status_change(actor, task, before_status, today)
@@ -401,21 +410,14 @@ def do_return_update(actor, update: ProgressUpdate, comment: str, today: date | 
     if not (comment or "").strip():
         raise ValidationError({"comment": [_("Hãy nêu lý do trả lại.")]})
     today = _today(today)
-    update = ProgressUpdate.objects.select_for_update().select_related("task", "task__plan").get(pk=update.pk)
-    if update.review != Review.SUBMITTED:
-        raise ValidationError(_("Chỉ trả lại được báo cáo đang chờ xác nhận."))
+    update, before_status, before = _review(actor, update, Review.RETURNED, comment, today,
+                                            _("Chỉ trả lại được báo cáo đang chờ xác nhận."))
     task = update.task
-    before_status = current_status(task, today)
-    before = {"xác nhận": str(update.get_review_display())}
-    update.review, update.reviewed_by, update.reviewed_at = Review.RETURNED, actor, timezone.now()
-    update.review_comment = comment.strip()
-    update.save(update_fields=["review", "reviewed_by", "reviewed_at", "review_comment"])
-    _recompute(task)
     _log(actor, Action.UPDATE, task, _("Trả lại báo cáo tiến độ"), before,
          {"xác nhận": str(update.get_review_display()), "ý kiến": update.review_comment})
     _log_status_change(actor, task, before_status, today)
     _notify([update.author], task, "update_returned",
-            _("Văn phòng trả lại báo cáo nhiệm vụ %(task)s: %(c)s") % {"task": str(task), "c": comment.strip()})
+            _("Văn phòng trả lại báo cáo nhiệm vụ %(task)s: %(c)s") % {"task": str(task), "c": update.review_comment})
     return update
 
 

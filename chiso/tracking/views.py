@@ -151,34 +151,30 @@ def revise_update(request: HttpRequest, pk: int) -> HttpResponse:
                   status=400 if request.method == "POST" else 200)
 
 
-@login_required
-@require_POST
-def confirm_update(request: HttpRequest, pk: int) -> HttpResponse:
+def _review(request: HttpRequest, pk: int, act, done: str) -> HttpResponse:
+    """Confirm or return an update (the office), then show the panel again."""
     update = _update(request.user, pk)
     perms.require(perms.can_confirm(request.user, update.task))
     form = ReviewForm(request.POST)
     form.is_valid()
     try:
-        actions.do_confirm_update(request.user, update, form.cleaned_data.get("comment", ""))
-        _say(request, "success", _("Đã xác nhận báo cáo."))
+        act(request.user, update, form.cleaned_data.get("comment", ""))
+        _say(request, "success", done)
     except ValidationError as exc:
         _say(request, "error", " ".join(exc.messages))
     return _panel_or_back(request, update.task)
+
+
+@login_required
+@require_POST
+def confirm_update(request: HttpRequest, pk: int) -> HttpResponse:
+    return _review(request, pk, actions.do_confirm_update, _("Đã xác nhận báo cáo."))
 
 
 @login_required
 @require_POST
 def return_update(request: HttpRequest, pk: int) -> HttpResponse:
-    update = _update(request.user, pk)
-    perms.require(perms.can_confirm(request.user, update.task))
-    form = ReviewForm(request.POST)
-    form.is_valid()
-    try:
-        actions.do_return_update(request.user, update, form.cleaned_data.get("comment", ""))
-        _say(request, "success", _("Đã trả lại báo cáo."))
-    except ValidationError as exc:
-        _say(request, "error", " ".join(exc.messages))
-    return _panel_or_back(request, update.task)
+    return _review(request, pk, actions.do_return_update, _("Đã trả lại báo cáo."))
 
 
 @login_required
