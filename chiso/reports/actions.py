@@ -124,17 +124,24 @@ def _require_draft(report) -> None:
         raise ValidationError(_("Báo cáo đã gửi không sửa được; hãy lập bản sửa."))
 
 
-@transaction.atomic
-@in_vietnamese
-def do_save_unit_report(actor, report: UnitReport, data: dict) -> UnitReport:
+def _save_texts(actor, report, data: dict, fields: tuple[str, ...], clean: bool = False):
+    """A draft's edited texts (the fields of `fields` present in `data`), with its audit record."""
     _require_draft(report)
     before = snapshot(report, exclude=EXCLUDE)
-    for k in UNIT_TEXT:
+    for k in fields:
         if k in data:
             setattr(report, k, (data[k] or "").strip())
+    if clean:
+        report.full_clean(exclude=["figures"])
     report.save()
     _audit(actor, AuditEntry.Action.UPDATE, report, before)
     return report
+
+
+@transaction.atomic
+@in_vietnamese
+def do_save_unit_report(actor, report: UnitReport, data: dict) -> UnitReport:
+    return _save_texts(actor, report, data, UNIT_TEXT)
 
 
 @transaction.atomic
@@ -231,15 +238,7 @@ def do_compile_agency_report(actor, agency, period: Period, now: date | None = N
 @transaction.atomic
 @in_vietnamese
 def do_save_agency_report(actor, report: AgencyReport, data: dict) -> AgencyReport:
-    _require_draft(report)
-    before = snapshot(report, exclude=EXCLUDE)
-    for k in AGENCY_TEXT:
-        if k in data:
-            setattr(report, k, (data[k] or "").strip())
-    report.full_clean(exclude=["figures"])
-    report.save()
-    _audit(actor, AuditEntry.Action.UPDATE, report, before)
-    return report
+    return _save_texts(actor, report, data, AGENCY_TEXT, clean=True)
 
 
 @transaction.atomic
