@@ -20,7 +20,7 @@ $(STAMP): pyproject.toml
 run: install
 	$(BIN)/chiso demo
 	@echo "ChiSo: http://127.0.0.1:$(PORT)/  (Ctrl+C để dừng)"
-	@# Reminders run beside the web server (`chiso remind --loop`) and stop when it stops. Without an
+	@# Reminders (`chiso remind --loop`) and background jobs (`chiso jobs --loop`) run beside the web server and stop when it stops. Without an
 	@# EMAIL_HOST in the environment the demo's mail goes to a local SMTP server (aiosmtpd) that keeps
 	@# each message in the Maildir $${CHISO_DATA_DIR:-data}/mail. The web server refuses the built-in demo
 	@# key, so the demo gets a random CHISO_SECRET_KEY of its own, made once in $${CHISO_DATA_DIR:-data}/secret-key.
@@ -37,7 +37,8 @@ run: install
 	  export CHISO_SECRET_KEY="$$(cat "$$key")"; \
 	fi; \
 	$(BIN)/chiso remind --loop & REMIND=$$!; \
-	trap 'kill $$REMIND $$SMTP 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/chiso jobs --loop & JOBS=$$!; \
+	trap 'kill $$REMIND $$JOBS $$SMTP 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/chiso serve --port $(PORT)
 
 # System packages the tests use (browser, fonts, OCR), installed when missing and possible.

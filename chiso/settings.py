@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "chiso.audit",
     "chiso.periods",
     "chiso.notifications",
+    "chiso.jobs",
     "chiso.tracking",
     "chiso.reports",
     "chiso.web",
