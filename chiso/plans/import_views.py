@@ -32,7 +32,6 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
-from chiso.accounts import permissions as perms
 from chiso.frameworks.models import FrameworkNode, IndexCode
 from chiso.jobs.api import enqueue
 from chiso.jobs.models import Job
@@ -41,6 +40,7 @@ from chiso.lib.vndates import parse_timeframe
 from chiso.org.models import Agency
 
 from . import import_jobs, importing
+from . import permissions as perms
 from .models import ImportSession
 
 log = logging.getLogger(__name__)

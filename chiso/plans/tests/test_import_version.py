@@ -77,11 +77,11 @@ def test_a_new_version_keeps_the_ids_of_unchanged_and_changed_tasks(world_with_t
     assert set(tasks[0].lead_units.all()) == {world.civil, world.office_unit}
     assert not Task.objects.filter(pk=ids["3"]).exists()
     assert len(diff.changed) == 1 and len(diff.added) == 1 and len(diff.removed) == 1
-    actions = AuditEntry.objects.filter(plan=world.plan).order_by("-id").values_list("action", "object_id")[:4]
+    actions = AuditEntry.objects.filter(plan_id=world.plan.pk).order_by("-id").values_list("action", "object_id")[:4]
     # the unchanged task moved from position 2 to 3: its new order is audited too (no bare .update())
     assert set(actions) == {("delete", str(ids["3"])), ("create", str(tasks[1].pk)), ("update", str(ids["1"])),
                             ("update", str(ids["2"]))}
-    moved = AuditEntry.objects.filter(plan=world.plan, object_id=str(ids["2"]), action="update").latest("id")
+    moved = AuditEntry.objects.filter(plan_id=world.plan.pk, object_id=str(ids["2"]), action="update").latest("id")
     assert (moved.before["order"], moved.after["order"]) == (2, 3)
 
 
