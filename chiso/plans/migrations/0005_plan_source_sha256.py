@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('plans', '0002_importsession'),
+        ('plans', '0004_taskstate_from_tracking'),
     ]
 
     operations = [
