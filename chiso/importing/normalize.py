@@ -69,6 +69,12 @@ def starts_with_unit(text: str) -> bool:
     return bool(_UNIT_HEAD_RE.match(words(text)))
 
 
+def unit_head_only(text: str) -> bool:
+    """"Văn phòng", "Các phòng": the head of a unit name with nothing after it (the name wrapped)."""
+    w = words(text)
+    return bool(w) and not _UNIT_HEAD_RE.sub("", w, count=1).strip()
+
+
 def _is_collective(left: str) -> bool:
     """"Các phòng" / "các đơn vị" alone: the start of a collective phrase ("Các phòng, đơn vị thuộc Sở")."""
     w = words(left).split()

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from chiso.importing import columns
 from chiso.importing.errors import ImportRejected
-from chiso.importing.normalize import clean
+from chiso.importing.normalize import clean, starts_with_unit, unit_head_only
 
 # Tesseract's OpenMP threads would fight our page threads for the two cores: one thread per engine.
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
@@ -334,13 +334,14 @@ def _trim(text: str) -> str:
 
 
 def _cell_text(text: str) -> str:
-    """A cell's printed lines: a line starting in lower case continues the one above (a wrapped name), one
-    starting with a capital stays on its own line (two units printed one under the other stay two)."""
+    """A cell's printed lines: a line that starts another unit ("Văn phòng Sở" under "Phòng Chính sách")
+    stays on its own line, so two units printed one under the other stay two; any other line continues
+    the one above (a wrapped name or sentence: "Văn phòng" / "Sở", "Các phòng" / "chuyên môn")."""
     out: list[str] = []
     for line in (_trim(clean(x)) for x in text.splitlines()):
         if not line:
             continue
-        if out and not line[:1].isupper():
+        if out and (not starts_with_unit(line) or not line[:1].isupper() or unit_head_only(out[-1])):
             out[-1] = f"{out[-1]} {line}"
         else:
             out.append(line)
