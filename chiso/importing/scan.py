@@ -53,14 +53,21 @@ class PageResult:
 
 
 def tessdata() -> tuple[str, str] | None:
-    """(tessdata folder, language) of the installed Vietnamese model (English if only that is there)."""
-    env = os.environ.get("TESSDATA_PREFIX")
-    for folder in ([env] if env else []) + list(TESSDATA_DIRS):
-        if folder and os.path.isfile(os.path.join(folder, "vie.traineddata")):
-            return folder, "vie"
-    for folder in ([env] if env else []) + list(TESSDATA_DIRS):
-        if folder and os.path.isfile(os.path.join(folder, "eng.traineddata")):
-            return folder, "eng"
+    """(tessdata folder, language) of the installed Vietnamese model (English if only that is there):
+    Debian's folders first, else Tesseract's own default (which honours its TESSDATA_PREFIX)."""
+    folders = list(TESSDATA_DIRS)
+    try:
+        import tesserocr
+
+        default = tesserocr.get_languages()[0]
+        if default:
+            folders.append(default)
+    except Exception:  # noqa: BLE001 - no tesserocr: no OCR, said in one sentence by the caller
+        return None
+    for lang in ("vie", "eng"):
+        for folder in folders:
+            if folder and os.path.isfile(os.path.join(folder, f"{lang}.traineddata")):
+                return folder, lang
     return None
 
 
