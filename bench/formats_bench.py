@@ -41,7 +41,7 @@ def main(argv: list[str]) -> int:
         (labels / f"{name}.json").write_text(label.read_text(encoding="utf-8"), encoding="utf-8")
         started = time.perf_counter()
         try:
-            result = import_plan(f)
+            result = import_plan(f, time_limit=3600)  # quality is measured here, not the product's time budget
         except ImportRejected as exc:
             print(f"{name}: rejected: {exc}")
             result = {"plan": {}, "tasks": []}
