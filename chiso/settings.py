@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "chiso.audit",
     "chiso.tracking",
     "chiso.reports",
+    "chiso.dossiers",
     "chiso.web",
 ]
 
@@ -159,6 +160,12 @@ MEDIA_URL = "/media/"
 CHISO_MAX_UPLOAD_MB = env_int("CHISO_MAX_UPLOAD_MB", 50)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Dossier exports (service KPIs): the largest file an import accepts, and DuckDB's memory while
+# importing and while answering pages (it spills to DATA_DIR/dossiers/tmp beyond it).
+CHISO_DOSSIER_MAX_MB = env_int("CHISO_DOSSIER_MAX_MB", 2048)
+CHISO_DOSSIER_IMPORT_MEMORY = env_str("CHISO_DOSSIER_IMPORT_MEMORY", "512MB")
+CHISO_DUCKDB_MEMORY = env_str("CHISO_DUCKDB_MEMORY", "1GB")
 
 # Email (reminders, digests): Django's own EMAIL_* names, read from the environment.
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
