@@ -21,6 +21,8 @@ dossiers behind it always agree.
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.utils import timezone
+
 from . import store, workdays
 from .indicators import PAKN_DEFAULTS
 
@@ -62,7 +64,7 @@ class Calendar:
 
     @classmethod
     def covering(cls, last: date) -> "Calendar":
-        end = max(last, date.today()) + timedelta(days=400)
+        end = max(last, timezone.localdate()) + timedelta(days=400)
         return cls(workdays.ORIGIN, workdays.cumulative(workdays.ORIGIN, end))
 
 

@@ -52,7 +52,8 @@ def dossiers_sql(n: int, agencies: list[tuple[str, list[str]]], start: date, end
                CASE WHEN hs % 100 < 10 THEN rec + CAST(1 + hs % 4 AS INTEGER) END AS sreq
         FROM b2
     ), b4 AS (
-        SELECT *, CASE WHEN sreq IS NOT NULL AND hs % 10 < 9 THEN sreq + CAST(1 + (hs // 10) % 8 AS INTEGER) END AS sdone,
+        SELECT *, CASE WHEN sreq IS NOT NULL AND hs % 10 < 9
+                            THEN sreq + CAST(1 + (hs // 10) % 8 AS INTEGER) END AS sdone,
                CASE WHEN hf % 100 < 3 AND rec > DATE '{end.isoformat()}' - 45 THEN NULL
                     WHEN rec > DATE '{end.isoformat()}' - 20 AND hf % 100 < 40 THEN NULL
                     ELSE rec + CAST((hf // 100) % (legal + 2 * (legal // 5) + 6) AS INTEGER) END AS fin0
@@ -108,7 +109,8 @@ def pakn_sql(n: int, agencies: list[tuple[str, list[str]]], start: date, end: da
 
     return f"""
     WITH base AS (
-        SELECT i, {h('a')} % {len(agencies)} + 1 AS ai, DATE '{start.isoformat()}' + CAST({h('r')} % {span} AS INTEGER) AS rec,
+        SELECT i, {h('a')} % {len(agencies)} + 1 AS ai,
+               DATE '{start.isoformat()}' + CAST({h('r')} % {span} AS INTEGER) AS rec,
                {h('f')} AS hf, {h('o')} AS ho
         FROM range({n}) t(i)
     ), b2 AS (
@@ -120,8 +122,8 @@ def pakn_sql(n: int, agencies: list[tuple[str, list[str]]], start: date, end: da
     )
     SELECT 'PAKN-' || {_pick(agency_codes, "ai - 1")} || '-' || lpad(CAST(i AS VARCHAR), 7, '0') AS MaPAKN,
            {_pick(agency_codes, "ai - 1")} AS MaCoQuan,
-           list_extract(list_extract({units_lists}, ai), CAST(hash(i, {seed}, 'u') % len(list_extract({units_lists}, ai))
-                                                          AS INTEGER) + 1) AS DonViXuLy,
+           list_extract(list_extract({units_lists}, ai),
+                        CAST(hash(i, {seed}, 'u') % len(list_extract({units_lists}, ai)) AS INTEGER) + 1) AS DonViXuLy,
            'Phản ánh về thời gian giải quyết hồ sơ số ' || CAST(i AS VARCHAR) AS NoiDung,
            strftime(rec, '%d/%m/%Y') AS NgayTiepNhan,
            CASE WHEN handled IS NULL THEN '' ELSE strftime(handled, '%d/%m/%Y') END AS NgayXuLy,

@@ -218,7 +218,8 @@ def _expr(ftype: str, col: str) -> tuple[str, str | None]:
         return e, f"{e} IS NULL"
     if ftype == "paid":
         f = _fold(col)
-        e = f"CASE WHEN {t} IS NULL OR {f} IN ('0', 'khong') THEN 0 WHEN {f} IN ('1', '2') THEN CAST({f} AS INTEGER) END"
+        e = (f"CASE WHEN {t} IS NULL OR {f} IN ('0', 'khong') THEN 0 "
+             f"WHEN {f} IN ('1', '2') THEN CAST({f} AS INTEGER) END")
         return e, f"{e} IS NULL"
     if ftype == "outcome":
         f = _fold(col)
@@ -342,7 +343,8 @@ def _check(con, kind: str, fields: dict, column: dict[str, str], plan: Plan) -> 
     agency_expr = (f"(SELECT id FROM agency_map m WHERE m.raw = trim(r.{_q(agency_col)}))" if agency_col
                    else str(int(plan.agency_id)))
     if agency_col and plan.agency_id is not None:
-        agency_expr = f"coalesce({agency_expr}, CASE WHEN {_text('r.' + _q(agency_col))} IS NULL THEN {int(plan.agency_id)} END)"
+        agency_expr = (f"coalesce({agency_expr}, CASE WHEN {_text('r.' + _q(agency_col))} IS NULL "
+                       f"THEN {int(plan.agency_id)} END)")
     con.execute(f"CREATE TEMP TABLE with_agency AS SELECT r.*, {agency_expr} AS __agency FROM raw r")
 
     unit_col = column.get("unit")
@@ -409,10 +411,14 @@ def _check(con, kind: str, fields: dict, column: dict[str, str], plan: Plan) -> 
     if kind == "dossier":
         row_checks += [
             ("procedure IS NULL", _lit(_("thiếu %(f)s") % {"f": label["procedure"]})),
-            ("finished < received", _two(_("ngày kết thúc xử lý ({}) trước ngày tiếp nhận ({})"), "finished", "received")),
-            ("promised < received", _two(_("ngày hẹn trả ({}) trước ngày tiếp nhận ({})"), "promised", "received")),
-            ("submitted > received", _two(_("ngày nộp ({}) sau ngày tiếp nhận ({})"), "submitted", "received")),
-            ("sup_completed < sup_requested", _two(_("ngày hoàn thành bổ sung ({}) trước ngày yêu cầu bổ sung ({})"), "sup_completed", "sup_requested")),
+            ("finished < received",
+             _two(_("ngày kết thúc xử lý ({}) trước ngày tiếp nhận ({})"), "finished", "received")),
+            ("promised < received",
+             _two(_("ngày hẹn trả ({}) trước ngày tiếp nhận ({})"), "promised", "received")),
+            ("submitted > received",
+             _two(_("ngày nộp ({}) sau ngày tiếp nhận ({})"), "submitted", "received")),
+            ("sup_completed < sup_requested",
+             _two(_("ngày hoàn thành bổ sung ({}) trước ngày yêu cầu bổ sung ({})"), "sup_completed", "sup_requested")),
             ("sup_completed IS NOT NULL AND sup_requested IS NULL",
              _lit(_("có ngày hoàn thành bổ sung nhưng thiếu ngày yêu cầu bổ sung"))),
             ("promised IS NULL AND legal_days IS NULL AND received IS NOT NULL",
@@ -420,8 +426,10 @@ def _check(con, kind: str, fields: dict, column: dict[str, str], plan: Plan) -> 
         ]
     else:
         row_checks += [
-            ("handled < received", _two(_("ngày xử lý ({}) trước ngày tiếp nhận ({})"), "handled", "received")),
-            ("published < handled", _two(_("ngày công khai ({}) trước ngày xử lý ({})"), "published", "handled")),
+            ("handled < received",
+             _two(_("ngày xử lý ({}) trước ngày tiếp nhận ({})"), "handled", "received")),
+            ("published < handled",
+             _two(_("ngày công khai ({}) trước ngày xử lý ({})"), "published", "handled")),
         ]
     parts = [f"CASE WHEN {cond} THEN {msg} END" for cond, msg in row_checks]
     parts.append("CASE WHEN agency_id IS NULL AND __agency_raw IS NULL THEN " + _lit(_("thiếu mã cơ quan")) + " END")
@@ -490,8 +498,9 @@ def _publish(con, kind: str, count: int, report, as_of, on_published) -> ImportR
             tx.set(kind, key, None)
         for i, (agency_id, year, _n) in enumerate(parts):
             target = tx.new_path(f"{kind}-{agency_id}-{year}")
-            con.execute(f"COPY (SELECT * FROM merged WHERE agency_id = {int(agency_id)} AND year(received) = {int(year)} "
-                        f"ORDER BY received, code) TO {_lit(str(target))} (FORMAT parquet, COMPRESSION zstd)")
+            con.execute(f"COPY (SELECT * FROM merged WHERE agency_id = {int(agency_id)} "
+                        f"AND year(received) = {int(year)} ORDER BY received, code) "
+                        f"TO {_lit(str(target))} (FORMAT parquet, COMPRESSION zstd)")
             tx.set(kind, store.part_key(agency_id, year), target)
             report(55 + int(25 * (i + 1) / max(1, len(parts))), _("Đang ghi dữ liệu"))
         report(85, _("Đang tính chỉ số"))
