@@ -32,6 +32,7 @@ def _seed_rows_in_transactional_tests(request):
     load_initial()
     ensure_default_rules()
     importlib.import_module("chiso.tracking.migrations.0002_seed_holidays").seed(apps, None)
+    importlib.import_module("chiso.dossiers.migrations.0002_seed_rules").seed(apps, None)
 
 
 def make_world():
