@@ -12,6 +12,7 @@ urlpatterns = [
     path("bo-chi-so/", include("chiso.frameworks.urls")),
     path("theo-doi/", include("chiso.tracking.urls")),
     path("bao-cao/", include("chiso.reports.urls")),
+    path("chi-so-phuc-vu/", include("chiso.dossiers.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("quan-tri/", admin.site.urls),

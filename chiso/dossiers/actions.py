@@ -4,7 +4,7 @@ measured targets. Views, commands, the demo loader and tests all call these."""
 from datetime import date
 from pathlib import Path
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from chiso.audit.log import record, snapshot
@@ -68,3 +68,132 @@ def do_import_dossiers(actor, path: str | Path, *, agency=None, source: ImportSo
 def source_named(name: str, agency=None) -> ImportSource:
     source, _created = ImportSource.objects.get_or_create(name=name.strip()[:100], defaults={"agency": agency})
     return source
+
+
+class Refused(Exception):
+    """An action refused for a reason the person can fix; the message is Vietnamese."""
+
+
+def do_queue_import(actor, agency, upload, source_name: str = "", mapping: dict | None = None) -> ImportRun:
+    """Keep the uploaded file and start importing it outside the request (a `chiso dossiers work` process);
+    the page follows the run's progress. Moves onto the shared job service when it lands."""
+    import subprocess
+    import sys
+    import uuid
+
+    from django.conf import settings
+
+    from . import store
+
+    folder = store.root() / "uploads"
+    folder.mkdir(parents=True, exist_ok=True)
+    suffix = Path(upload.name).suffix.lower()
+    target = folder / f"{uuid.uuid4().hex}{suffix}"
+    with open(target, "wb") as fh:
+        for chunk in upload.chunks():
+            fh.write(chunk)
+    source = source_named(source_name, agency) if source_name else None
+    run = ImportRun.objects.create(agency=agency, source=source, filename=Path(upload.name).name[:255],
+                                   path=str(target), size=target.stat().st_size, created_by=actor,
+                                   stage=str(_pending_label()), mapping=mapping or {})
+    if not getattr(settings, "CHISO_IMPORT_INLINE", False):
+        subprocess.Popen([sys.executable, "-m", "chiso.cli", "dossiers", "work", "--run", str(run.pk)],  # noqa: S603
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    else:
+        work(run.pk)
+    return run
+
+
+def _pending_label():
+    from django.utils.translation import gettext as _
+
+    return _("Chờ xử lý")
+
+
+def work(run_id: int | None = None) -> int:
+    """Run queued imports (one, or every queued one), each claimed atomically so two workers never take
+    the same run. Returns how many ran."""
+    done = 0
+    while True:
+        qs = ImportRun.objects.filter(status=ImportRun.Status.QUEUED)
+        if run_id is not None:
+            qs = qs.filter(pk=run_id)
+        run = qs.order_by("created_at").first()
+        if run is None:
+            return done
+        if not ImportRun.objects.filter(pk=run.pk, status=ImportRun.Status.QUEUED).update(
+                status=ImportRun.Status.RUNNING):
+            continue  # another worker took it
+        run.refresh_from_db()
+        mapping = run.mapping or {}
+        allowed = {run.agency_id} if run.agency_id else None
+        try:
+            do_import_dossiers(run.created_by, run.path, agency=run.agency, source=run.source, mapping=mapping,
+                               allowed_agency_ids=allowed, run=run)
+        except importer.ImportRejected:
+            pass
+        finally:
+            Path(run.path).unlink(missing_ok=True)
+        done += 1
+        if run_id is not None:
+            return done
+
+
+def do_record_apology(actor, agency, dossier: dict, data: dict):
+    """Record the apology sent for a late dossier (number, date, signed file)."""
+    from .models import Apology
+    from .queries import drill_is_late
+
+    if not drill_is_late(agency.pk, dossier):
+        raise Refused("Hồ sơ này không trễ hạn: không cần thư xin lỗi.")
+    with transaction.atomic():
+        if Apology.objects.select_for_update().filter(agency=agency, dossier_code=dossier["code"]).exists():
+            raise Refused("Hồ sơ này đã có thư xin lỗi.")
+        apology = Apology(agency=agency, unit_id=dossier.get("unit_id"), dossier_code=dossier["code"],
+                          number=data["number"], sent_on=data["sent_on"], note=data.get("note") or "",
+                          created_by=actor)
+        if data.get("file"):
+            apology.file = data["file"]
+        apology.save()
+        record(actor, AuditEntry.Action.CREATE, apology, None, snapshot(apology))
+    _apology_counts(agency.pk, dossier["code"], +1)
+    return apology
+
+
+def _apology_counts(agency_id: int, code: str, delta: int) -> None:
+    """Add the new letter to the stored apology coverage (XL) of every period the dossier is late in,
+    without recomputing the agency: the same engine query restricted to this one dossier."""
+    from . import compute, store
+    from .models import KpiValue
+
+    files = store.files("dossier", [agency_id])
+    if not files:
+        return
+    con = store.connect(memory_limit="256MB")
+    try:
+        from . import engine
+
+        engine.prepare_apologies(con, rows=[])
+        compute.build_cube(con, {"dossier": files}, timezone.localdate(), levels=("agency", "unit"),
+                           where=f"agency_id = {int(agency_id)} AND code = '{code.replace(chr(39), chr(39) * 2)}'")
+        rows = [r for r in compute.stored_rows(con) if r[4] == "XL"]
+    finally:
+        con.close()
+    with transaction.atomic():
+        for a, unit, period, _start, _code, _n, d in rows:
+            if d:
+                KpiValue.objects.filter(agency_id=a, unit_id=unit, period=period, code="XL").update(
+                    numerator=models.F("numerator") + delta)
+
+
+def do_decide_measure(actor, measure, confirm: bool):
+    from .models import TaskMeasure
+
+    with transaction.atomic():
+        m = TaskMeasure.objects.select_for_update().get(pk=measure.pk)
+        before = snapshot(m)
+        m.state = TaskMeasure.State.CONFIRMED if confirm else TaskMeasure.State.REJECTED
+        m.confirmed_by, m.confirmed_at = actor, timezone.now()
+        m.save()
+        record(actor, AuditEntry.Action.UPDATE, m, before, snapshot(m), plan=m.task.plan)
+    return m

@@ -23,14 +23,14 @@ def _pakn_params() -> dict:
     return rule.params if rule else {}
 
 
-def _range(con, kind: str, src: str, files: list[str], k: int, as_of: date) -> tuple[int, int] | None:
+def _range(con, kind: str, src: str, files: list[str], k: int, as_of: date) -> tuple[int, int, date] | None:
     if not files:
         return None
     lo, hi = con.execute(f"SELECT min(received), max(received) FROM {src}", {"files": files}).fetchone()
     if lo is None:
         return None
     last = max(hi, as_of)
-    return (lo.year * 12 + lo.month - 1) // k, (last.year * 12 + last.month - 1) // k
+    return (lo.year * 12 + lo.month - 1) // k, (last.year * 12 + last.month - 1) // k, lo
 
 
 def _codes() -> list[str]:
@@ -53,12 +53,14 @@ def build_cube(con, files: dict[str, list[str]], as_of: date, grans=GRANULARITIE
             bounds = _range(con, kind, "read_parquet($files)", paths, k, as_of)
             if bounds is None:
                 continue
-            lo, hi = bounds
-            cal = engine.Calendar.covering(periods.from_index(gran, hi).end)
+            lo, hi, first = bounds
+            cal = engine.Calendar.covering(periods.from_index(gran, hi).end, first)
             prm = engine.params(kind, k, lo, hi, as_of, cal, _pakn_params() if kind == "pakn" else None)
             prm["files"] = paths
-            sql = engine.cube_sql(kind, "read_parquet($files)", k, levels, where)
-            con.execute(f"INSERT INTO cube_rows BY NAME SELECT '{gran}' AS gran, * FROM ({sql})", prm)
+            fine = engine.fine_sql(kind, "read_parquet($files)", k, where)
+            con.execute(f"CREATE OR REPLACE TEMP TABLE fine AS {fine}", prm)
+            rollup = engine.rollup_sql(kind, levels)
+            con.execute(f"INSERT INTO cube_rows BY NAME SELECT '{gran}' AS gran, * FROM ({rollup})")
     return con.execute("SELECT count(*) FROM cube_rows").fetchone()[0]
 
 
@@ -182,7 +184,6 @@ def compute_period(agency_ids: list[int], period: periods.KpiPeriod, unit_id: in
         where.append(f"unit_id = {int(unit_id)}")
     if procedure:
         where.append("procedure = $procedure")
-    cal = engine.Calendar.covering(max(period.end, as_of))
     out: dict[str, tuple[int, int]] = {}
     for kind in store.KINDS:
         if kind == "pakn" and procedure:
@@ -191,6 +192,7 @@ def compute_period(agency_ids: list[int], period: periods.KpiPeriod, unit_id: in
         if not files:
             continue
         src = "read_parquet($files)"
+        cal = engine.Calendar.for_files(con, files, max(period.end, as_of))
         sql = (f"WITH {engine.evaluated(kind, src, period.months, ' AND '.join(where) or 'true')} "
                f"SELECT {', '.join(engine.aggregates(kind))} FROM z")
         prm = engine.params(kind, period.months, period.index, period.index, as_of, cal,

@@ -63,13 +63,22 @@ class Calendar:
     wd: list[int]
 
     @classmethod
-    def covering(cls, last: date) -> "Calendar":
+    def covering(cls, last: date, first: date | None = None) -> "Calendar":
+        """From `first` (the earliest receipt the query can see: every date looked up is on or after
+        a receipt, the import guarantees it) to well past `last`. A short list is a fast lookup."""
+        start = first or workdays.ORIGIN
         end = max(last, timezone.localdate()) + timedelta(days=400)
-        return cls(workdays.ORIGIN, workdays.cumulative(workdays.ORIGIN, end))
+        return cls(start, workdays.cumulative(start, end))
+
+    @classmethod
+    def for_files(cls, con, files: list[str], last: date, where: str = "true") -> "Calendar":
+        first = con.execute(f"SELECT min(received) FROM read_parquet($f) WHERE {where}", {"f": files}).fetchone()[0] \
+            if files else None
+        return cls.covering(last, first)
 
 
 def _wd(expr: str) -> str:
-    return f"list_extract($wd, CAST({expr} - $origin AS INTEGER) + 1)"
+    return f"list_extract($wd, greatest(CAST({expr} - $origin AS INTEGER) + 1, 1))"
 
 
 def _period_bounds(k: int, p: str) -> tuple[str, str]:
@@ -182,19 +191,68 @@ def prepare_apologies(con, agency_ids=None, rows: list[tuple[int, str]] | None =
                     {"a": [r[0] for r in rows], "c": [r[1] for r in rows]})
 
 
-def cube_sql(kind: str, source: str, k: int, levels=("agency", "unit", "procedure", "unit_procedure"),
-             where: str = "true") -> str:
-    """Every indicator of `kind` per period and per each grouping level, in one pass."""
+def fine_sql(kind: str, source: str, k: int, where: str = "true") -> str:
+    """Stage 1: every count per agency × unit × procedure × period (the finest cell), plus, for the
+    indicators that count procedures, whether the cell's procedure is counted (bool_or)."""
+    items = []
+    for code, (den, num, agg) in MEASURES[kind].items():
+        key = code.replace(".", "_")
+        if agg == "procedures":
+            items += [f"bool_or({num}) AS n_{key}", f"bool_or({den}) AS d_{key}"]
+        elif agg == "days":
+            items += [f"coalesce(sum(days) FILTER (WHERE {num}), 0) AS n_{key}",
+                      f"count(*) FILTER (WHERE {den}) AS d_{key}"]
+        else:
+            items += [f"count(*) FILTER (WHERE {num}) AS n_{key}", f"count(*) FILTER (WHERE {den}) AS d_{key}"]
+    proc = "procedure" if kind == "dossier" else "NULL::VARCHAR AS procedure"
+    group = "agency_id, unit_id, procedure, p" if kind == "dossier" else "agency_id, unit_id, p"
+    return f"WITH {evaluated(kind, source, k, where)} SELECT agency_id, unit_id, {proc}, p, {', '.join(items)} " \
+           f"FROM z GROUP BY {group}"
+
+
+def rollup_sql(kind: str, levels=("agency", "unit", "procedure", "unit_procedure")) -> str:
+    """Stage 2, over table `fine`: the cells of each level. Counts add up; procedure counts are the
+    number of distinct procedures counted (a procedure counted in two units counts once for the agency)."""
     if kind == "pakn":
         levels = [lv for lv in levels if "procedure" not in lv]
-    sets = ", ".join("(" + ", ".join((*LEVELS[lv], "p")) + ")" for lv in levels)
-    return f"""
-        WITH {evaluated(kind, source, k, where)}
-        SELECT agency_id, unit_id, {'procedure' if kind == 'dossier' else 'NULL::VARCHAR AS procedure'}, p,
-               GROUPING(unit_id) AS g_unit, {'GROUPING(procedure)' if kind == 'dossier' else '1'} AS g_proc,
-               {', '.join(aggregates(kind))}
-        FROM z
-        GROUP BY GROUPING SETS ({sets})"""
+    measures = MEASURES[kind]
+
+    def sums(distinct_from_flags: bool) -> str:
+        out = []
+        for code, (_den, _num, agg) in measures.items():
+            key = code.replace(".", "_")
+            if agg == "procedures":
+                if distinct_from_flags:
+                    out += [f"count(*) FILTER (WHERE n_{key}) AS n_{key}",
+                            f"count(*) FILTER (WHERE d_{key}) AS d_{key}"]
+                else:
+                    out += [f"bool_or(n_{key}) AS n_{key}", f"bool_or(d_{key}) AS d_{key}"]
+            else:
+                out += [f"sum(n_{key}) AS n_{key}", f"sum(d_{key}) AS d_{key}"]
+        return ", ".join(out)
+
+    def ints(text: str) -> str:
+        out = []
+        for code, (_den, _num, agg) in measures.items():
+            key = code.replace(".", "_")
+            cast = "CAST({0} AS BIGINT)" if agg == "procedures" else "{0}"
+            out += [cast.format(f"n_{key}") + f" AS n_{key}", cast.format(f"d_{key}") + f" AS d_{key}"]
+        return ", ".join(out)
+
+    parts = []
+    if "unit_procedure" in levels:
+        parts.append(f"SELECT agency_id, unit_id, procedure, p, 0 AS g_unit, 0 AS g_proc, {ints('')} FROM fine")
+    if "unit" in levels:
+        parts.append(f"SELECT agency_id, unit_id, NULL::VARCHAR AS procedure, p, 0 AS g_unit, 1 AS g_proc, "
+                     f"{sums(True)} FROM fine GROUP BY agency_id, unit_id, p")
+    by_proc = f"SELECT agency_id, procedure, p, {sums(False)} FROM fine GROUP BY agency_id, procedure, p"
+    if "procedure" in levels:
+        parts.append(f"SELECT agency_id, NULL::INTEGER AS unit_id, procedure, p, 1 AS g_unit, 0 AS g_proc, "
+                     f"{ints('')} FROM ({by_proc})")
+    if "agency" in levels:
+        parts.append(f"SELECT agency_id, NULL::INTEGER AS unit_id, NULL::VARCHAR AS procedure, p, 1 AS g_unit, "
+                     f"1 AS g_proc, {sums(True)} FROM ({by_proc}) GROUP BY agency_id, p")
+    return " UNION ALL BY NAME ".join(f"({part})" for part in parts)
 
 
 def drill_sql(kind: str, source: str, k: int, code: str, which: str, where: str = "true") -> str:

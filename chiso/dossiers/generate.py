@@ -60,7 +60,8 @@ def dossiers_sql(n: int, agencies: list[tuple[str, list[str]]], start: date, end
         FROM b3
     ), b5 AS (
         SELECT *, CASE WHEN fin1 > DATE '{end.isoformat()}' THEN NULL ELSE fin1 END AS fin FROM (
-            SELECT *, CASE WHEN fin0 IS NOT NULL AND sdone IS NOT NULL THEN fin0 + CAST(sdone - sreq AS INTEGER)
+            SELECT *, CASE WHEN fin0 IS NOT NULL AND sdone IS NOT NULL
+                                THEN greatest(fin0, sreq) + CAST(sdone - sreq AS INTEGER)
                            WHEN fin0 IS NOT NULL AND sreq IS NOT NULL AND sdone IS NULL THEN NULL
                            ELSE fin0 END AS fin1
             FROM b4)

@@ -54,6 +54,7 @@ class ImportRun(models.Model):
                                on_delete=models.SET_NULL, related_name="runs")
     filename = models.CharField(_("tên tệp"), max_length=255)
     path = models.CharField(max_length=500, blank=True)  # the uploaded file while it waits
+    mapping = models.JSONField(_("ghép cột"), default=dict, blank=True)  # given with the upload
     size = models.PositiveBigIntegerField(_("dung lượng (byte)"), default=0)
     status = models.CharField(_("trạng thái"), max_length=10, choices=Status.choices, default=Status.QUEUED)
     progress = models.PositiveSmallIntegerField(_("tiến độ (%)"), default=0)

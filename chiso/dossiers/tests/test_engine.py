@@ -174,7 +174,7 @@ def test_edge_cases_judged_as_the_rules_say(loaded, world):
         src, files = engine.source("dossier")
         sql = engine.drill_sql("dossier", src, period.months, "2.1", "miss", "code LIKE 'E%'")
         prm = engine.params("dossier", period.months, period.index, period.index, AS_OF,
-                            engine.Calendar.covering(AS_OF))
+                            engine.Calendar.for_files(con, files, AS_OF))
         prm["files"] = files
         return sorted(r[0] for r in con.execute(f"SELECT code FROM ({sql})", prm).fetchall())
 

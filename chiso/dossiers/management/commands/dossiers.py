@@ -21,7 +21,7 @@ class Command(one_line_command_base()):
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True, parser_class=self.subparser_class,
-                                    metavar="{import,recompute}")
+                                    metavar="{import,recompute,work,alerts}")
         imp = sub.add_parser("import", help=_("Nhập một tệp hồ sơ hoặc phản ánh, kiến nghị."))
         imp.add_argument("file", help=_("tệp .csv, .xlsx hoặc .json"))
         imp.add_argument("--agency", help=_("mã cơ quan khi tệp không có cột cơ quan"))
@@ -35,6 +35,10 @@ class Command(one_line_command_base()):
         rec = sub.add_parser("recompute", help=_("Tính lại chỉ số từ dữ liệu đã nhập."))
         rec.add_argument("--agency", help=_("mã cơ quan (mặc định: mọi cơ quan)"))
         rec.add_argument("--as-of", help=_("ngày coi là hôm nay (YYYY-MM-DD)"))
+        work = sub.add_parser("work", help=_("Nhập các tệp đã tải lên đang chờ (trang Nhập dữ liệu)."))
+        work.add_argument("--run", type=int, help=_("chỉ lượt nhập này"))
+        alert = sub.add_parser("alerts", help=_("Cảnh báo hồ sơ sắp đến hạn, quá hạn (mỗi hồ sơ một lần)."))
+        alert.add_argument("--now", help=_("thời điểm coi là hiện tại, ISO 8601"))
 
     def handle(self, *args, **options):
         with translation.override("vi"):
@@ -46,8 +50,33 @@ class Command(one_line_command_base()):
                     refuse(_("--as-of không hợp lệ: “%(v)s” (cần dạng 2025-12-31).") % {"v": options["as_of"]})
             if options["action"] == "import":
                 self.do_import(options, as_of)
+            elif options["action"] == "work":
+                from chiso.dossiers.actions import work
+
+                self.stdout.write(_("Đã xử lý %(n)s lượt nhập.") % {"n": work(options.get("run"))})
+            elif options["action"] == "alerts":
+                self.alerts(options.get("now"))
             else:
                 self.recompute(options.get("agency"), as_of)
+
+    def alerts(self, now):
+        from datetime import datetime
+
+        from django.utils import timezone
+
+        from chiso.dossiers import alerts
+
+        moment = None
+        if now:
+            try:
+                moment = datetime.fromisoformat(now)
+            except ValueError:
+                refuse(_("--now không hợp lệ: “%(v)s” (cần dạng 2026-06-27T08:00).") % {"v": now})
+            if timezone.is_naive(moment):
+                moment = timezone.make_aware(moment)
+        r = alerts.run(moment)
+        self.stdout.write(_("cảnh báo hồ sơ: %(o)s hồ sơ đang giải quyết, %(c)s cảnh báo mới, %(n)s thông báo")
+                          % {"o": r.open_dossiers, "c": r.claimed, "n": r.notifications})
 
     def _agency(self, code):
         from chiso.org.models import Agency
