@@ -102,11 +102,13 @@ def main():
         engine.prepare_apologies(con)
         files = {k: store.files(k) for k in store.KINDS}
         t_cube, rows = timed(lambda: compute.build_cube(con, files, AS_OF, grans=("month",)), repeat=3)
-        t_base, base_rows = timed(lambda: con.execute(
-            "SELECT count(*) FROM (SELECT agency_id, unit_id, procedure, year(received), month(received), count(*) "
-            "FROM read_parquet($f) GROUP BY ALL)", {"f": files["dossier"]}).fetchone()[0], repeat=3)
+        t_base, _r = timed(lambda: con.execute(
+            "CREATE OR REPLACE TEMP TABLE baseline AS SELECT agency_id, unit_id, procedure, year(received), "
+            "month(received), count(*) FROM read_parquet($f) GROUP BY ALL", {"f": files["dossier"]}), repeat=3)
+        base_rows = con.execute("SELECT count(*) FROM baseline").fetchone()[0]
         print(f"recompute every indicator per agency x unit x procedure x month: {t_cube:.2f} s "
-              f"({rows:,} cells); bare DuckDB group-by of the same rows: {t_base:.2f} s ({base_rows:,} groups); ratio {t_cube / t_base:.1f}x")
+              f"({rows:,} cells); bare DuckDB group-by of the same rows: {t_base:.2f} s ({base_rows:,} groups); "
+              f"ratio {t_cube / t_base:.1f}x")
         t_all, rows_all = timed(lambda: compute.build_cube(con, files, AS_OF))
         print(f"recompute month + quarter + half-year + year, all four levels: {t_all:.2f} s ({rows_all:,} cells)")
         con.close()

@@ -11,10 +11,10 @@ def trend_svg(points: list[tuple[str, float | None]], target: float | None = Non
     n = max(len(points), 1)
 
     def x(i):
-        return pad_l + (w * (i + 0.5) / n)
+        return round(pad_l + (w * (i + 0.5) / n), 1)
 
     def y(v):
-        return pad_t + h * (1 - max(0.0, min(100.0, v)) / 100)
+        return round(pad_t + h * (1 - max(0.0, min(100.0, float(v))) / 100), 1)
 
     grid = format_html_join("", '<line x1="{}" x2="{}" y1="{}" y2="{}" class="grid"/><text x="{}" y="{}" '
                             'class="axis" text-anchor="end">{}</text>',
@@ -34,7 +34,7 @@ def trend_svg(points: list[tuple[str, float | None]], target: float | None = Non
     lines = format_html_join("", '<polyline points="{}" class="line"/>',
                              ((" ".join(f"{a:.1f},{b:.1f}" for a, b in seg),) for seg in segments))
     dots = format_html_join("", '<circle cx="{}" cy="{}" r="3" class="dot"><title>{}: {}%</title></circle>',
-                            ((f"{x(i):.1f}", f"{y(float(v)):.1f}", name, v) for i, (name, v) in enumerate(points)
+                            ((x(i), y(v), name, v) for i, (name, v) in enumerate(points)
                              if v is not None))
     goal = format_html('<line x1="{}" x2="{}" y1="{}" y2="{}" class="target"/>', pad_l, width - pad_r,
                        y(target), y(target)) if target is not None else ""
@@ -51,10 +51,10 @@ def bars_svg(rows: list[tuple[str, float | None]], width: int = 640, label: str 
     for i, (name, v) in enumerate(rows):
         top = gap + i * (bar_h + gap)
         val = float(v) if v is not None else 0.0
-        items.append((pad_l - 6, top + 13, name[:34], pad_l, top, max(0.5, w * val / 100), bar_h,
-                      pad_l + w * val / 100 + 4, top + 13, "N/A" if v is None else f"{v}%"))
+        items.append((pad_l - 6, top + 13, name[:34], pad_l, top, f"{max(0.5, w * val / 100):.1f}", bar_h,
+                      f"{pad_l + w * val / 100 + 4:.1f}", top + 13, "N/A" if v is None else f"{v}%"))
     body = format_html_join("", '<text x="{}" y="{}" class="axis" text-anchor="end">{}</text>'
-                            '<rect x="{}" y="{}" width="{:.1f}" height="{}" class="bar"/>'
-                            '<text x="{:.1f}" y="{}" class="axis">{}</text>', items)
+                            '<rect x="{}" y="{}" width="{}" height="{}" class="bar"/>'
+                            '<text x="{}" y="{}" class="axis">{}</text>', items)
     return format_html('<svg class="chart" viewBox="0 0 {} {}" role="img" aria-label="{}">{}</svg>',
                        width, height, label, body)
