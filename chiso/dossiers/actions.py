@@ -186,14 +186,19 @@ def _apology_counts(agency_id: int, code: str, delta: int) -> None:
                     numerator=models.F("numerator") + delta)
 
 
-def do_decide_measure(actor, measure, confirm: bool):
+def do_decide_measure(actor, task, proposal, confirm: bool):
+    """Store the office's decision on a proposed link between a task and an indicator."""
     from .models import TaskMeasure
 
     with transaction.atomic():
-        m = TaskMeasure.objects.select_for_update().get(pk=measure.pk)
-        before = snapshot(m)
+        m = TaskMeasure.objects.select_for_update().filter(task=task).first()
+        before = snapshot(m) if m else None
+        m = m or TaskMeasure(task=task)
+        m.code, m.op, m.target = proposal.code, proposal.op, proposal.target
+        m.reason = proposal.reason[:200]
         m.state = TaskMeasure.State.CONFIRMED if confirm else TaskMeasure.State.REJECTED
         m.confirmed_by, m.confirmed_at = actor, timezone.now()
         m.save()
-        record(actor, AuditEntry.Action.UPDATE, m, before, snapshot(m), plan=m.task.plan)
+        record(actor, AuditEntry.Action.UPDATE if before else AuditEntry.Action.CREATE, m, before, snapshot(m),
+               plan=task.plan)
     return m

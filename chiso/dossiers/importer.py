@@ -86,6 +86,7 @@ def _stage(con, path: Path, fmt: str) -> tuple[list[str], list[tuple[int, str]],
         p = _lit(str(path))
         con.execute(f"CREATE TABLE raw AS SELECT * FROM read_csv({p}, all_varchar=true, header=true, "
                     "delim=',', quote='\"', escape='\"', strict_mode=false)")
+        con.execute("CREATE TEMP VIEW rawl AS SELECT * FROM raw")
         headers = [c for c in _columns(con, "raw") if c != "__line"]
         return headers, [], []
     if fmt == "json":
@@ -95,12 +96,11 @@ def _stage(con, path: Path, fmt: str) -> tuple[list[str], list[tuple[int, str]],
             raise ImportRejected(_("Tệp JSON không đọc được (%(e)s).") % {"e": _short(exc)}) from exc
         headers = [row[0] for row in described]
         cols = "{" + ", ".join(f"{_lit(h)}: 'VARCHAR'" for h in headers) + "}"
-        con.execute(f"CREATE TABLE raw0 AS SELECT * FROM read_json({p}, columns={cols})")
-        con.execute("CREATE TABLE raw AS SELECT *, rowid + 1 AS __line FROM raw0")
-        con.execute("DROP TABLE raw0")
+        con.execute(f"CREATE TABLE raw AS SELECT * FROM read_json({p}, columns={cols})")
+        con.execute("CREATE TEMP VIEW rawl AS SELECT *, rowid + 1 AS __line FROM raw")
         return headers, [], []
     try:
-        con.execute(f"CREATE TABLE raw0 AS SELECT * FROM read_csv({p}, all_varchar=true, header=true, "
+        con.execute(f"CREATE TABLE raw AS SELECT * FROM read_csv({p}, all_varchar=true, header=true, "
                     "store_rejects=true, sample_size=20480)")
     except Exception as exc:  # noqa: BLE001
         raise ImportRejected(_("Tệp CSV không đọc được (%(e)s).") % {"e": _short(exc)}) from exc
@@ -108,8 +108,8 @@ def _stage(con, path: Path, fmt: str) -> tuple[list[str], list[tuple[int, str]],
     errors = [(int(line), _("số cột không khớp với dòng tiêu đề") if "COLUMNS" in str(kind)
                else _("dòng không đọc được (%(k)s)") % {"k": kind}) for line, kind in rejects]
     rejected = sorted({int(line) for line, _k in rejects})
-    con.execute("CREATE TABLE raw AS SELECT *, rowid + 2 AS __line FROM raw0")
-    con.execute("DROP TABLE raw0")
+    # No copy: the row id of the staged table is the record's place in the file.
+    con.execute("CREATE TEMP VIEW rawl AS SELECT *, rowid + 2 AS __line FROM raw")
     headers = [c for c in _columns(con, "raw") if c != "__line"]
     return headers, errors, rejected
 
@@ -266,6 +266,7 @@ def run_import(path: str | Path, plan: Plan, progress: Callable[[int, str], None
     workdb = store.root() / "tmp" / f"import-{uuid.uuid4().hex}.duckdb"
     store.root().joinpath("tmp").mkdir(parents=True, exist_ok=True)
     con = store.connect(memory_limit=getattr(settings, "CHISO_DOSSIER_IMPORT_MEMORY", "512MB"), database=str(workdb))
+    con.execute("SET threads = 2")
     try:
         con.execute("SET preserve_insertion_order = true")
         report(5, _("Đang đọc tệp"))
@@ -332,7 +333,7 @@ def _check(con, kind: str, fields: dict, column: dict[str, str], plan: Plan) -> 
     agency_col = column.get("agency")
     agency_map: dict[str, int] = {}
     if agency_col:
-        for (value,) in con.execute(f"SELECT DISTINCT trim({_q(agency_col)}) FROM raw").fetchall():
+        for (value,) in con.execute(f"SELECT DISTINCT trim({_q(agency_col)}) FROM rawl").fetchall():
             if value:
                 hit = Agency.objects.filter(code__iexact=value).values_list("pk", flat=True).first()
                 if hit is not None:
@@ -340,12 +341,12 @@ def _check(con, kind: str, fields: dict, column: dict[str, str], plan: Plan) -> 
     con.execute("CREATE TEMP TABLE agency_map (raw VARCHAR, id INTEGER)")
     if agency_map:
         con.executemany("INSERT INTO agency_map VALUES (?, ?)", list(agency_map.items()))
-    agency_expr = (f"(SELECT id FROM agency_map m WHERE m.raw = trim(r.{_q(agency_col)}))" if agency_col
-                   else str(int(plan.agency_id)))
+    agency_expr = "am.id" if agency_col else str(int(plan.agency_id))
     if agency_col and plan.agency_id is not None:
         agency_expr = (f"coalesce({agency_expr}, CASE WHEN {_text('r.' + _q(agency_col))} IS NULL "
                        f"THEN {int(plan.agency_id)} END)")
-    con.execute(f"CREATE TEMP TABLE with_agency AS SELECT r.*, {agency_expr} AS __agency FROM raw r")
+    join = f"LEFT JOIN agency_map am ON am.raw = trim(r.{_q(agency_col)})" if agency_col else ""
+    con.execute(f"CREATE TEMP VIEW with_agency AS SELECT r.*, {agency_expr} AS __agency FROM rawl r {join}")
 
     unit_col = column.get("unit")
     con.execute("CREATE TEMP TABLE unit_map (agency INTEGER, raw VARCHAR, id INTEGER)")
@@ -390,8 +391,7 @@ def _check(con, kind: str, fields: dict, column: dict[str, str], plan: Plan) -> 
                 msg = _("%(f)s “%%s” không có trong danh mục giá trị") % {"f": f.label.lower()}
             checks.append(f"CASE WHEN {bad} THEN format({_lit(msg.replace('%s', '{}'))}, trim(r.{_q(col)})) END")
     if unit_col:
-        selects.append(f"(SELECT id FROM unit_map m WHERE m.agency = r.__agency AND m.raw = trim(r.{_q(unit_col)})) "
-                       "AS unit_id")
+        selects.append("um.id AS unit_id")
         selects.append(f"{_text('r.' + _q(unit_col))} AS __unit_raw")
     else:
         selects += ["NULL::INTEGER AS unit_id", "NULL::VARCHAR AS __unit_raw"]
@@ -400,7 +400,9 @@ def _check(con, kind: str, fields: dict, column: dict[str, str], plan: Plan) -> 
     else:
         selects.append("NULL::VARCHAR AS __agency_raw")
     selects.append("concat_ws('; ', " + (", ".join(checks) if checks else "NULL") + ") AS __errors")
-    con.execute(f"CREATE TEMP TABLE typed0 AS SELECT {', '.join(selects)} FROM with_agency r")
+    unit_join = (f"LEFT JOIN unit_map um ON um.agency = r.__agency AND um.raw = trim(r.{_q(unit_col)})"
+                 if unit_col else "")
+    con.execute(f"CREATE TEMP VIEW typed0 AS SELECT {', '.join(selects)} FROM with_agency r {unit_join}")
 
     label = {n: f.label.lower() for n, f in fields.items()}
     row_checks = [
@@ -452,7 +454,6 @@ def _check(con, kind: str, fields: dict, column: dict[str, str], plan: Plan) -> 
             SELECT *, CASE WHEN code IS NULL THEN __line
                            ELSE min(__line) OVER (PARTITION BY agency_id, code) END AS __first
             FROM typed0) t""")
-    con.execute("DROP TABLE typed0")
     rows = con.execute(f"SELECT __line, __all FROM typed WHERE __all <> '' ORDER BY __line LIMIT {MAX_ERRORS_KEPT}"
                        ).fetchall()
     total = con.execute("SELECT count(*) FROM typed WHERE __all <> ''").fetchone()[0]
@@ -480,7 +481,7 @@ def _publish(con, kind: str, count: int, report, as_of, on_published) -> ImportR
             select.append(f"CAST({name} AS {typ}) AS {name}")
         else:
             select.append(f"NULL::{typ} AS {name}")
-    con.execute(f"CREATE TEMP TABLE incoming AS SELECT {', '.join(select)} FROM typed")
+    con.execute(f"CREATE TEMP VIEW incoming AS SELECT {', '.join(select)} FROM typed")
     agencies = [a for (a,) in con.execute("SELECT DISTINCT agency_id FROM incoming ORDER BY 1").fetchall()]
     result.agencies = agencies
     with store.writing() as tx:
@@ -495,7 +496,10 @@ def _publish(con, kind: str, count: int, report, as_of, on_published) -> ImportR
                   f"WHERE i.agency_id = o.agency_id AND i.code = o.code) UNION ALL SELECT {collist} FROM incoming"
                   if old else f"SELECT {collist} FROM incoming")
         params = [old] if old else []
-        con.execute(f"CREATE TEMP TABLE merged AS {source}", params)
+        if old:
+            con.execute(f"CREATE TEMP TABLE merged AS {source}", params)
+        else:
+            con.execute("CREATE TEMP VIEW merged AS SELECT * FROM incoming")
         parts = con.execute("SELECT agency_id, year(received) AS y, count(*) FROM merged GROUP BY 1, 2 ORDER BY 1, 2"
                             ).fetchall()
         for key in [k for k in tx.data.get(kind, {}) if int(k.split("/")[0]) in set(agencies)]:

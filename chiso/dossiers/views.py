@@ -12,7 +12,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from chiso.accounts.permissions import require
 from chiso.org.models import Agency, Unit
@@ -64,9 +63,7 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
                              ([f.code, f.name, f.numerator, f.denominator, f.rate, f.points, f.max_points]
                               for f in data["figures"]))
     trend_points = [(f"{t['period'].start.month:02d}", t["rate"]) for t in data["trend"]]
-    measures = list(TaskMeasure.objects.filter(task__plan__agency=agency).exclude(state="rejected")
-                    .select_related("task", "task__plan").order_by("task__plan__year", "task__order")[:50])
-    measured = _measured(measures, agency, period)
+    measured = _measured(agency, period)
     return render(request, "dossiers/dashboard.html", {
         "nav": "kpis", "agency": agency, "period": period, **data,
         "trend_svg": charts.trend_svg(trend_points, 98, label=_("Tỷ lệ hồ sơ đúng hạn theo tháng")),
@@ -79,21 +76,26 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
     })
 
 
-def _measured(measures, agency, period):
-    from . import compute
+def _measured(agency, period):
+    """Tasks of the agency's plans in force whose target an indicator measures (stored or proposed)."""
+    from chiso.plans.models import Plan, Task
 
+    from . import compute, measures
+
+    tasks = list(Task.objects.filter(plan__agency=agency, plan__status=Plan.Status.IN_FORCE)
+                 .select_related("plan").order_by("plan__year", "order")[:300])
+    links = {m.task_id: m for m in TaskMeasure.objects.filter(task__in=tasks)}
+    counts = {None: compute.stored(agency.pk, [period.code]).get(period.code, {})}
     out = []
-    stored = {}
-    for m in measures:
-        key = (m.unit_id, period.code)
-        if key not in stored:
-            stored[key] = compute.stored(agency.pk, [period.code], m.unit_id).get(period.code, {})
-        n, d = stored[key].get(m.code, (0, 0))
-        fig = compute.figures({m.code: (n, d)}, {})
-        value = next(f for f in fig if f.code == m.code).rate
-        met = None if value is None else (value >= m.target if m.op == "ge" else value <= m.target)
-        out.append({"measure": m, "value": value, "met": met})
-    return out
+    for task in tasks:
+        task._kpi_measure = links.get(task.pk)
+        unit_id = task._kpi_measure.unit_id if task._kpi_measure else None
+        if unit_id not in counts:
+            counts[unit_id] = compute.stored(agency.pk, [period.code], unit_id).get(period.code, {})
+        m = measures.measured(task, period.code, unit_id, counts[unit_id])
+        if m is not None:
+            out.append(m)
+    return out[:50]
 
 
 @login_required
@@ -243,15 +245,41 @@ def upload_run(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
-def measure_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    measure = get_object_or_404(TaskMeasure.objects.select_related("task__plan__agency"), pk=pk)
-    agency = measure.task.plan.agency
-    require(perms.can_confirm_measures(request.user, agency))
-    decision = request.POST.get("quyet-dinh")
-    if decision in ("confirm", "reject"):
-        actions.do_decide_measure(request.user, measure, decision == "confirm")
-    return redirect(request.POST.get("next") or reverse("kpi_dashboard", args=[agency.code]))
+def task_measure(request: HttpRequest, pk: int) -> HttpResponse:
+    """The task panel's measured target (an HTMX fragment); the office confirms or refuses a proposal."""
+    from chiso.accounts.permissions import can_view_task
+    from chiso.plans.models import Task
+
+    from . import measures
+
+    task = get_object_or_404(Task.objects.select_related("plan__agency"), pk=pk)
+    require(can_view_task(request.user, task))
+    agency = task.plan.agency
+    can_confirm = perms.can_confirm_measures(request.user, agency)
+    if request.method == "POST":
+        require(can_confirm)
+        decision = request.POST.get("quyet-dinh")
+        proposal = measures.propose(task)
+        if decision in ("confirm", "reject") and proposal is not None:
+            actions.do_decide_measure(request.user, task, proposal, decision == "confirm")
+    year = periods.parse(f"{task.plan.year}-Y") if task.plan.year else periods.containing("year", today())
+    m = measures.measured(task, year.code)
+    trend = []
+    if m is not None and m.state == "confirmed":
+        from . import compute
+        from .indicators import rate_of
+
+        months = [periods.from_index("month", year.start.year * 12 + i) for i in range(12)]
+        stored = compute.stored(agency.pk, [p.code for p in months], m.measure.unit_id if m.measure else None)
+        for p in months:
+            n, d = stored.get(p.code, {}).get(m.code, (0, 0))
+            trend.append((p.start.strftime("%m"), rate_of(n, d)))
+    return render(request, "dossiers/_task_measure.html", {
+        "task": task, "m": m, "year": year, "can_confirm": can_confirm, "agency": agency,
+        "indicator": BY_CODE.get(m.code) if m else None,
+        "trend_svg": charts.trend_svg(trend, float(m.target), height=120, label=_("Diễn biến theo tháng"))
+        if trend else "",
+        "trend": trend})
 
 
 def today() -> date:
