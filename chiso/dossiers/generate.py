@@ -25,8 +25,16 @@ def _pick(values: list[str], h: str) -> str:
     return f"[{items}][CAST(({h}) % {len(values)} AS BIGINT) + 1]"
 
 
+def _late_branch(late_percent: int | None) -> str:
+    """With `late_percent`, that share finishes 1–6 days after the promised date, the rest on time."""
+    if late_percent is None:
+        return ""
+    return (f"WHEN hf % 100 < {int(late_percent)} THEN prom + CAST(1 + (hf // 100) % 6 AS INTEGER) "
+            "WHEN true THEN rec + CAST((hf // 100) % (prom - rec + 1) AS INTEGER)")
+
+
 def dossiers_sql(n: int, agencies: list[tuple[str, list[str]]], start: date, end: date, procedures: int = 200,
-                 seed: int = 1, offset: int = 0) -> str:
+                 seed: int = 1, offset: int = 0, late_percent: int | None = None) -> str:
     """SELECT of `n` dossiers (CSV-ready text columns) spread over `agencies` [(code, unit names)]."""
     span = (end - start).days + 1
     agency_codes = [a for a, _u in agencies]
@@ -56,6 +64,7 @@ def dossiers_sql(n: int, agencies: list[tuple[str, list[str]]], start: date, end
                             THEN sreq + CAST(1 + (hs // 10) % 8 AS INTEGER) END AS sdone,
                CASE WHEN hf % 100 < 3 AND rec > DATE '{end.isoformat()}' - 45 THEN NULL
                     WHEN rec > DATE '{end.isoformat()}' - 20 AND hf % 100 < 40 THEN NULL
+                    {_late_branch(late_percent)}
                     ELSE rec + CAST((hf // 100) % (legal + 2 * (legal // 5) + 6) AS INTEGER) END AS fin0
         FROM b3
     ), b5 AS (

@@ -12,9 +12,10 @@ from chiso.lib.text import search_key
 # (folded words that must all appear, indicator). The first rule that matches wins, so the more
 # specific wording comes first.
 RULES = [
-    (("xin loi",), "XL"),
     (("phan anh",), "5.2"),
     (("kien nghi",), "5.2"),
+    (("dung han",), "2.1"),
+    (("xin loi",), "XL"),
     (("thanh toan", "truc tuyen"), "3.6"),
     (("ket qua", "dien tu"), "4.1"),
     (("so hoa",), "4.2"),
@@ -23,7 +24,6 @@ RULES = [
     (("nop", "truc tuyen"), "3.3"),
     (("ho so", "truc tuyen"), "3.3"),
     (("hai long",), "5.4"),
-    (("dung han",), "2.1"),
     (("tre han",), "2.1"),
     (("qua han",), "2.1"),
 ]
@@ -43,6 +43,8 @@ def propose(task) -> Proposal | None:
     code = next((c for words, c in RULES if all(w in text for w in words)), None)
     if code is None:
         return None
+    if code not in ("5.2", "5.3", "5.4") and "ho so" not in text:
+        return None  # dossier indicators measure tasks about dossiers, not e.g. publishing procedures
     target = None
     if task.measure_value is not None and (task.measure_unit or "").strip() in ("%", ""):
         target = Decimal(task.measure_value)

@@ -139,3 +139,23 @@ def test_record_apology_refused_to_the_outsider(loaded, login):
     done = login(loaded.people.outsider).post("/chi-so-phuc-vu/co-quan/STP/ho-so/V2/thu-xin-loi/",
                                               {"number": "1", "sent_on": "12/03/2025"})
     assert done.status_code == 403 and not Apology.objects.exists()
+
+
+def test_task_measure_proposed_confirmed_and_measured(world, login, tmp_path):
+    """“Giải quyết hồ sơ đúng hạn đạt 98%” is proposed as 2.1 ≥ 98; once confirmed it shows the value."""
+    do_import_dossiers(None, write_rows(tmp_path / "t.csv", [
+        dossier_row("T1", received="2026-03-02", promised="2026-03-09", finished="2026-03-05"),
+        dossier_row("T2", received="2026-03-02", promised="2026-03-04", finished="2026-03-06")]))
+    url = f"/chi-so-phuc-vu/nhiem-vu/{world.civil_task.pk}/"
+    shown = login(world.people.staff).get(url).content.decode()
+    assert "Đề xuất" in shown and "2.1" in shown and "≥ 98%" in shown
+    assert login(world.people.staff).post(url, {"quyet-dinh": "confirm"}).status_code == 403
+    assert login(world.people.outsider).get(url).status_code == 403
+    done = login(world.people.office).post(url, {"quyet-dinh": "confirm"}).content.decode()
+    assert 'data-testid="measured-value">50,00%' in done and "Chưa đạt" in done
+    page = login(world.people.office).get(f"/ke-hoach/nhiem-vu/{world.civil_task.pk}/").content.decode()
+    assert f'hx-get="{url}"' in page  # the task page loads the fragment
+    dashboard = login(world.people.leader).get("/chi-so-phuc-vu/co-quan/STP/?ky=2026-Y").content.decode()
+    assert "Giải quyết hồ sơ đúng hạn đạt 98%" in dashboard and "Chưa đạt" in dashboard
+    nothing = login(world.people.office).get(f"/chi-so-phuc-vu/nhiem-vu/{world.laws_task.pk}/").content.decode()
+    assert "Không có chỉ số tương ứng" in nothing
