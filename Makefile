@@ -31,7 +31,8 @@ run: install
 	fi; \
 	export CHISO_BASE_URL="$${CHISO_BASE_URL:-http://127.0.0.1:$(PORT)}"; \
 	$(BIN)/chiso remind --loop & REMIND=$$!; \
-	trap 'kill $$REMIND $$SMTP 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/chiso dossiers alerts --loop & ALERTS=$$!; \
+	trap 'kill $$REMIND $$ALERTS $$SMTP 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/chiso serve --port $(PORT)
 
 # System packages the tests use (browser, fonts, OCR), installed when missing and possible.

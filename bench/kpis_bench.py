@@ -113,12 +113,41 @@ def main():
         print(f"recompute month + quarter + half-year + year, all four levels: {t_all:.2f} s ({rows_all:,} cells)")
         con.close()
 
+        bench_pages()
         if not args.skip_alerts:
             bench_alerts(tmp)
     finally:
         print(f"machine load average at end: {os.getloadavg()[0]:.2f}")
         if not args.keep:
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+def bench_pages(repeat: int = 15):
+    """Median time of the KPI dashboard and a drill-down page (late dossiers of a month, page 2), in process
+    through Django's test client (URL routing, permissions, queries, templates)."""
+    import statistics
+
+    from django.test import Client
+
+    from chiso.accounts.models import User
+
+    admin = User.objects.create_superuser("bench-admin", "admin@bench.test", "bench-pass-123")
+    client = Client()
+    client.force_login(admin)
+    pages = {
+        "dashboard": "/chi-so-phuc-vu/co-quan/BENCH01/?ky=2025-Y",
+        "drill-down": "/chi-so-phuc-vu/co-quan/BENCH01/ho-so/?ky=2025-06&chi-so=2.1&loai=miss&trang=2",
+        "drill-down, one unit, search": "/chi-so-phuc-vu/co-quan/BENCH01/ho-so/?ky=2025-Q2&chi-so=2.1&loai=den&q=nguyễn",
+    }
+    for name, url in pages.items():
+        times = []
+        for _i in range(repeat):
+            started = time.perf_counter()
+            response = client.get(url)
+            times.append(time.perf_counter() - started)
+            assert response.status_code == 200, (url, response.status_code)
+        print(f"page {name}: median {statistics.median(times) * 1000:.0f} ms, max {max(times) * 1000:.0f} ms "
+              f"over {repeat} requests (target < 300 ms median)")
 
 
 def bench_alerts(tmp: Path):

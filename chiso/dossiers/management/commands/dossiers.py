@@ -39,6 +39,8 @@ class Command(one_line_command_base()):
         work.add_argument("--run", type=int, help=_("chỉ lượt nhập này"))
         alert = sub.add_parser("alerts", help=_("Cảnh báo hồ sơ sắp đến hạn, quá hạn (mỗi hồ sơ một lần)."))
         alert.add_argument("--now", help=_("thời điểm coi là hiện tại, ISO 8601"))
+        alert.add_argument("--loop", action="store_true", help=_("chạy liên tục, mỗi --interval giây một lần"))
+        alert.add_argument("--interval", type=int, default=300, help=_("số giây giữa hai lần khi --loop (300)"))
 
     def handle(self, *args, **options):
         with translation.override("vi"):
@@ -55,11 +57,13 @@ class Command(one_line_command_base()):
 
                 self.stdout.write(_("Đã xử lý %(n)s lượt nhập.") % {"n": work(options.get("run"))})
             elif options["action"] == "alerts":
-                self.alerts(options.get("now"))
+                self.alerts(options.get("now"), options.get("loop"), options.get("interval") or 300)
             else:
                 self.recompute(options.get("agency"), as_of)
 
-    def alerts(self, now):
+    def alerts(self, now, loop=False, interval=300):
+        import signal
+        import time
         from datetime import datetime
 
         from django.utils import timezone
@@ -74,9 +78,22 @@ class Command(one_line_command_base()):
                 refuse(_("--now không hợp lệ: “%(v)s” (cần dạng 2026-06-27T08:00).") % {"v": now})
             if timezone.is_naive(moment):
                 moment = timezone.make_aware(moment)
-        r = alerts.run(moment)
-        self.stdout.write(_("cảnh báo hồ sơ: %(o)s hồ sơ đang giải quyết, %(c)s cảnh báo mới, %(n)s thông báo")
-                          % {"o": r.open_dossiers, "c": r.claimed, "n": r.notifications})
+        stop = {"now": False}
+        if loop:
+            signal.signal(signal.SIGTERM, lambda *_a: stop.update(now=True))
+        while True:
+            r = alerts.run(moment)
+            self.stdout.write(_("cảnh báo hồ sơ: %(o)s hồ sơ đang giải quyết, %(c)s cảnh báo mới, %(n)s thông báo")
+                              % {"o": r.open_dossiers, "c": r.claimed, "n": r.notifications})
+            if not loop:
+                return
+            try:
+                for _i in range(max(1, interval)):
+                    if stop["now"]:
+                        return
+                    time.sleep(1)
+            except KeyboardInterrupt:
+                return
 
     def _agency(self, code):
         from chiso.org.models import Agency
