@@ -137,7 +137,7 @@ def bench_pages(repeat: int = 15):
     pages = {
         "dashboard": "/chi-so-phuc-vu/co-quan/BENCH01/?ky=2025-Y",
         "drill-down": "/chi-so-phuc-vu/co-quan/BENCH01/ho-so/?ky=2025-06&chi-so=2.1&loai=miss&trang=2",
-        "drill-down, one unit, search": "/chi-so-phuc-vu/co-quan/BENCH01/ho-so/?ky=2025-Q2&chi-so=2.1&loai=den&q=nguyễn",
+        "drill-down, search": "/chi-so-phuc-vu/co-quan/BENCH01/ho-so/?ky=2025-Q2&chi-so=2.1&loai=den&q=nguyễn",
     }
     for name, url in pages.items():
         times = []
