@@ -77,11 +77,7 @@ class Refused(Exception):
 def do_queue_import(actor, agency, upload, source_name: str = "", mapping: dict | None = None) -> ImportRun:
     """Keep the uploaded file and start importing it outside the request (a `chiso dossiers work` process);
     the page follows the run's progress. Moves onto the shared job service when it lands."""
-    import subprocess
-    import sys
     import uuid
-
-    from django.conf import settings
 
     from . import store
 
@@ -96,12 +92,35 @@ def do_queue_import(actor, agency, upload, source_name: str = "", mapping: dict 
     run = ImportRun.objects.create(agency=agency, source=source, filename=Path(upload.name).name[:255],
                                    path=str(target), size=target.stat().st_size, created_by=actor,
                                    stage=str(_pending_label()), mapping=mapping or {})
-    if not getattr(settings, "CHISO_IMPORT_INLINE", False):
-        subprocess.Popen([sys.executable, "-m", "chiso.cli", "dossiers", "work", "--run", str(run.pk)],  # noqa: S603
-                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    else:
-        work(run.pk)
+    _start_worker(run)
     return run
+
+
+def do_remap_import(actor, run: ImportRun, mapping: dict) -> ImportRun:
+    """Queue the file of a run refused for unknown columns again, with the office's column mapping
+    (remembered on the source when it succeeds)."""
+    if not run.path or not Path(run.path).exists():
+        raise Refused("Tệp của lượt nhập này không còn; hãy tải lên lại.")
+    source = run.source or source_named(f"{run.agency.code.lower()}-{Path(run.filename).stem}"[:100], run.agency)
+    new = ImportRun.objects.create(agency=run.agency, source=source, filename=run.filename, path=run.path,
+                                   size=run.size, created_by=actor, stage=str(_pending_label()),
+                                   mapping={**(run.mapping or {}), **mapping})
+    ImportRun.objects.filter(pk=run.pk).update(path="")
+    _start_worker(new)
+    return new
+
+
+def _start_worker(run: ImportRun) -> None:
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    if getattr(settings, "CHISO_IMPORT_INLINE", False):
+        work(run.pk)
+        return
+    subprocess.Popen([sys.executable, "-m", "chiso.cli", "dossiers", "work", "--run", str(run.pk)],  # noqa: S603
+                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
 
 
 def _pending_label():
@@ -127,13 +146,15 @@ def work(run_id: int | None = None) -> int:
         run.refresh_from_db()
         mapping = run.mapping or {}
         allowed = {run.agency_id} if run.agency_id else None
+        keep = False
         try:
             do_import_dossiers(run.created_by, run.path, agency=run.agency, source=run.source, mapping=mapping,
                                allowed_agency_ids=allowed, run=run)
-        except importer.ImportRejected:
-            pass
+        except importer.ImportRejected as exc:
+            keep = bool(exc.unknown)  # the office maps the columns on the run's page and runs it again
         finally:
-            Path(run.path).unlink(missing_ok=True)
+            if not keep:
+                Path(run.path).unlink(missing_ok=True)
         done += 1
         if run_id is not None:
             return done

@@ -38,9 +38,11 @@ FORMATS = {".csv": "csv", ".txt": "csv", ".xlsx": "xlsx", ".json": "json", ".jso
 class ImportRejected(Exception):
     """The file was refused; `errors` are (line, message) pairs (line 0: the whole file)."""
 
-    def __init__(self, message: str, errors: list[tuple[int, str]] | None = None, total: int = 0):
+    def __init__(self, message: str, errors: list[tuple[int, str]] | None = None, total: int = 0,
+                 unknown: list[str] | None = None):
         super().__init__(message)
         self.message = message
+        self.unknown = unknown or []  # headers no field matched (the mapping step asks about them)
         self.errors = errors or []
         self.total = total or len(self.errors)
 
@@ -280,7 +282,7 @@ def run_import(path: str | Path, plan: Plan, progress: Callable[[int, str], None
         if unknown:
             raise ImportRejected(_("Tệp có cột không nhận ra: %(cols)s. Hãy ghép cột (chọn trường tương ứng "
                                    "hoặc bỏ qua) rồi nhập lại.") % {"cols": ", ".join(f"“{h}”" for h in unknown)},
-                                 [(0, _("cột không nhận ra: %(c)s") % {"c": h}) for h in unknown])
+                                 [(0, _("cột không nhận ra: %(c)s") % {"c": h}) for h in unknown], unknown=unknown)
         seen: dict[str, str] = {}
         for header, name in matched.items():
             if name in seen:

@@ -240,8 +240,22 @@ def upload(request: HttpRequest) -> HttpResponse:
 def upload_run(request: HttpRequest, pk: int) -> HttpResponse:
     run = get_object_or_404(ImportRun.objects.select_related("agency"), pk=pk)
     require(run.agency is not None and perms.can_import(request.user, run.agency))
+    from .fields import FIELDS
+
+    unknown = [msg.split(": ", 1)[1] for line, msg in (run.errors or []) if line == 0 and ": " in msg]
+    can_map = run.status == ImportRun.Status.REJECTED and bool(unknown) and bool(run.path)
+    if request.method == "POST" and can_map:
+        mapping = {h: request.POST.get(f"cot-{i}", "") for i, h in enumerate(unknown)}
+        try:
+            new = actions.do_remap_import(request.user, run, mapping)
+        except actions.Refused as exc:
+            messages.error(request, str(exc))
+        else:
+            return redirect("kpi_upload_run", pk=new.pk)
     template = "dossiers/_run.html" if request.htmx else "dossiers/upload_run.html"
-    return render(request, template, {"nav": "kpis", "run": run, "errors": run.errors[:200]})
+    fields = FIELDS.get(run.kind, FIELDS["dossier"])
+    return render(request, template, {"nav": "kpis", "run": run, "errors": run.errors[:200],
+                                      "unknown": list(enumerate(unknown)) if can_map else [], "fields": fields})
 
 
 @login_required

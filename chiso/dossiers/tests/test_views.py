@@ -159,3 +159,25 @@ def test_task_measure_proposed_confirmed_and_measured(world, login, tmp_path):
     assert "Giải quyết hồ sơ đúng hạn đạt 98%" in dashboard and "Chưa đạt" in dashboard
     nothing = login(world.people.office).get(f"/chi-so-phuc-vu/nhiem-vu/{world.laws_task.pk}/").content.decode()
     assert "Không có chỉ số tương ứng" in nothing
+
+
+def test_mapping_step_after_unknown_columns(loaded, login, settings, tmp_path):
+    from .conftest import HEADERS
+
+    settings.CHISO_IMPORT_INLINE = True
+    client = login(loaded.people.office)
+    rows = [{("So bien nhan" if k == "MaHoSo" else k): v for k, v in dossier_row(
+        "M1", received="2025-04-01", promised="2025-04-05").items()}]
+    path = write_rows(tmp_path / "m.csv", [{**r, "Ghi chu": "x"} for r in rows],
+                      ["So bien nhan", *HEADERS[1:], "Ghi chu"])
+    with open(path, "rb") as fh:
+        client.post("/chi-so-phuc-vu/nhap/", {"agency": loaded.home.pk, "file": fh, "source": "mot-cua"})
+    run = ImportRun.objects.latest("pk")
+    page = client.get(f"/chi-so-phuc-vu/nhap/{run.pk}/").content.decode()
+    assert run.status == "rejected" and 'id="mapping"' in page and "So bien nhan" in page
+    done = client.post(f"/chi-so-phuc-vu/nhap/{run.pk}/", {"cot-0": "code", "cot-1": ""})
+    new = ImportRun.objects.latest("pk")
+    assert done.status_code == 302 and new.status == "done" and new.created == 1
+    from chiso.dossiers.models import ImportSource
+
+    assert ImportSource.objects.get(name="mot-cua").mapping == {"So bien nhan": "code", "Ghi chu": ""}
