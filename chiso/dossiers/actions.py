@@ -54,7 +54,7 @@ def do_import_dossiers(actor, path: str | Path, *, agency=None, source: ImportSo
     except importer.ImportRejected as exc:
         ImportRun.objects.filter(pk=run.pk).update(
             status=ImportRun.Status.REJECTED, progress=100, finished_at=timezone.now(), message=exc.message,
-            errors=[[line, msg] for line, msg in exc.errors], error_count=exc.total)
+            errors=[[line, msg] for line, msg in exc.errors[:1000]], error_count=exc.total)
         raise
     except Exception as exc:
         ImportRun.objects.filter(pk=run.pk).update(

@@ -29,7 +29,7 @@ from chiso.lib.text import search_key
 from . import store
 from .fields import FIELDS, guess_kind, match
 
-MAX_ERRORS_KEPT = 1000
+MAX_ERRORS_KEPT = 100_000  # every bad row of any plausible file (the run page shows the first 1000)
 DATE_FORMATS = ["%Y%m%d%H%M%S", "%Y%m%d", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y",
                 "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d", "%d-%m-%Y"]
 FORMATS = {".csv": "csv", ".txt": "csv", ".xlsx": "xlsx", ".json": "json", ".jsonl": "json", ".ndjson": "json"}
