@@ -155,7 +155,6 @@ def bench_alerts(tmp: Path):
     from django.utils import timezone
 
     from chiso.dossiers import alerts, store
-    from chiso.dossiers.models import DossierAlert
 
     today = timezone.localdate()
     con = store.connect()
@@ -175,7 +174,7 @@ def bench_alerts(tmp: Path):
     t2, second = timed(lambda: alerts.run())
     print(f"near-due alerts over {opened:,} open dossiers: {t1:.1f} s ({first.claimed:,} alerts, "
           f"{first.notifications} notifications); second run {t2:.1f} s, {second.claimed} new (target < 10 s)")
-    assert second.claimed == 0 and DossierAlert.objects.count() == first.claimed
+    assert second.claimed == 0
 
 
 if __name__ == "__main__":

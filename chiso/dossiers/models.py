@@ -209,38 +209,25 @@ class AlertPolicy(models.Model):
         return str(self.agency)
 
 
-class DossierAlert(models.Model):
-    """One alert about one dossier (near due, or overdue) for one promised date. Inserted before anyone
-    is notified: the unique constraint is the claim, so it is announced once however often remind runs."""
+class AlertRun(models.Model):
+    """One run of the near-due alerts that announced something. The per-dossier alert state itself is a
+    Parquet file of the store (alerts.py); this row, written in the same transaction as the notifications,
+    names the state file the run produced, so a run that died before publishing it is adopted by the next
+    one instead of announcing the same dossiers again."""
 
-    class AlertKind(models.TextChoices):
-        NEAR_DUE = "near_due", _("Sắp đến hạn")
-        OVERDUE = "overdue", _("Quá hạn")
-
-    agency = models.ForeignKey("org.Agency", on_delete=models.CASCADE, related_name="+")
-    unit = models.ForeignKey("org.Unit", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    dossier_code = models.CharField(_("mã hồ sơ"), max_length=60)
-    kind = models.CharField(_("loại"), max_length=10, choices=AlertKind.choices)
-    promised = models.DateField(_("ngày hẹn trả"))
-    claim_token = models.CharField(max_length=32)
-    claimed_at = models.DateTimeField()
-    notified_at = models.DateTimeField(null=True, blank=True)
+    token = models.CharField(max_length=32, unique=True)
+    at = models.DateTimeField(_("thời điểm"))
+    file = models.CharField(max_length=200)
+    alerts = models.PositiveIntegerField(_("số cảnh báo"), default=0)
+    notifications = models.PositiveIntegerField(_("số thông báo"), default=0)
 
     class Meta:
-        verbose_name = _("cảnh báo hồ sơ")
-        verbose_name_plural = _("cảnh báo hồ sơ")
-        constraints = [
-            models.UniqueConstraint(fields=["agency", "dossier_code", "kind", "promised"], name="dossier_alert_once",
-                                    violation_error_message=_("Hồ sơ này đã được cảnh báo.")),
-        ]
-        indexes = [
-            # A run's own claims and claims left unnotified by a process that died.
-            models.Index(fields=["claim_token", "notified_at"], name="dossier_alert_claim_idx"),
-            models.Index(fields=["notified_at", "claimed_at"], name="dossier_alert_unsent_idx"),
-        ]
+        verbose_name = _("lượt cảnh báo hồ sơ")
+        verbose_name_plural = _("lượt cảnh báo hồ sơ")
+        ordering = ["-at", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.kind} {self.dossier_code} {self.promised}"
+        return f"{self.at:%d/%m/%Y %H:%M} {self.alerts}"
 
 
 class TaskMeasure(models.Model):

@@ -135,24 +135,27 @@ def drill(f: DrillFilter, page: int = 1, limit: int | None = PAGE_SIZE, as_of: d
 
 
 def open_dossiers(agency_id: int, kind: str, unit_id=None, page: int = 1, limit: int | None = PAGE_SIZE):
-    """Open dossiers with an alert of `kind` (near_due / overdue), for the alerts' links."""
-    from .models import DossierAlert
+    """Dossiers still open that were announced as `kind` (near_due / overdue), for the alerts' links."""
+    from .alerts import state_file
 
-    qs = DossierAlert.objects.filter(agency_id=agency_id, kind=kind)
-    if unit_id:
-        qs = qs.filter(unit_id=unit_id)
-    codes = list(qs.order_by("promised").values_list("dossier_code", flat=True))
+    state = state_file()
     files = store.files("dossier", [agency_id])
-    if not codes or not files:
+    if not state or not files:
         return [], 0
     cols = ["code", "unit_id", "procedure", "procedure_name", "applicant", "received", "promised", "finished",
             "sup_count", "channel"]
-    sql = (f"SELECT {', '.join(cols)} FROM read_parquet($files) WHERE agency_id = {int(agency_id)} "
-           "AND finished IS NULL AND list_contains($codes, code) ORDER BY promised, code")
-    rows = store.reader().execute(sql, {"files": files, "codes": codes}).fetchall()
-    total = len(rows)
+    where = f"d.agency_id = {int(agency_id)} AND d.finished IS NULL"
+    if unit_id:
+        where += f" AND d.unit_id = {int(unit_id)}"
+    sql = (f"FROM read_parquet($files) d SEMI JOIN (SELECT * FROM read_parquet($state) WHERE kind = $kind "
+           f"AND agency_id = {int(agency_id)}) a ON a.code = d.code AND a.promised = d.promised WHERE {where}")
+    prm = {"files": files, "state": state, "kind": kind}
+    con = store.reader()
+    total = con.execute(f"SELECT count(*) {sql}", prm).fetchone()[0]
+    page_sql = f"SELECT {', '.join('d.' + c for c in cols)} {sql} ORDER BY d.promised, d.code"
     if limit is not None:
-        rows = rows[(page - 1) * limit: page * limit]
+        page_sql += f" LIMIT {int(limit)} OFFSET {int((max(page, 1) - 1) * limit)}"
+    rows = con.execute(page_sql, prm).fetchall()
     return [dict(zip(cols, r, strict=True)) for r in rows], total
 
 

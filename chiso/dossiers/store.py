@@ -100,7 +100,7 @@ def manifest() -> dict:
 
 
 def _empty() -> dict:
-    return {"generation": 0, "dossier": {}, "pakn": {}, "cube": {}}
+    return {"generation": 0, "dossier": {}, "pakn": {}, "cube": {}, "alerts": {}}
 
 
 def part_key(agency_id: int, year: int) -> str:
@@ -174,6 +174,10 @@ class Transaction:
         self.new_files.append(path)
         return path
 
+    def keep(self, path: Path) -> None:
+        """Keep this new file even if the transaction aborts (something outside the store names it)."""
+        self.new_files = [p for p in self.new_files if p != path]
+
     def set(self, kind: str, key: str, path: Path | None):
         if path is None:
             self.data.setdefault(kind, {}).pop(key, None)
@@ -200,10 +204,12 @@ class Transaction:
 
     def _collect(self):
         """Delete files no manifest names that are older than the grace period."""
-        live = {name for kind in (*KINDS, "cube") for name in self.data.get(kind, {}).values()}
+        live = {name for kind in (*KINDS, "cube", "alerts") for name in self.data.get(kind, {}).values()}
         now = time.time()
         for path in (self.base / "files").glob("*.parquet"):
             if path.name not in live:
+                # an alert state a crashed run has not published yet waits for the next run much longer
+                grace = GRACE * 24 * 7 if path.name.startswith("alerts-") else GRACE
                 with contextlib.suppress(FileNotFoundError):
-                    if now - path.stat().st_mtime > GRACE:
+                    if now - path.stat().st_mtime > grace:
                         path.unlink()

@@ -5,7 +5,8 @@ from datetime import datetime, timedelta, timezone
 
 from chiso.dossiers import alerts
 from chiso.dossiers.actions import do_import_dossiers
-from chiso.dossiers.models import AlertPolicy, DossierAlert
+from chiso.dossiers import store
+from chiso.dossiers.models import AlertPolicy, AlertRun
 from chiso.tracking.models import Notification
 
 from .conftest import dossier_row, write_rows
@@ -24,7 +25,8 @@ def test_alerts_once_and_escalated(world, tmp_path):
     do_import_dossiers(None, write_rows(tmp_path / "a.csv", rows))
     first = alerts.run(NOW)
     assert first.open_dossiers == 4 and first.claimed == 3
-    assert set(DossierAlert.objects.values_list("dossier_code", "kind")) == {
+    con = store.connect()
+    assert set(con.execute("SELECT code, kind FROM read_parquet(?)", [alerts.state_file()]).fetchall()) == {
         ("N1", "near_due"), ("N3", "overdue"), ("N5", "near_due")}
     to_head = Notification.objects.filter(kind="dossier_overdue").values_list("user__username", flat=True)
     assert list(to_head) == ["head"]
@@ -45,3 +47,25 @@ def test_alert_links_list_the_dossiers(world, tmp_path, login):
     alerts.run(NOW)
     page = login(world.people.staff).get(Notification.objects.filter(user=world.people.staff).first().url)
     assert 'data-code="N1"' in page.content.decode()
+
+
+def test_a_run_that_died_before_publishing_is_adopted(world, tmp_path, monkeypatch):
+    """Notifications committed, manifest not swapped (the process died): the next run announces nothing."""
+    do_import_dossiers(None, write_rows(tmp_path / "a.csv", [
+        dossier_row("N1", received="2025-05-26", promised="2025-06-03")]))
+    real_commit = store.Transaction.commit
+    calls = {"n": 0}
+
+    def dying_commit(self):
+        calls["n"] += 1
+        raise SystemExit("killed")
+
+    monkeypatch.setattr(store.Transaction, "commit", dying_commit)
+    try:
+        alerts.run(NOW)
+    except SystemExit:
+        pass
+    monkeypatch.setattr(store.Transaction, "commit", real_commit)
+    assert calls["n"] == 1 and AlertRun.objects.count() == 1 and alerts.state_file() is None
+    assert Notification.objects.count() == 2
+    assert alerts.run(NOW).claimed == 0 and Notification.objects.count() == 2
