@@ -3,9 +3,8 @@ ones go to the unit head."""
 
 from datetime import datetime, timedelta, timezone
 
-from chiso.dossiers import alerts
+from chiso.dossiers import alerts, store
 from chiso.dossiers.actions import do_import_dossiers
-from chiso.dossiers import store
 from chiso.dossiers.models import AlertPolicy, AlertRun
 from chiso.tracking.models import Notification
 
