@@ -122,15 +122,16 @@ def drill(f: DrillFilter, page: int = 1, limit: int | None = PAGE_SIZE, as_of: d
     prm.update(engine.params(kind, f.period.months, f.period.index, f.period.index, as_of, cal,
                              compute._pakn_params() if kind == "pakn" else None))
     prm["files"] = files
-    total = con.execute(f"SELECT count(*) FROM ({sql})", prm).fetchone()[0]
     cols = DOSSIER_COLUMNS if kind == "dossier" else ["code", "unit_id", "title", "sender", "received", "handled",
                                                       "outcome", "ot"]
     order = SORTS.get(f.sort, SORTS["received"]) if kind == "dossier" else "received DESC, code"
-    page_sql = f"SELECT {', '.join(cols)} FROM ({sql}) ORDER BY {order}"
+    # One pass: the page and the total (a window count) together; a page past the end counts separately.
+    page_sql = f"SELECT {', '.join(cols)}, count(*) OVER () AS __total FROM ({sql}) ORDER BY {order}"
     if limit is not None:
         page_sql += f" LIMIT {int(limit)} OFFSET {int((max(page, 1) - 1) * limit)}"
-    cur = con.execute(page_sql, prm)
-    rows = [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+    fetched = con.execute(page_sql, prm).fetchall()
+    total = fetched[0][-1] if fetched else con.execute(f"SELECT count(*) FROM ({sql})", prm).fetchone()[0]
+    rows = [dict(zip(cols, r[:-1], strict=True)) for r in fetched]
     return rows, total
 
 
