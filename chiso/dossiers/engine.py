@@ -121,8 +121,8 @@ def evaluated(kind: str, source: str, k: int, where: str = "true") -> str:
         z AS (
             SELECT *, coalesce(sup_count <= 1 AND CASE WHEN promised IS NOT NULL THEN eff <= promised
                           ELSE {_wd('eff')} - {_wd('received')} <= legal_days END, false) AS ot,
-                   CASE WHEN fin IS NOT NULL THEN {_wd('eff')} - {_wd('received')} END AS days,
-                   (agency_id, code) IN (SELECT (agency_id, code) FROM apologies) AS apologised
+                   CASE WHEN p = rp AND fin IS NOT NULL THEN {_wd('eff')} - {_wd('received')} END AS days,
+                   EXISTS (SELECT 1 FROM apologies a WHERE a.agency_id = e.agency_id AND a.code = e.code) AS apologised
             FROM e
         )"""
     return f"""
