@@ -267,7 +267,7 @@ def run_import(path: str | Path, plan: Plan, progress: Callable[[int, str], None
                                                         "max": max_bytes() // (1024 * 1024)})
     workdb = store.root() / "tmp" / f"import-{uuid.uuid4().hex}.duckdb"
     store.root().joinpath("tmp").mkdir(parents=True, exist_ok=True)
-    con = store.connect(memory_limit=getattr(settings, "CHISO_DOSSIER_IMPORT_MEMORY", "512MB"), database=str(workdb))
+    con = store.connect(memory_limit=getattr(settings, "CHISO_DOSSIER_IMPORT_MEMORY", "384MB"), database=str(workdb))
     con.execute("SET threads = 2")
     try:
         con.execute("SET preserve_insertion_order = true")

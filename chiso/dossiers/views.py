@@ -69,7 +69,7 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
         "trend_svg": charts.trend_svg(trend_points, 98, label=_("Tỷ lệ hồ sơ đúng hạn theo tháng")),
         "unit_svg": charts.bars_svg([(u["name"], u["rate"]) for u in data["units"]],
                                     label=_("Tỷ lệ đúng hạn theo đơn vị")),
-        "periods": periods.of_year(period.start.year), "year": period.start.year,
+        "periods": periods.of_year(period.start.year), "year": period.start.year, "years": _years(),
         "can_import": perms.can_import(request.user, agency), "can_rank": perms.can_view_ranking(request.user),
         "agencies": perms.kpi_agencies(request.user).order_by("name"), "measured": measured,
         "can_confirm": perms.can_confirm_measures(request.user, agency),
@@ -112,7 +112,7 @@ def ranking(request: HttpRequest) -> HttpResponse:
                                r["on_time"], r["dossiers"]] for r in rows))
     return render(request, "dossiers/ranking.html", {
         "nav": "kpis", "rows": rows, "period": period, "periods": periods.of_year(period.start.year),
-        "year": period.start.year,
+        "year": period.start.year, "years": _years(),
         "svg": charts.bars_svg([(r["agency"].name, r["score"]) for r in rows], label=_("Điểm quy ra 100")),
     })
 
@@ -176,6 +176,11 @@ def dossier_list(request: HttpRequest, code: str) -> HttpResponse:
     }
     template = "dossiers/_dossier_rows.html" if request.htmx else "dossiers/dossier_list.html"
     return render(request, template, context)
+
+
+def _years() -> list[int]:
+    this = today().year
+    return list(range(this, this - 6, -1))
 
 
 def _yes_no(value):
