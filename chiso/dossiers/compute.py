@@ -38,9 +38,10 @@ def _codes() -> list[str]:
 
 
 def build_cube(con, files: dict[str, list[str]], as_of: date, grans=GRANULARITIES,
-               levels=tuple(engine.LEVELS), where: str = "true") -> int:
+               levels=tuple(engine.LEVELS), where: str = "true", keep_month_rows: bool = False) -> int:
     """Table `cube_rows` on `con`: every indicator per period of each granularity and per level, for the
-    records in `files` ({kind: paths}). Returns its row count."""
+    records in `files` ({kind: paths}). Returns its row count. With `keep_month_rows`, the evaluated
+    (dossier, month) rows stay in table `month_rows` (the drill-down files are written from it)."""
     con.execute("CREATE OR REPLACE TEMP TABLE cube_rows (gran VARCHAR, agency_id INTEGER, unit_id INTEGER, "
                 "procedure VARCHAR, p INTEGER, g_unit INTEGER, g_proc INTEGER, "
                 + ", ".join(f"n_{c} BIGINT, d_{c} BIGINT" for c in _codes()) + ")")
@@ -57,8 +58,14 @@ def build_cube(con, files: dict[str, list[str]], as_of: date, grans=GRANULARITIE
             cal = engine.Calendar.covering(periods.from_index(gran, hi).end, first)
             prm = engine.params(kind, k, lo, hi, as_of, cal, _pakn_params() if kind == "pakn" else None)
             prm["files"] = paths
-            fine = engine.fine_sql(kind, "read_parquet($files)", k, where)
-            con.execute(f"CREATE OR REPLACE TEMP TABLE fine AS {fine}", prm)
+            if keep_month_rows and gran == "month" and kind == "dossier":
+                con.execute(f"CREATE OR REPLACE TEMP TABLE month_rows AS "
+                            f"{engine.month_rows_sql('read_parquet($files)', where)}", prm)
+                fine = engine.fine_sql(kind, "", k, relation="month_rows")
+                con.execute(f"CREATE OR REPLACE TEMP TABLE fine AS {fine}")
+            else:
+                fine = engine.fine_sql(kind, "read_parquet($files)", k, where)
+                con.execute(f"CREATE OR REPLACE TEMP TABLE fine AS {fine}", prm)
             rollup = engine.rollup_sql(kind, levels)
             con.execute(f"INSERT INTO cube_rows BY NAME SELECT '{gran}' AS gran, * FROM ({rollup})")
     return con.execute("SELECT count(*) FROM cube_rows").fetchone()[0]
@@ -72,9 +79,24 @@ def refresh(con, tx, agency_ids: list[int], as_of: date | None = None) -> int:
     wanted = {str(a) for a in agency_ids}
     files = {kind: [str(store.root() / "files" / name) for key, name in sorted(tx.data.get(kind, {}).items())
                     if key.split("/")[0] in wanted] for kind in store.KINDS}
-    build_cube(con, files, as_of)
+    build_cube(con, files, as_of, keep_month_rows=bool(files.get("dossier")))
     present = {a for (a,) in con.execute("SELECT DISTINCT agency_id FROM cube_rows").fetchall()}
+    drilled = set()
+    if files.get("dossier"):
+        drilled = {a for (a,) in con.execute("SELECT DISTINCT agency_id FROM month_rows").fetchall()}
+    tx.data.setdefault("drill_as_of", {})
     for agency_id in agency_ids:
+        # The judged (dossier, month) rows: a month's drill-down reads only that month's rows.
+        if agency_id in drilled:
+            target = tx.new_path(f"drill-{agency_id}")
+            con.execute(f"COPY (SELECT * EXCLUDE (apologised) FROM month_rows WHERE agency_id = {int(agency_id)} "
+                        f"ORDER BY p, received DESC) TO '{target}' (FORMAT parquet, COMPRESSION zstd, "
+                        f"ROW_GROUP_SIZE 20480)")
+            tx.set("drill", str(agency_id), target)
+            tx.data["drill_as_of"][str(agency_id)] = as_of.isoformat()
+        else:
+            tx.set("drill", str(agency_id), None)
+            tx.data["drill_as_of"].pop(str(agency_id), None)
         if agency_id in present:
             target = tx.new_path(f"cube-{agency_id}")
             con.execute(f"COPY (SELECT * FROM cube_rows WHERE agency_id = {int(agency_id)} "

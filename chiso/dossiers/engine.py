@@ -191,9 +191,20 @@ def prepare_apologies(con, agency_ids=None, rows: list[tuple[int, str]] | None =
                     {"a": [r[0] for r in rows], "c": [r[1] for r in rows]})
 
 
-def fine_sql(kind: str, source: str, k: int, where: str = "true") -> str:
+# The evaluated month rows kept for the drill-down pages (everything MEASURES and the list need).
+MONTH_ROW_COLUMNS = ["agency_id", "unit_id", "code", "procedure", "procedure_name", "applicant", "received",
+                     "promised", "finished", "sup_count", "channel", "level", "fee", "paid_online", "digitised",
+                     "reused", "e_result", "disliked", "p", "rp", "fp", "fin", "eff", "ot", "days", "apologised"]
+
+
+def month_rows_sql(source: str, where: str = "true") -> str:
+    return f"WITH {evaluated('dossier', source, 1, where)} SELECT {', '.join(MONTH_ROW_COLUMNS)} FROM z"
+
+
+def fine_sql(kind: str, source: str, k: int, where: str = "true", relation: str | None = None) -> str:
     """Stage 1: every count per agency × unit × procedure × period (the finest cell), plus, for the
-    indicators that count procedures, whether the cell's procedure is counted (bool_or)."""
+    indicators that count procedures, whether the cell's procedure is counted (bool_or). Over the
+    evaluated rows of `source`, or over an already evaluated `relation`."""
     items = []
     for code, (den, num, agg) in MEASURES[kind].items():
         key = code.replace(".", "_")
@@ -206,8 +217,8 @@ def fine_sql(kind: str, source: str, k: int, where: str = "true") -> str:
             items += [f"count(*) FILTER (WHERE {num}) AS n_{key}", f"count(*) FILTER (WHERE {den}) AS d_{key}"]
     proc = "procedure" if kind == "dossier" else "NULL::VARCHAR AS procedure"
     group = "agency_id, unit_id, procedure, p" if kind == "dossier" else "agency_id, unit_id, p"
-    return f"WITH {evaluated(kind, source, k, where)} SELECT agency_id, unit_id, {proc}, p, {', '.join(items)} " \
-           f"FROM z GROUP BY {group}"
+    head = f"WITH {evaluated(kind, source, k, where)} " if relation is None else ""
+    return f"{head}SELECT agency_id, unit_id, {proc}, p, {', '.join(items)} FROM {relation or 'z'} GROUP BY {group}"
 
 
 def rollup_sql(kind: str, levels=("agency", "unit", "procedure", "unit_procedure")) -> str:

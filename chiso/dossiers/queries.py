@@ -117,11 +117,21 @@ def drill(f: DrillFilter, page: int = 1, limit: int | None = PAGE_SIZE, as_of: d
     if f.search:
         where.append("(code ILIKE $q OR " + ("applicant" if kind == "dossier" else "sender") + " ILIKE $q)")
         prm["q"] = f"%{f.search}%"
-    sql = engine.drill_sql(kind, "read_parquet($files)", f.period.months, f.code, f.which, " AND ".join(where))
-    cal = engine.Calendar.for_files(con, files, max(f.period.end, as_of))
-    prm.update(engine.params(kind, f.period.months, f.period.index, f.period.index, as_of, cal,
-                             compute._pakn_params() if kind == "pakn" else None))
-    prm["files"] = files
+    drill_path, judged_on = store.drill_file(f.agency_id)
+    if (kind == "dossier" and f.period.kind == "month" and f.code != "XL" and drill_path
+            and judged_on and f.period.end < date.fromisoformat(judged_on)):
+        # A past month: its rows were judged at the last import (nothing about them changes with time).
+        den, num, _agg = engine.MEASURES[kind][f.code]
+        cond = {"den": den, "num": num, "miss": f"({den}) AND NOT ({num})"}[f.which]
+        sql = (f"SELECT *, NULL::BOOLEAN AS apologised FROM read_parquet($drill) WHERE p = {int(f.period.index)} "
+               f"AND ({cond}) AND {' AND '.join(where)}")
+        prm["drill"] = drill_path
+    else:
+        sql = engine.drill_sql(kind, "read_parquet($files)", f.period.months, f.code, f.which, " AND ".join(where))
+        cal = engine.Calendar.for_files(con, files, max(f.period.end, as_of))
+        prm.update(engine.params(kind, f.period.months, f.period.index, f.period.index, as_of, cal,
+                                 compute._pakn_params() if kind == "pakn" else None))
+        prm["files"] = files
     cols = DOSSIER_COLUMNS if kind == "dossier" else ["code", "unit_id", "title", "sender", "received", "handled",
                                                       "outcome", "ot"]
     order = SORTS.get(f.sort, SORTS["received"]) if kind == "dossier" else "received DESC, code"

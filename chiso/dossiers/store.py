@@ -121,6 +121,15 @@ def files(kind: str, agency_ids=None, years=None) -> list[str]:
     return out
 
 
+def drill_file(agency_id: int) -> tuple[str | None, str | None]:
+    """(the agency's judged month rows, the day they were judged) or (None, None)."""
+    data = manifest()
+    name = data.get("drill", {}).get(str(agency_id))
+    if not name:
+        return None, None
+    return str(root() / "files" / name), data.get("drill_as_of", {}).get(str(agency_id))
+
+
 def cube_files(agency_ids=None) -> list[str]:
     cubes = manifest().get("cube", {})
     agencies = {str(a) for a in agency_ids} if agency_ids is not None else None
@@ -204,7 +213,7 @@ class Transaction:
 
     def _collect(self):
         """Delete files no manifest names that are older than the grace period."""
-        live = {name for kind in (*KINDS, "cube", "alerts") for name in self.data.get(kind, {}).values()}
+        live = {name for kind in (*KINDS, "cube", "alerts", "drill") for name in self.data.get(kind, {}).values()}
         now = time.time()
         for path in (self.base / "files").glob("*.parquet"):
             if path.name not in live:
