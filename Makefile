@@ -7,7 +7,7 @@ PORT ?= 8000
 DEMO_SMTP_PORT ?= 8025
 export PORT
 
-.PHONY: install run test test-deps lint bench messages clean
+.PHONY: install run test test-deps lint layers bench messages clean
 
 install: $(STAMP)
 
@@ -20,9 +20,10 @@ $(STAMP): pyproject.toml
 run: install
 	$(BIN)/chiso demo
 	@echo "ChiSo: http://127.0.0.1:$(PORT)/  (Ctrl+C để dừng)"
-	@# Reminders run beside the web server (`chiso remind --loop`) and stop when it stops. Without an
+	@# Reminders (`chiso remind --loop`) and background jobs (`chiso jobs --loop`) run beside the web server and stop when it stops. Without an
 	@# EMAIL_HOST in the environment the demo's mail goes to a local SMTP server (aiosmtpd) that keeps
-	@# each message in the Maildir $${CHISO_DATA_DIR:-data}/mail.
+	@# each message in the Maildir $${CHISO_DATA_DIR:-data}/mail. The web server refuses the built-in demo
+	@# key, so the demo gets a random CHISO_SECRET_KEY of its own, made once in $${CHISO_DATA_DIR:-data}/secret-key.
 	if [ -z "$$EMAIL_HOST" ]; then \
 	  $(BIN)/python -m aiosmtpd -n -l 127.0.0.1:$(DEMO_SMTP_PORT) -c aiosmtpd.handlers.Mailbox \
 	    "$${CHISO_DATA_DIR:-data}/mail" & SMTP=$$!; \
@@ -30,9 +31,14 @@ run: install
 	  echo "Thư nhắc việc của bản chạy thử: $${CHISO_DATA_DIR:-data}/mail/new/"; \
 	fi; \
 	export CHISO_BASE_URL="$${CHISO_BASE_URL:-http://127.0.0.1:$(PORT)}"; \
+	key="$${CHISO_DATA_DIR:-data}/secret-key"; mkdir -p "$${CHISO_DATA_DIR:-data}"; \
+	if [ -z "$$CHISO_SECRET_KEY" ]; then \
+	  test -s "$$key" || (umask 077 && $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > "$$key"); \
+	  export CHISO_SECRET_KEY="$$(cat "$$key")"; \
+	fi; \
 	$(BIN)/chiso remind --loop & REMIND=$$!; \
-	$(BIN)/chiso dossiers alerts --loop & ALERTS=$$!; \
-	trap 'kill $$REMIND $$ALERTS $$SMTP 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/chiso jobs --loop & JOBS=$$!; \
+	trap 'kill $$REMIND $$JOBS $$SMTP 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/chiso serve --port $(PORT)
 
 # System packages the tests use (browser, fonts, OCR), installed when missing and possible.
@@ -46,6 +52,11 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/chiso check
 	$(BIN)/chiso makemigrations --check --dry-run
+	$(BIN)/python -m chiso.layers
+
+# The layer order (chiso/layers.py): prints the floors, any upward import and any import cycle between apps.
+layers: install
+	$(BIN)/python -m chiso.layers
 
 bench: install
 	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done

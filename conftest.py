@@ -22,16 +22,17 @@ def _seed_rows_in_transactional_tests(request):
     if not transactional:
         return
     request.getfixturevalue("transactional_db")
+    from chiso.frameworks.catalog import load_initial
+    from chiso.periods.models import ensure_default_rules
+    from chiso.periods.workdays import seed_holidays
+
+    load_initial()
+    ensure_default_rules()
+    seed_holidays(range(2025, 2029))
     import importlib
 
     from django.apps import apps
 
-    from chiso.frameworks.catalog import load_initial
-    from chiso.reports.models import ensure_default_rules
-
-    load_initial()
-    ensure_default_rules()
-    importlib.import_module("chiso.tracking.migrations.0002_seed_holidays").seed(apps, None)
     importlib.import_module("chiso.dossiers.migrations.0002_seed_rules").seed(apps, None)
 
 

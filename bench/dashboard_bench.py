@@ -23,8 +23,7 @@ def build():
     call_command("migrate", verbosity=0)
     from chiso.accounts.models import RoleGrant, User
     from chiso.org.models import Agency, Province, Unit
-    from chiso.plans.models import Plan, Task
-    from chiso.tracking.models import TaskState
+    from chiso.plans.models import Plan, Task, TaskState
 
     province = Province.objects.create(code="bench", name="Tỉnh Đo")
     agencies = Agency.objects.bulk_create(Agency(province=province, code=f"S{i:02d}", name=f"Sở số {i}")

@@ -94,8 +94,8 @@ def main(backend: str = "sqlite"):
     from chiso.tracking.tests.smtp import SmtpServer
 
     build()
+    from chiso.notifications.models import Notification
     from chiso.tracking import reminders
-    from chiso.tracking.models import Notification
 
     with SmtpServer() as server:
         settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", server.port

@@ -24,8 +24,8 @@ def build():
     call_command("migrate", verbosity=0)
     from chiso.accounts.models import Role, RoleGrant, User
     from chiso.org.models import Agency, Province, Unit
-    from chiso.plans.models import Plan, Task
-    from chiso.tracking.models import Evidence, ProgressUpdate, TaskState
+    from chiso.plans.models import Plan, Task, TaskState
+    from chiso.tracking.models import Evidence, ProgressUpdate
 
     province = Province.objects.create(code="bench", name="Tỉnh An Phú")
     agency = Agency.objects.create(province=province, code="STP", name="Sở Tư pháp", parent_body="UBND TỈNH AN PHÚ")
@@ -68,9 +68,9 @@ def main():
     import django
 
     django.setup()
+    from chiso.periods.calendar import resolve
     from chiso.reports import actions
     from chiso.reports.documents import render
-    from chiso.reports.periods import resolve
 
     agency, office, units = build()
     period = resolve(agency, "2026-Q3")

@@ -5,12 +5,32 @@ import os
 import sys
 
 
+def prepare_directories() -> None:
+    """Create the folders a local run writes to (the SQLite file's, static files) when they are missing.
+    Done when a command or the web server starts, never when the settings are imported."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("sqlite3") and str(database["NAME"]) not in ("", ":memory:"):
+        Path(database["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    # whitenoise warns at every start when the folder is missing
+    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chiso.settings")
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
     from django.db import DatabaseError
 
     args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        prepare_directories()
+    except ImproperlyConfigured as exc:  # a bad environment variable: say which, in one line
+        print(f"Cấu hình không hợp lệ: {exc}", file=sys.stderr)
+        return 1
     try:
         execute_from_command_line(["chiso", *args])
     except SystemExit as exc:  # commands exit non-zero on refused input

@@ -2,6 +2,7 @@
 
 import os
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -11,41 +12,78 @@ BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent
 
 
+def _raw(name: str) -> str | None:
+    value = os.environ.get(name)
+    return None if value is None or value.strip() == "" else value.strip()
+
+
 def env_str(name: str, default: str) -> str:
-    return os.environ.get(name, default)
+    value = _raw(name)
+    return default if value is None else value
 
 
 def env_bool(name: str, default: bool) -> bool:
-    raw = os.environ.get(name)
-    if raw is None or raw == "":
+    raw = _raw(name)
+    if raw is None:
         return default
     if raw.lower() in {"1", "true", "yes", "on"}:
         return True
     if raw.lower() in {"0", "false", "no", "off"}:
         return False
-    raise ImproperlyConfigured(f"{name} must be true or false, not {raw!r}")
+    raise ImproperlyConfigured(f"{name} phải là true hoặc false, không phải {raw!r}.")
 
 
-def env_int(name: str, default: int) -> int:
-    raw = os.environ.get(name)
-    if raw is None or raw == "":
+def env_int(name: str, default: int, minimum: int | None = None, maximum: int | None = None) -> int:
+    raw = _raw(name)
+    if raw is None:
         return default
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError as exc:
-        raise ImproperlyConfigured(f"{name} must be an integer, not {raw!r}") from exc
+        raise ImproperlyConfigured(f"{name} phải là một số nguyên, không phải {raw!r}.") from exc
+    if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
+        bounds = f"từ {minimum}" if maximum is None else f"từ {minimum} đến {maximum}"
+        raise ImproperlyConfigured(f"{name} phải {bounds}, không phải {value}.")
+    return value
 
 
 def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
 
 
+def env_choice(name: str, default: str, choices: list[str]) -> str:
+    value = env_str(name, default)
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name} phải là một trong {', '.join(choices)}, không phải {value!r}.")
+    return value
+
+
+def env_time_zone(name: str, default: str) -> str:
+    value = env_str(name, default)
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ImproperlyConfigured(f"{name} phải là tên múi giờ (ví dụ Asia/Ho_Chi_Minh), không phải {value!r}.") \
+            from exc
+    return value
+
+
+def env_url(name: str, default: str) -> str:
+    """An absolute http(s) address without the trailing slash."""
+    value = env_str(name, default).rstrip("/")
+    if not value.startswith(("http://", "https://")):
+        raise ImproperlyConfigured(f"{name} phải bắt đầu bằng http:// hoặc https://, không phải {value!r}.")
+    return value
+
+
 # Data directory of the checkout: the embedded SQLite file and uploaded documents live here.
 DATA_DIR = Path(env_str("CHISO_DATA_DIR", str(PROJECT_DIR / "data")))
 
 DEBUG = env_bool("CHISO_DEBUG", False)
-# A fixed development key is acceptable only for the local demo; production sets CHISO_SECRET_KEY.
-SECRET_KEY = env_str("CHISO_SECRET_KEY", "chiso-local-demo-key-change-me-in-production-0123456789")
+# The fixed key lets tests and one-off commands run on a fresh checkout. The web server refuses it when
+# debug is off (chiso.web.checks): `make run` passes a key of its own, kept in the data directory.
+DEMO_SECRET_KEY = "chiso-local-demo-key-change-me-in-production-0123456789"  # noqa: S105
+SECRET_KEY = env_str("CHISO_SECRET_KEY", DEMO_SECRET_KEY)
 ALLOWED_HOSTS = env_list("CHISO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CHISO_CSRF_TRUSTED_ORIGINS", "")
 
@@ -63,6 +101,9 @@ INSTALLED_APPS = [
     "chiso.frameworks",
     "chiso.plans",
     "chiso.audit",
+    "chiso.periods",
+    "chiso.notifications",
+    "chiso.jobs",
     "chiso.tracking",
     "chiso.reports",
     "chiso.dossiers",
@@ -96,7 +137,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "chiso.tracking.context.bell",
+                "chiso.notifications.context.bell",
             ],
         },
     },
@@ -114,7 +155,6 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         "transaction_mode": "IMMEDIATE",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
 
 # SQLite cannot enforce "one framework version per index, year, level and province" when the province
 # is empty; the catalog import checks it in code, and PostgreSQL enforces it.
@@ -141,7 +181,7 @@ USE_TZ = True
 # Off: with it on, every {{ id }} in an attribute or a hidden field renders as "1.160". Pages group
 # thousands where they show amounts, with floatformat's "g" (1.250) or humanize's intcomma.
 USE_THOUSAND_SEPARATOR = False
-TIME_ZONE = env_str("CHISO_TIME_ZONE", "Asia/Ho_Chi_Minh")
+TIME_ZONE = env_time_zone("CHISO_TIME_ZONE", "Asia/Ho_Chi_Minh")
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
@@ -152,12 +192,13 @@ STORAGES = {
 }
 # Served by whitenoise from the finders too, so a fresh checkout works without collectstatic.
 WHITENOISE_USE_FINDERS = True
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns at every start when it is missing
 MEDIA_ROOT = Path(env_str("CHISO_MEDIA_ROOT", str(DATA_DIR / "media")))
 MEDIA_URL = "/media/"
 
-# Uploaded plan documents: refuse anything larger before reading it.
-CHISO_MAX_UPLOAD_MB = env_int("CHISO_MAX_UPLOAD_MB", 50)
+# Uploaded documents (plans, catalogs): refuse anything larger before reading it. Evidence files have
+# their own limit, the same by default.
+CHISO_MAX_UPLOAD_MB = env_int("CHISO_MAX_UPLOAD_MB", 50, minimum=1)
+CHISO_EVIDENCE_MAX_MB = env_int("CHISO_EVIDENCE_MAX_MB", CHISO_MAX_UPLOAD_MB, minimum=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -169,13 +210,20 @@ CHISO_DUCKDB_MEMORY = env_str("CHISO_DUCKDB_MEMORY", "1GB")
 
 # Email (reminders, digests): Django's own EMAIL_* names, read from the environment.
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
-EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1, maximum=65535)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
-EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20, minimum=1)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "ChiSo <chiso@localhost>")
+# The address people open from a mail (links in the daily digest).
+CHISO_BASE_URL = env_url("CHISO_BASE_URL", "http://127.0.0.1:8000")
+
+# `chiso serve` (gunicorn): where it listens and how many worker processes it starts.
+SERVE_HOST = env_str("HOST", "127.0.0.1")
+SERVE_PORT = env_int("PORT", 8000, minimum=1, maximum=65535)
+SERVE_WORKERS = env_int("CHISO_WORKERS", 3, minimum=1, maximum=64)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("CHISO_SECURE_COOKIES", False)
@@ -186,5 +234,6 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("CHISO_LOG_LEVEL", "WARNING")},
+    "root": {"handlers": ["console"], "level": env_choice("CHISO_LOG_LEVEL", "WARNING",
+                                                             ["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"])},
 }

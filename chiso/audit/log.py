@@ -1,4 +1,5 @@
-"""Write audit records. Called by the action functions inside their transaction."""
+"""Write and read audit records. `record` is the only writer: action functions call it inside their
+transaction, whatever app they belong to."""
 
 from datetime import date, datetime
 from decimal import Decimal
@@ -7,6 +8,8 @@ from django.db import models
 from django.db.models.fields.files import FieldFile
 
 from .models import AuditEntry
+
+Action = AuditEntry.Action
 
 
 def snapshot(obj: models.Model, exclude: tuple[str, ...] = ()) -> dict:
@@ -36,18 +39,30 @@ def _jsonable(value):
     return str(value)
 
 
-def record(actor, action: str, obj: models.Model, before: dict | None, after: dict | None,
-           plan=None) -> AuditEntry | None:
-    """Store one entry; an update that changed nothing is not recorded."""
-    if action == AuditEntry.Action.UPDATE and before == after:
+def _agency_id(obj: models.Model, plan, agency) -> int | None:
+    """The agency an entry is scoped to: the one given, else the plan's, else the object's own."""
+    if agency is not None:
+        return getattr(agency, "pk", agency)
+    if plan is not None:
+        return plan.agency_id
+    return getattr(obj, "agency_id", None)
+
+
+def record(actor, action: str, obj: models.Model, before: dict | None, after: dict | None, *,
+           plan=None, agency=None, summary: str | None = None, keep_unchanged: bool = False) -> AuditEntry | None:
+    """Store one entry about `obj` (any model). `plan` and `agency` scope it (the agency defaults to the
+    plan's or the object's own); `summary` replaces the object's text on the history line. An update that
+    changed nothing is not recorded unless `keep_unchanged`."""
+    if action == Action.UPDATE and before == after and not keep_unchanged:
         return None
     return AuditEntry.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
         action=action,
         model=obj._meta.label_lower,
         object_id=str(obj.pk),
-        object_repr=str(obj)[:300],
-        plan=plan,
+        object_repr=(summary if summary is not None else str(obj))[:300],
+        agency_id=_agency_id(obj, plan, agency),
+        plan_id=plan.pk if plan is not None else None,
         before=before,
         after=after,
     )
@@ -56,3 +71,13 @@ def record(actor, action: str, obj: models.Model, before: dict | None, after: di
 def history(obj: models.Model):
     """Entries of one object, newest first, with the actor loaded."""
     return AuditEntry.objects.filter(model=obj._meta.label_lower, object_id=str(obj.pk)).select_related("actor")
+
+
+def plan_history(plan_id: int):
+    """Entries of a plan and of everything recorded under it (its tasks, their tracking), newest first."""
+    return AuditEntry.objects.filter(plan_id=plan_id).select_related("actor")
+
+
+def agency_history(agency_id: int):
+    """Entries of everything of one agency, newest first."""
+    return AuditEntry.objects.filter(agency_id=agency_id).select_related("actor")

@@ -1,4 +1,7 @@
-"""The audit log: who changed what, when, with the values before and after ("Lịch sử")."""
+"""The audit log: who changed what, when, with the values before and after ("Lịch sử").
+
+Each entry names its object generically (model label + id, so any app's records can have a history) and is
+scoped to the agency it belongs to and, for plan data, to the plan. Only chiso.audit.log.record writes it."""
 
 from django.conf import settings
 from django.db import models
@@ -17,12 +20,16 @@ class AuditEntry(models.Model):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người thực hiện"), null=True,
                               blank=True, on_delete=models.SET_NULL, related_name="+")
     action = models.CharField(_("thao tác"), max_length=10, choices=Action.choices)
-    model = models.CharField(_("loại đối tượng"), max_length=60)  # "plans.task"
+    model = models.CharField(_("loại đối tượng"), max_length=60)  # the model label: "plans.task"
     object_id = models.CharField(_("mã đối tượng"), max_length=40)
     object_repr = models.CharField(_("đối tượng"), max_length=300)
-    # The plan a change belongs to, so a plan's history includes its tasks in one query.
-    plan = models.ForeignKey("plans.Plan", null=True, blank=True, on_delete=models.SET_NULL,
-                             related_name="+", db_constraint=False)
+    # The agency the change belongs to (every agency's data has a history, not only plans); kept when the
+    # agency is deleted, like the rest of the entry.
+    agency = models.ForeignKey("org.Agency", verbose_name=_("cơ quan"), null=True, blank=True,
+                               on_delete=models.DO_NOTHING, related_name="+", db_constraint=False)
+    # The plan a change belongs to, so a plan's history includes its tasks in one query. A plain id, not a
+    # foreign key: audit sits below plans, and a plan's history outlives the plan.
+    plan_id = models.BigIntegerField(_("kế hoạch"), null=True, blank=True, db_index=True)
     before = models.JSONField(_("trước"), null=True, blank=True)
     after = models.JSONField(_("sau"), null=True, blank=True)
 
@@ -34,7 +41,9 @@ class AuditEntry(models.Model):
             # "Lịch sử" of one object.
             models.Index(fields=["model", "object_id", "-at"], name="audit_object_idx"),
             # "Lịch sử" of a plan with its tasks.
-            models.Index(fields=["plan", "-at"], name="audit_plan_idx"),
+            models.Index(fields=["plan_id", "-at"], name="audit_plan_idx"),
+            # The history of everything of one agency.
+            models.Index(fields=["agency", "-at"], name="audit_agency_idx"),
         ]
 
     def __str__(self) -> str:

@@ -75,8 +75,8 @@ class Refused(Exception):
 
 
 def do_queue_import(actor, agency, upload, source_name: str = "", mapping: dict | None = None) -> ImportRun:
-    """Keep the uploaded file and start importing it outside the request (a `chiso dossiers work` process);
-    the page follows the run's progress. Moves onto the shared job service when it lands."""
+    """Keep the uploaded file and import it outside the request (a background job); the page follows the
+    run's progress."""
     import uuid
 
     from . import store
@@ -111,16 +111,28 @@ def do_remap_import(actor, run: ImportRun, mapping: dict) -> ImportRun:
 
 
 def _start_worker(run: ImportRun) -> None:
-    import subprocess
-    import sys
-
+    """Hand the run to the background jobs (`chiso jobs --loop`); tests may run it inline."""
     from django.conf import settings
+
+    from chiso.jobs.api import enqueue
 
     if getattr(settings, "CHISO_IMPORT_INLINE", False):
         work(run.pk)
         return
-    subprocess.Popen([sys.executable, "-m", "chiso.cli", "dossiers", "work", "--run", str(run.pk)],  # noqa: S603
-                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    enqueue("dossier_import", {"run": run.pk}, user=run.created_by, agency_id=run.agency_id,
+            message=str(_pending_label()))
+
+
+def run_import_job(job, progress):
+    """The job handler: import the queued run; its page shows the run's own progress and errors."""
+    from django.urls import reverse
+
+    run_id = int(job.arguments["run"])
+    progress(0, 100, str(_pending_label()))
+    work(run_id)
+    run = ImportRun.objects.get(pk=run_id)
+    progress(100, 100, run.get_status_display())
+    return {"url": reverse("kpi_upload_run", args=[run_id])}
 
 
 def _pending_label():

@@ -124,8 +124,8 @@ def _adopt_unpublished(tx) -> None:
 
 def _notify(groups) -> int:
     from chiso.accounts.models import Role, RoleGrant
+    from chiso.notifications.service import Notice, deliver
     from chiso.org.models import Agency
-    from chiso.tracking.models import Notification
 
     agencies = {a for a, _u, _k, _n in groups}
     codes = dict(Agency.objects.filter(pk__in=agencies).values_list("pk", "code"))
@@ -152,6 +152,5 @@ def _notify(groups) -> int:
             text = _("Báo trưởng đơn vị: %(n)s hồ sơ đã quá hạn trả kết quả") % {"n": n}
         url = reverse("kpi_dossiers", args=[codes[agency_id]]) + f"?canh-bao={kind}" + (
             f"&don-vi={unit_id}" if unit_id else "")
-        notes += [Notification(user_id=u, kind=f"dossier_{kind}", text=text[:500], url=url[:300]) for u in to]
-    Notification.objects.bulk_create(notes, batch_size=1000)
-    return len(notes)
+        notes += [Notice(u, f"dossier_{kind}", text, url, detail=codes[agency_id]) for u in sorted(to)]
+    return deliver(notes)

@@ -7,8 +7,8 @@
 - the province ranking: administrators and provincial coordinators.
 """
 
+from chiso.accounts.access import access_of, can_view_agency, office_agencies, sees_province, visible_agencies
 from chiso.accounts.models import Role
-from chiso.accounts.permissions import access_of, can_view_agency, can_view_province, visible_agencies
 
 OFFICE_ROLES = {Role.OFFICE}
 
@@ -23,7 +23,7 @@ def can_view_dossiers(user, agency) -> bool:
 
 def can_import(user, agency) -> bool:
     acc = access_of(user)
-    return acc.is_admin or bool(acc.roles_in(agency.pk) & OFFICE_ROLES)
+    return acc.holds(agency.pk, OFFICE_ROLES)
 
 
 def can_manage_apologies(user, agency) -> bool:
@@ -35,7 +35,7 @@ def can_confirm_measures(user, agency) -> bool:
 
 
 def can_view_ranking(user) -> bool:
-    return can_view_province(user)
+    return sees_province(user)
 
 
 def kpi_agencies(user):
@@ -44,9 +44,5 @@ def kpi_agencies(user):
 
 
 def import_agencies(user):
-    from chiso.org.models import Agency
-
-    acc = access_of(user)
-    if acc.is_admin:
-        return Agency.objects.all()
-    return Agency.objects.filter(pk__in=[a for a, roles in acc.roles.items() if roles & OFFICE_ROLES])
+    """Agencies whose dossier exports the person may import (their office; every agency for an admin)."""
+    return office_agencies(user)

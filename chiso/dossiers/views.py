@@ -13,9 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chiso.accounts.permissions import require
+from chiso.accounts.access import require
+from chiso.exports.xlsx import xlsx_response
 from chiso.org.models import Agency, Unit
-from chiso.tracking.export import xlsx_response
 
 from . import actions, charts, periods, queries
 from . import permissions as perms
@@ -266,8 +266,8 @@ def upload_run(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def task_measure(request: HttpRequest, pk: int) -> HttpResponse:
     """The task panel's measured target (an HTMX fragment); the office confirms or refuses a proposal."""
-    from chiso.accounts.permissions import can_view_task
     from chiso.plans.models import Task
+    from chiso.plans.permissions import can_view_task
 
     from . import measures
 

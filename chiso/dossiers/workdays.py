@@ -1,6 +1,6 @@
 """The working-day calendar as the dossier engine needs it: a cumulative count of working days per date.
 
-The one place that reads the holiday table; moving onto the shared calendar service changes only here."""
+The one place that reads the shared calendar (chiso.periods: holidays and make-up days)."""
 
 from datetime import date, timedelta
 
@@ -11,7 +11,7 @@ LAST = date(2100, 12, 31)
 
 def overrides(start: date, end: date) -> dict[date, bool]:
     """Holidays (True = day off) and make-up working days (False) between start and end."""
-    from chiso.tracking.models import Holiday
+    from chiso.periods.models import Holiday
 
     return dict(Holiday.objects.filter(date__gte=start, date__lte=end).values_list("date", "is_day_off"))
 

@@ -12,8 +12,8 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .exchange import ImportRejected, do_import_framework, export_filename, export_framework
-from .forms import CatalogUploadForm
+from .exchange import export_filename, export_framework
+from .forms import CatalogUploadForm, imported_message
 from .models import Framework, FrameworkNode, PublishedResult
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -72,17 +72,9 @@ class FrameworkAdmin(admin.ModelAdmin):
         form = CatalogUploadForm(request.POST or None, request.FILES or None,
                                  initial={"into": request.GET.get("into")})
         if request.method == "POST" and form.is_valid():
-            try:
-                result = do_import_framework(form.cleaned_data["file"].read(), into=form.cleaned_data["into"],
-                                             actor=request.user)
-            except ImportRejected as rejected:
-                errors = rejected.errors
-            else:
-                self.message_user(request, _("Đã nhập “%(framework)s”: thêm %(created)d, sửa %(updated)d, "
-                                             "xóa %(deleted)d dòng.")
-                                  % {"framework": result.framework, "created": result.nodes_created,
-                                     "updated": result.nodes_updated, "deleted": result.nodes_deleted},
-                                  messages.SUCCESS)
+            result, errors = form.run_import(request.user)
+            if result is not None:
+                self.message_user(request, imported_message(result), messages.SUCCESS)
                 return redirect(reverse("admin:frameworks_framework_change", args=[result.framework.pk]))
         context = {
             **self.admin_site.each_context(request),

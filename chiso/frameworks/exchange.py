@@ -12,7 +12,6 @@ records, matching existing nodes by code so that results and plan tasks linked t
 
 import io
 import os
-import tempfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -27,6 +26,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from chiso.audit.log import record, snapshot
 from chiso.audit.models import AuditEntry
+from chiso.files.storage import write_atomically
 from chiso.lib.text import fold, squash
 from chiso.org.models import Province
 
@@ -197,19 +197,7 @@ def export_framework(framework: Framework) -> bytes:
 
 def export_to_path(framework: Framework, path: str | os.PathLike) -> Path:
     """Write the XLSX to ``path`` atomically (a temporary file in the same folder, then os.replace)."""
-    target = Path(path)
-    data = export_framework(framework)
-    handle, temporary = tempfile.mkstemp(dir=target.parent or ".", prefix=".chiso-", suffix=".xlsx")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return target
+    return write_atomically(path, export_framework(framework))
 
 
 def export_filename(framework: Framework) -> str:

@@ -1,9 +1,11 @@
-"""The upload form of a catalog workbook (pages and admin share it)."""
+"""The upload form of a catalog workbook and its import: the catalog pages and the admin share both."""
 
 from django import forms
 from django.conf import settings
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from .exchange import ImportRejected, ImportResult, do_import_framework
 from .models import Framework
 
 
@@ -22,3 +24,19 @@ class CatalogUploadForm(forms.Form):
         if upload.size > limit:
             raise forms.ValidationError(_("Tệp lớn quá %(mb)d MB.") % {"mb": settings.CHISO_MAX_UPLOAD_MB})
         return upload
+
+    def run_import(self, actor) -> tuple[ImportResult | None, list[str]]:
+        """Import the uploaded workbook of a valid form (a new catalog, or an update of `into`): (the result,
+        no errors), or (None, the workbook's errors, row by row; nothing is written)."""
+        try:
+            result = do_import_framework(self.cleaned_data["file"].read(), into=self.cleaned_data["into"],
+                                         actor=actor)
+        except ImportRejected as rejected:
+            return None, rejected.errors
+        return result, []
+
+
+def imported_message(result: ImportResult) -> str:
+    return gettext("Đã nhập “%(framework)s”: thêm %(created)d, sửa %(updated)d, xóa %(deleted)d dòng.") % {
+        "framework": result.framework, "created": result.nodes_created, "updated": result.nodes_updated,
+        "deleted": result.nodes_deleted}

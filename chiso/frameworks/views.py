@@ -4,13 +4,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from chiso.accounts import permissions as perms
+from chiso.accounts import access as perms
 
-from .exchange import ImportRejected, do_import_framework, export_filename, export_framework
-from .forms import CatalogUploadForm
+from .exchange import export_filename, export_framework
+from .forms import CatalogUploadForm, imported_message
 from .models import Framework
 from .queries import framework_tree, frameworks_by_index
 
@@ -64,16 +63,9 @@ def framework_import(request: HttpRequest) -> HttpResponse:
     form = CatalogUploadForm(request.POST, request.FILES)
     errors: list[str] = []
     if form.is_valid():
-        try:
-            result = do_import_framework(form.cleaned_data["file"].read(), into=form.cleaned_data["into"],
-                                         actor=request.user)
-        except ImportRejected as rejected:
-            errors = rejected.errors
-        else:
-            messages.success(request, _("Đã nhập “%(framework)s”: thêm %(created)d, sửa %(updated)d, "
-                                        "xóa %(deleted)d dòng.")
-                             % {"framework": result.framework, "created": result.nodes_created,
-                                "updated": result.nodes_updated, "deleted": result.nodes_deleted})
+        result, errors = form.run_import(request.user)
+        if result is not None:
+            messages.success(request, imported_message(result))
             return redirect("framework_detail", pk=result.framework.pk)
     else:
         errors = [e for field_errors in form.errors.values() for e in field_errors]

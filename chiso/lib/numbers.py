@@ -20,3 +20,25 @@ def parse_vn_decimal(text: str) -> Decimal | None:
     except InvalidOperation:
         return None
     return value if value.is_finite() else None
+
+
+def plain_decimal(value: Decimal) -> Decimal:
+    """The same number without trailing decimal zeros and never in exponent form (12.500 -> 12.5, 1E+2 -> 100)."""
+    text = f"{value:f}"
+    return Decimal(text.rstrip("0").rstrip(".") if "." in text else text)
+
+
+def format_vn_decimal(value) -> str:
+    """A number as the documents print it: decimal comma, no padded zeros (12,5 · 9,2779 · 100); "" for None.
+    No thousands dot: scores and targets are small, and a dot would read as a decimal point in English."""
+    if value is None or value == "":
+        return ""
+    number = value if isinstance(value, Decimal) else Decimal(str(value))
+    return f"{plain_decimal(number):f}".replace(".", ",")
+
+
+def format_vn_percent(value, places: int = 1) -> str:
+    """A rate with a fixed number of decimals and the decimal comma: 87,5%; "—" for None (no rate)."""
+    if value is None:
+        return "—"
+    return f"{value:.{places}f}%".replace(".", ",")

@@ -14,23 +14,24 @@ def _plan_search_text(plan: Plan) -> str:
     return search_key(plan.title, plan.number, plan.issuer)
 
 
-@transaction.atomic
-def do_create_plan(actor, plan: Plan) -> Plan:
+def _save_plan(actor, plan: Plan, before: dict | None) -> Plan:
     plan.search_text = _plan_search_text(plan)
     plan.full_clean()
     plan.save()
-    record(actor, AuditEntry.Action.CREATE, plan, None, snapshot(plan), plan=plan)
+    action = AuditEntry.Action.CREATE if before is None else AuditEntry.Action.UPDATE
+    record(actor, action, plan, before, snapshot(plan), plan=plan)
     return plan
+
+
+@transaction.atomic
+def do_create_plan(actor, plan: Plan) -> Plan:
+    return _save_plan(actor, plan, None)
 
 
 @transaction.atomic
 def do_update_plan(actor, plan: Plan, before: dict) -> Plan:
     """Save `plan` (already changed by a form); `before` is its snapshot taken before the change."""
-    plan.search_text = _plan_search_text(plan)
-    plan.full_clean()
-    plan.save()
-    record(actor, AuditEntry.Action.UPDATE, plan, before, snapshot(plan), plan=plan)
-    return plan
+    return _save_plan(actor, plan, before)
 
 
 @transaction.atomic

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from chiso.frameworks.models import FrameworkNode, IndexCode
-from chiso.lib.numbers import parse_vn_decimal
+from chiso.lib.numbers import parse_vn_decimal, plain_decimal
 from chiso.org.models import Unit
 
 from .models import Plan, Task
@@ -24,12 +24,6 @@ class VietnameseDecimalField(forms.DecimalField):
         if parsed is None:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         return parsed
-
-
-def _plain(value: Decimal) -> Decimal:
-    """The same number without trailing decimal zeros."""
-    text = f"{value:f}"
-    return Decimal(text.rstrip("0").rstrip(".") if "." in text else text)
 
 
 DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
@@ -116,7 +110,7 @@ class TaskForm(forms.ModelForm):
         for name in ("budget_million_vnd", "measure_value"):
             value = self.initial.get(name)
             if isinstance(value, Decimal):  # 10.000 -> 10, 12.500 -> 12,5 rather than "10,000"
-                self.initial[name] = _plain(value)
+                self.initial[name] = plain_decimal(value)
 
     def clean_budget_million_vnd(self):
         budget = self.cleaned_data.get("budget_million_vnd")

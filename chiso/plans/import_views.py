@@ -29,13 +29,13 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
-from chiso.accounts import permissions as perms
 from chiso.frameworks.models import IndexCode
 from chiso.lib.text import squash
 from chiso.lib.vndates import parse_timeframe
 from chiso.org.models import Agency
 
 from . import importing
+from . import permissions as perms
 from .models import ImportSession
 
 log = logging.getLogger(__name__)

@@ -6,6 +6,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from chiso.frameworks.models import IndexCode
+from chiso.lib.numbers import format_vn_decimal
+
+from .status import Proposed
 
 
 class Recurrence(models.TextChoices):
@@ -194,10 +197,34 @@ class Task(models.Model):
         if self.measure_value is None:
             return ""
         label = dict(Operator.choices).get(self.measure_op, self.measure_op)
-        value = f"{self.measure_value.normalize():f}".replace(".", ",")
+        value = format_vn_decimal(self.measure_value)
         unit = self.measure_unit.strip()
         joiner = "" if unit in {"%", ""} else " "  # "≥ 98%" but "≥ 3 thủ tục"
         return f"{label} {value}{joiner}{unit}".strip()
+
+
+class TaskState(models.Model):
+    """What the confirmed updates of a task say, kept beside the task so lists need no extra query; written
+    only by tracking's actions. The status itself also depends on today's date: plans.status derives it."""
+
+    task = models.OneToOneField(Task, verbose_name=_("nhiệm vụ"), on_delete=models.CASCADE,
+                                related_name="tracking", primary_key=True)
+    progress = models.PositiveSmallIntegerField(_("tiến độ (%)"), default=0)
+    reported = models.CharField(_("trạng thái đã xác nhận"), max_length=12, choices=Proposed.choices,
+                                blank=True)
+    done_on = models.DateField(_("ngày hoàn thành"), null=True, blank=True)
+    fail_reason = models.TextField(_("lý do không thực hiện được"), blank=True)
+    has_updates = models.BooleanField(_("đã có báo cáo"), default=False)
+    pending = models.PositiveIntegerField(_("báo cáo chờ xác nhận"), default=0)
+    last_update_at = models.DateTimeField(_("báo cáo gần nhất"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("tình trạng nhiệm vụ")
+        verbose_name_plural = _("tình trạng nhiệm vụ")
+        db_table = "tracking_taskstate"  # made by tracking; moved beside the task with the status rule
+
+    def __str__(self) -> str:
+        return f"{self.task_id}: {self.reported or '-'} {self.progress}%"
 
 
 class ReportingObligation(models.Model):

@@ -3,16 +3,17 @@
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Prefetch, Q, QuerySet
-from django.utils import timezone
+from django.db.models import Count, Prefetch, QuerySet
 from django.utils.translation import gettext
 
-from chiso.accounts.permissions import visible_plans
 from chiso.frameworks.models import IndexCode
 from chiso.lib.text import fold, squash
 from chiso.org.models import Unit
+from chiso.periods.calendar import today as calendar_today
 
 from .models import Plan, Task
+from .permissions import visible_plans
+from .status import overdue_q
 
 SORTS = {
     "year": ("-year", "agency__name"),
@@ -21,12 +22,8 @@ SORTS = {
     "issued": ("-issued_on", "-id"),
     "tasks": ("-task_count", "-year"),
 }
-# Confirmed report states that leave a task open (tracking.models.Proposed; "" = nothing confirmed yet).
-OPEN_REPORTS = ["", "in_progress"]
-
-
 def today() -> date:
-    return timezone.localdate()
+    return calendar_today()
 
 
 def filter_plans(user, params) -> QuerySet:
@@ -106,10 +103,3 @@ def unit_summary(tasks: list[Task]) -> list[dict]:
         for unit in task.support_units.all():
             rows.setdefault(unit.pk, {"unit": unit, "lead": 0, "support": 0})["support"] += 1
     return sorted(rows.values(), key=lambda r: (-r["lead"], r["unit"].name))
-
-
-def overdue_q(now: date, prefix: str = "") -> Q:
-    """Tasks past their due date and not closed by a confirmed report (the tracking status "quá hạn")."""
-    open_task = Q(**{f"{prefix}tracking__isnull": True}) | Q(**{f"{prefix}tracking__reported__in": OPEN_REPORTS})
-    return Q(**{f"{prefix}due__lt": now}) & open_task
-

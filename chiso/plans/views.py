@@ -1,4 +1,4 @@
-"""Plan and task pages. Thin: permissions from accounts.permissions, changes from plans.actions."""
+"""Plan and task pages. Thin: permissions from plans.permissions, changes from plans.actions."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,16 +9,16 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from chiso.accounts import permissions as perms
+from chiso.audit import log as audit_log
 from chiso.audit.log import history, snapshot
-from chiso.audit.models import AuditEntry
+from chiso.exports.xlsx import xlsx_response
 from chiso.frameworks.models import IndexCode
-from chiso.tracking.export import xlsx_response
-from chiso.tracking.queries import with_status
 
 from . import actions, queries
+from . import permissions as perms
 from .forms import PlanForm, TaskForm
 from .models import Plan, Task
+from .status import with_status
 
 PAGE_SIZE = 25
 
@@ -71,7 +71,7 @@ def plan_list_export(request: HttpRequest) -> HttpResponse:
 def plan_tasks_export(request: HttpRequest, pk: int) -> HttpResponse:
     """Every task of a plan with its status, units and deadline, as XLSX."""
     plan = _get_plan(request.user, pk)
-    tasks = with_status(queries.plan_tasks(plan))
+    tasks = with_status(queries.plan_tasks(plan), queries.today())
     headers = [_("TT"), _("Chỉ số"), _("Lĩnh vực"), _("Nhiệm vụ"), _("Kết quả / sản phẩm"), _("Chủ trì"),
                _("Phối hợp"), _("Thời gian (như văn bản)"), _("Hạn hoàn thành"), _("Trạng thái"), _("Tiến độ (%)"),
                _("Chỉ tiêu")]
@@ -91,7 +91,7 @@ def _querystring(request: HttpRequest, drop: str) -> str:
 @login_required
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _get_plan(request.user, pk)
-    tasks = with_status(queries.plan_tasks(plan))
+    tasks = with_status(queries.plan_tasks(plan), queries.today())
     return render(request, "plans/plan_detail.html", {
         "nav": "plans",
         "plan": plan,
@@ -108,7 +108,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def plan_history(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _get_plan(request.user, pk)
-    entries = AuditEntry.objects.filter(plan=plan).select_related("actor")
+    entries = audit_log.plan_history(plan.pk)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     return render(request, "plans/history.html", {"nav": "plans", "plan": plan, "object": plan, "page": page})
 
@@ -172,13 +172,13 @@ def plan_url(plan: Plan) -> str:
 @login_required
 def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     task = _get_task(request.user, pk)
-    with_status([task])
+    with_status([task], queries.today())
     return render(request, "plans/task_detail.html", {
         "nav": "plans", "task": task, "plan": task.plan,
         "lead_units": list(task.lead_units.all()), "support_units": list(task.support_units.all()),
         "entries": history(task)[:50],
         "can_edit": perms.can_edit_task(request.user, task),
-        "can_delete": perms.can_edit_plan(request.user, task.plan),
+        "can_delete": perms.can_delete_task(request.user, task),
     })
 
 
@@ -216,7 +216,7 @@ def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def task_delete(request: HttpRequest, pk: int) -> HttpResponse:
     task = _get_task(request.user, pk)
-    perms.require(perms.can_edit_plan(request.user, task.plan))
+    perms.require(perms.can_delete_task(request.user, task))
     if request.method == "POST":
         plan = task.plan
         actions.do_delete_task(request.user, task)

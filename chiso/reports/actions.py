@@ -1,5 +1,5 @@
 """Changes to reports. Each `do_…` function is one transaction with its audit record; views, the
-scheduler, the demo loader and tests use them. Notifications go to tracking's bell (Notification)."""
+scheduler, the demo loader and tests use them. Notifications go through chiso.notifications."""
 
 from datetime import date, datetime
 
@@ -10,15 +10,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chiso.accounts.models import Role, RoleGrant, User
+from chiso.accounts.access import leader_people, office_people
 from chiso.audit.log import record, snapshot
 from chiso.audit.models import AuditEntry
-from chiso.lib.language import in_vietnamese
-from chiso.tracking.models import Notification
+from chiso.language import in_vietnamese
+from chiso.notifications.service import notify
+from chiso.periods.codes import Period
 
 from . import queries
 from .models import AgencyReport, UnitReport
-from .periods import Period
 
 UNIT_TEXT = ("results", "difficulties", "next_steps", "proposals")
 AGENCY_TEXT = ("direction", "results_intro", "strengths", "weaknesses", "causes", "next_tasks", "proposals",
@@ -42,29 +42,6 @@ def _audit(actor, action, obj, before):
     record(actor, action, obj, before, snapshot(obj, exclude=EXCLUDE))
 
 
-@in_vietnamese
-def notify(users, kind: str, text: str, url: str) -> int:
-    """In-app notifications under tracking's bell (no task attached)."""
-    seen, rows = set(), []
-    for user in users:
-        if user is None or user.pk in seen:
-            continue
-        seen.add(user.pk)
-        rows.append(Notification(user=user, kind=kind[:30], text=text[:500], url=url))
-    Notification.objects.bulk_create(rows)
-    return len(rows)
-
-
-def office_people(agency) -> list[User]:
-    ids = RoleGrant.objects.filter(agency=agency, role=Role.OFFICE).values("user_id")
-    return list(User.objects.filter(pk__in=ids, is_active=True))
-
-
-def unit_people(agency, unit) -> list[User]:
-    ids = RoleGrant.objects.filter(agency=agency, role__in=[Role.UNIT_HEAD, Role.UNIT_STAFF]).values("user_id")
-    return list(User.objects.filter(pk__in=ids, is_active=True, unit=unit))
-
-
 def default_place(agency) -> str:
     name = agency.province.name
     for prefix in ("Tỉnh ", "tỉnh ", "Thành phố ", "thành phố "):
@@ -81,8 +58,8 @@ def default_recipient(agency) -> str:
 
 
 def default_signer(agency) -> str:
-    leader = User.objects.filter(grants__agency=agency, grants__role=Role.LEADER, is_active=True).first()
-    return leader.display_name if leader else ""
+    leaders = leader_people(agency)
+    return leaders[0].display_name if leaders else ""
 
 
 # --- unit reports --------------------------------------------------------------------------------
@@ -133,7 +110,8 @@ def do_redraft_unit_report(actor, report: UnitReport, now: date | None = None,
 
 
 def _period_of(agency, code: str) -> Period | None:
-    from .periods import PeriodError, resolve
+    from chiso.periods.calendar import resolve
+    from chiso.periods.codes import PeriodError
 
     try:
         return resolve(agency, code)
@@ -146,17 +124,24 @@ def _require_draft(report) -> None:
         raise ValidationError(_("Báo cáo đã gửi không sửa được; hãy lập bản sửa."))
 
 
-@transaction.atomic
-@in_vietnamese
-def do_save_unit_report(actor, report: UnitReport, data: dict) -> UnitReport:
+def _save_texts(actor, report, data: dict, fields: tuple[str, ...], clean: bool = False):
+    """A draft's edited texts (the fields of `fields` present in `data`), with its audit record."""
     _require_draft(report)
     before = snapshot(report, exclude=EXCLUDE)
-    for k in UNIT_TEXT:
+    for k in fields:
         if k in data:
             setattr(report, k, (data[k] or "").strip())
+    if clean:
+        report.full_clean(exclude=["figures"])
     report.save()
     _audit(actor, AuditEntry.Action.UPDATE, report, before)
     return report
+
+
+@transaction.atomic
+@in_vietnamese
+def do_save_unit_report(actor, report: UnitReport, data: dict) -> UnitReport:
+    return _save_texts(actor, report, data, UNIT_TEXT)
 
 
 @transaction.atomic
@@ -253,15 +238,7 @@ def do_compile_agency_report(actor, agency, period: Period, now: date | None = N
 @transaction.atomic
 @in_vietnamese
 def do_save_agency_report(actor, report: AgencyReport, data: dict) -> AgencyReport:
-    _require_draft(report)
-    before = snapshot(report, exclude=EXCLUDE)
-    for k in AGENCY_TEXT:
-        if k in data:
-            setattr(report, k, (data[k] or "").strip())
-    report.full_clean(exclude=["figures"])
-    report.save()
-    _audit(actor, AuditEntry.Action.UPDATE, report, before)
-    return report
+    return _save_texts(actor, report, data, AGENCY_TEXT, clean=True)
 
 
 @transaction.atomic
@@ -314,7 +291,7 @@ RULE_FIELDS = ("start_months_before", "start_day", "end_day", "unit_day", "offic
 @in_vietnamese
 def do_save_rule(actor, agency, kind: str, data: dict):
     """The agency's own dates for a kind of period (replacing the province default for it)."""
-    from .models import ReportingRule
+    from chiso.periods.models import ReportingRule
 
     rule = ReportingRule.objects.filter(agency=agency, kind=kind).first()
     before = snapshot(rule) if rule else None
@@ -330,7 +307,7 @@ def do_save_rule(actor, agency, kind: str, data: dict):
 @transaction.atomic
 @in_vietnamese
 def do_reset_rule(actor, agency, kind: str) -> None:
-    from .models import ReportingRule
+    from chiso.periods.models import ReportingRule
 
     rule = ReportingRule.objects.filter(agency=agency, kind=kind).first()
     if rule is not None:
@@ -343,8 +320,7 @@ def do_reset_rule(actor, agency, kind: str) -> None:
 def do_create_adhoc(actor, agency, data: dict):
     """An ad hoc report (báo cáo đột xuất) with the next number of its year: code YYYY-DXn."""
     from chiso.org.models import Agency
-
-    from .models import AdHocPeriod
+    from chiso.periods.models import AdHocPeriod
 
     Agency.objects.select_for_update().get(pk=agency.pk)
     year = data["start"].year

@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class ReportsConfig(AppConfig):
     name = "chiso.reports"
     verbose_name = _("Báo cáo định kỳ")
+
+    def ready(self):
+        from chiso.notifications import kinds
+
+        for code in ("report_draft", "report_due", "report_late", "report_unit_submitted"):
+            kinds.register(code, section=_("Báo cáo định kỳ"), order=20)

@@ -7,10 +7,11 @@ from datetime import date, timedelta
 
 from chiso.accounts.models import Role, RoleGrant
 from chiso.org.models import Agency
+from chiso.periods.calendar import periods_of_year
+from chiso.periods.codes import Kind
+from chiso.periods.models import ReportingRule, ensure_default_rules
 
 from . import actions, queries
-from .models import ReportingRule, ensure_default_rules
-from .periods import Kind, periods_of_year
 
 
 def last_quarterly(agency, today: date):

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from chiso.periods.models import AdHocPeriod, ReportingRule
 from chiso.plans.forms import DATE_WIDGET
 
 from .actions import AGENCY_TEXT, UNIT_TEXT
@@ -25,8 +26,6 @@ class AgencyReportForm(forms.ModelForm):
 
 class RuleForm(forms.ModelForm):
     class Meta:
-        from .models import ReportingRule
-
         model = ReportingRule
         fields = ["start_months_before", "start_day", "end_day", "unit_day", "office_day", "agency_day",
                   "province_day", "draft_days_before"]
@@ -34,8 +33,6 @@ class RuleForm(forms.ModelForm):
 
 class AdHocForm(forms.ModelForm):
     class Meta:
-        from .models import AdHocPeriod
-
         model = AdHocPeriod
         fields = ["title", "start", "end", "unit_due", "agency_due"]
         widgets = {k: DATE_WIDGET for k in ("start", "end", "unit_due", "agency_due")}

@@ -1,6 +1,6 @@
 """Reads for reports: the figures of a unit or an agency for a period, the submissions overview and the
 province roll-up. A fixed number of queries whatever the number of tasks; statuses come from
-tracking.status.derive, as everywhere else. Figures are plain JSON-ready dicts: a report stores them."""
+chiso.plans.status, as everywhere else. Figures are plain JSON-ready dicts: a report stores them."""
 
 from collections import Counter, defaultdict
 from datetime import date
@@ -9,13 +9,15 @@ from django.db.models import Q
 from django.utils import timezone
 
 from chiso.frameworks.models import IndexCode, PublishedResult
+from chiso.lib.numbers import format_vn_decimal, format_vn_percent
 from chiso.org.models import Unit
+from chiso.periods.codes import RECURRING, Period, counting_day
+from chiso.plans import status as rules
 from chiso.plans.models import Plan, PlanTarget, Task
-from chiso.tracking import status as rules
-from chiso.tracking.models import Evidence, ProgressUpdate, Status
+from chiso.plans.status import Status
+from chiso.tracking.models import Evidence, ProgressUpdate
 
 from .models import AgencyReport, UnitReport
-from .periods import Period
 
 STATUS_LABELS = {k: str(v) for k, v in Status.choices}
 STATUS_KEYS = [Status.DONE, Status.DONE_LATE, Status.IN_PROGRESS, Status.NOT_STARTED, Status.OVERDUE,
@@ -55,7 +57,10 @@ def evidence_text(number: str, day: date | None, summary: str, name: str, link: 
 
 def task_rows(tasks, period: Period, now: date | None = None) -> list[dict]:
     """Each task as a JSON-ready row with its status at the period's cut-off (or today, if earlier), the
-    latest report of its lead unit in the window and the evidence of those reports. Six queries."""
+    latest report of its lead unit that counts in the period and the evidence of those reports. Four queries.
+
+    An update counts at its `counting_day` (chiso.periods): the cut-off of its check-in period's last month
+    for a recurring task (a "Quý I" update lands in 2026-Q1 whenever it was sent), else the day it was made."""
     now = now or today()
     as_of = min(now, period.end)
     items = list(tasks.order_by("plan_id", "order", "id").values(
@@ -66,29 +71,32 @@ def task_rows(tasks, period: Period, now: date | None = None) -> list[dict]:
             .values_list("task_id", "unit_id", "unit__name").order_by("unit__name"):
         leads[task_id].append((unit_id, name))
     latest: dict[int, dict] = {}
-    window_updates = ProgressUpdate.objects.filter(
-        task_id__in=tasks.values("id"), kind=ProgressUpdate.Kind.UPDATE, review__in=COUNTED,
-        created_at__date__gte=period.start, created_at__date__lte=period.end)
-    update_task: dict[int, int] = {}
-    for u in window_updates.order_by("created_at", "id").values("id", "task_id", "narrative", "percent", "cause",
-                                                                 "remedy", "created_at"):
-        latest[u["task_id"]] = u
-        update_task[u["id"]] = u["task_id"]
+    progress_then: dict[int, int] = {}  # the progress last reported by the cut-off (confirmed or waiting)
+    reported_by_then: set[int] = set()
+    in_window: dict[int, int] = {}  # update id -> task id, for the evidence
+    for u in ProgressUpdate.objects.filter(task_id__in=tasks.values("id"), kind=ProgressUpdate.Kind.UPDATE) \
+            .order_by("created_at", "id").values("id", "task_id", "narrative", "percent", "cause", "remedy",
+                                                 "created_at", "review", "period__end", "period__by_hand",
+                                                 "task__recurrence"):
+        made_on = timezone.localdate(u["created_at"])
+        day = counting_day(made_on, u["period__end"],
+                           u["task__recurrence"] in RECURRING and u["period__by_hand"] is False, period.cutoff_day)
+        if made_on > now or day > period.end:
+            continue  # not sent yet at `now`, or it counts in a later period
+        reported_by_then.add(u["task_id"])
+        if u["review"] not in COUNTED:
+            continue
+        progress_then[u["task_id"]] = u["percent"]
+        if day >= period.start:
+            latest[u["task_id"]] = u
+            in_window[u["id"]] = u["task_id"]
     evidence: dict[int, list[str]] = defaultdict(list)
-    for e in Evidence.objects.filter(update__in=window_updates).order_by("update_id", "id").values(
+    for e in Evidence.objects.filter(update_id__in=list(in_window)).order_by("update_id", "id").values(
             "update_id", "doc_number", "doc_date", "doc_summary", "original_name", "link"):
         text = evidence_text(e["doc_number"], e["doc_date"], e["doc_summary"], e["original_name"], e["link"])
-        task_id = update_task.get(e["update_id"])
+        task_id = in_window.get(e["update_id"])
         if text and task_id and text not in evidence[task_id]:
             evidence[task_id].append(text)
-    progress_then: dict[int, int] = {}  # the progress last reported by the cut-off (confirmed or waiting)
-    for task_id, percent in ProgressUpdate.objects.filter(
-            task_id__in=tasks.values("id"), kind=ProgressUpdate.Kind.UPDATE, review__in=COUNTED,
-            created_at__date__lte=as_of).order_by("created_at", "id").values_list("task_id", "percent"):
-        progress_then[task_id] = percent
-    reported_by_then = set(ProgressUpdate.objects.filter(
-        task_id__in=tasks.values("id"), kind=ProgressUpdate.Kind.UPDATE, created_at__date__lte=as_of)
-        .values_list("task_id", flat=True).distinct())
     rows = []
     for t in items:
         reported, done_on = t["tracking__reported"] or "", t["tracking__done_on"]
@@ -244,9 +252,7 @@ def targets(agency, period: Period, rows: list[dict]) -> list[dict]:
 
 
 def _num(value) -> str:
-    if value is None:
-        return ""
-    return f"{value.normalize():f}".replace(".", ",")
+    return format_vn_decimal(value)
 
 
 def agency_figures(agency, period: Period, now: date | None = None) -> dict:
@@ -304,15 +310,14 @@ def draft_agency_text(fig: dict) -> dict:
 
 
 def _fmt_pct(value) -> str:
-    return "—" if value is None else f"{value:.1f}%".replace(".", ",")
+    return format_vn_percent(value)
 
 
 def province_rollup(province, code: str, now: date | None = None) -> dict:
     """For each agency of the province and the period: its report (on time / late / missing), completion
     per index and field and its overdue tasks; and the province totals."""
     from chiso.org.models import Agency
-
-    from .periods import resolve
+    from chiso.periods.calendar import resolve
 
     now = now or today()
     agencies = list(Agency.objects.filter(province=province, is_active=True, is_coordinator=False)

@@ -1,7 +1,7 @@
 """Drafting reports before they are due: for every period whose unit deadline is within the rule's
 `draft_days_before` days (until the agency deadline), each reporting unit gets a draft of its report
-and the office a compiled draft of the agency report; the people concerned are notified under
-tracking's bell. Called by `chiso remind` after the reminders (and by `chiso report schedule`).
+and the office a compiled draft of the agency report; the people concerned are notified
+(chiso.notifications). Called by `chiso remind` after the reminders (and by `chiso report schedule`).
 
 Units whose report is still unsent are reminded the day before their deadline and once more after it.
 Idempotent and safe to run concurrently: a draft is version 1 of its (unit or agency, period), a
@@ -15,12 +15,15 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from chiso.accounts.access import office_people, unit_people
+from chiso.notifications.service import notify
 from chiso.org.models import Agency
+from chiso.periods.calendar import periods_of_year
+from chiso.periods.codes import Period
 from chiso.plans.models import Task
 
 from . import actions, queries
 from .models import AgencyReport, UnitReport
-from .periods import Period, periods_of_year
 
 
 @dataclass
@@ -78,8 +81,8 @@ def _draft_units(agency, p: Period, today: date, result: ScheduleResult) -> None
 
         def create(unit=unit):
             report = actions.new_unit_draft(None, agency, unit, p, today)
-            result.notified += actions.notify(
-                actions.unit_people(agency, unit), "report_draft",
+            result.notified += notify(
+                unit_people(agency, [unit]), "report_draft",
                 _("Đã lập sẵn dự thảo báo cáo %(label)s của %(unit)s; hạn gửi Văn phòng %(due)s.")
                 % {"label": p.label, "unit": unit.name, "due": f"{p.unit_due:%d/%m/%Y}"},
                 reverse("reports:unit_report", args=[agency.code, p.code, unit.pk]))
@@ -95,8 +98,8 @@ def _draft_agency(agency, p: Period, today: date, result: ScheduleResult) -> Non
 
     def create():
         report = actions.new_agency_report(None, agency, p, queries.agency_figures(agency, p, today))
-        result.notified += actions.notify(
-            actions.office_people(agency), "report_draft",
+        result.notified += notify(
+            office_people(agency), "report_draft",
             _("Đã tự lập dự thảo báo cáo %(label)s của cơ quan; đơn vị gửi trước %(unit)s, gửi Sở Nội vụ trước "
               "%(due)s.") % {"label": p.label, "unit": f"{p.unit_due:%d/%m/%Y}", "due": f"{p.agency_due:%d/%m/%Y}"},
             reverse("reports:agency_report", args=[report.pk]))
@@ -127,7 +130,7 @@ def _remind_units(agency, p: Period, today: date, result: ScheduleResult) -> Non
             if not UnitReport.objects.filter(pk=report.pk, reminded__in=before).update(reminded=stage):
                 continue  # another run has it
             result.reminded += 1
-            result.notified += actions.notify(
-                actions.unit_people(agency, report.unit), f"report_{stage}",
+            result.notified += notify(
+                unit_people(agency, [report.unit]), f"report_{stage}",
                 text % {"label": p.label, "unit": report.unit.name, "due": f"{p.unit_due:%d/%m/%Y}"},
                 reverse("reports:unit_report", args=[agency.code, p.code, report.unit_id]))

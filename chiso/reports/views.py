@@ -1,5 +1,5 @@
 """Report pages: calendar, unit report, the office's overview and compile, the agency report with its
-three downloads, the coordinator's roll-up. Thin: permissions from accounts.permissions, changes from
+three downloads, the coordinator's roll-up. Thin: permissions from reports.permissions, changes from
 reports.actions, reads from reports.queries."""
 
 from django.contrib import messages
@@ -11,16 +11,18 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from chiso.accounts import permissions as perms
 from chiso.org.models import Agency, Unit
+from chiso.periods.calendar import periods_of_year, resolve
+from chiso.periods.codes import Kind, Period, PeriodError
+from chiso.periods.models import KIND_CHOICES, ReportingRule
 from chiso.plans.models import ReportingObligation
 
 from . import actions, queries
+from . import permissions as perms
 from .documents import CONTENT_TYPES, filename
 from .documents import render as render_file
 from .forms import AdHocForm, AgencyReportForm, RuleForm, UnitReportForm
-from .models import KIND_CHOICES, AgencyReport, ReportingRule, UnitReport
-from .periods import Kind, Period, PeriodError, periods_of_year, resolve
+from .models import AgencyReport, UnitReport
 
 
 def _agency(user, code: str) -> Agency:
@@ -48,10 +50,10 @@ def index(request: HttpRequest) -> HttpResponse:
     agencies = list(perms.visible_agencies(request.user).filter(is_active=True).order_by("name"))
     today = queries.today()
     rows = [{"agency": a, "period": _current_period(a, today)} for a in agencies if not a.is_coordinator]
-    if len(rows) == 1 and not perms.can_view_province(request.user):
+    if len(rows) == 1 and not perms.sees_province(request.user):
         return redirect("reports:calendar", rows[0]["agency"].code)
     return render(request, "reports/index.html", {"nav": "reports", "rows": rows,
-                                                  "can_rollup": perms.can_view_province(request.user)})
+                                                  "can_rollup": perms.sees_province(request.user)})
 
 
 @login_required
@@ -219,15 +221,8 @@ def rollup(request: HttpRequest, period: str | None = None) -> HttpResponse:
     from .documents.docx import province_docx
     from .documents.xlsx import province_xlsx
 
-    user = request.user
-    acc = perms.access_of(user)
-    coordinator = None
-    if acc.coordinator_provinces:
-        coordinator = Agency.objects.filter(province_id__in=acc.coordinator_provinces, is_coordinator=True) \
-            .select_related("province").first()
-    elif acc.is_admin:
-        coordinator = Agency.objects.filter(is_coordinator=True).select_related("province").first()
-    perms.require(coordinator is not None and perms.can_view_rollup(user, coordinator.province))
+    coordinator = perms.rollup_coordinator(request.user)
+    perms.require(coordinator is not None)
     today = queries.today()
     if period is None:  # the latest cycle whose deadline has passed, else the next one
         periods = periods_of_year(coordinator, today.year)

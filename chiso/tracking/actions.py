@@ -6,20 +6,22 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chiso.accounts.models import Role, RoleGrant
-from chiso.audit.log import snapshot
-from chiso.audit.models import AuditEntry
-from chiso.lib.language import in_vietnamese
+from chiso.accounts.access import office_people, unit_people
+from chiso.audit.log import Action, record, snapshot
+from chiso.files.checks import CheckedFile, check_upload
+from chiso.files.storage import remove_stored
+from chiso.language import in_vietnamese
+from chiso.notifications.service import notify
+from chiso.periods.checkins import checkins_of
+from chiso.plans.models import TaskState
+from chiso.plans.status import Proposed, Status, status_of
 
-from . import status as rules
-from .files import CheckedFile, check_upload
-from .models import Comment, Evidence, Notification, Period, ProgressUpdate, Proposed, Status, TaskState
+from .models import Comment, Evidence, Period, ProgressUpdate
 
 Review = ProgressUpdate.Review
 Kind = ProgressUpdate.Kind
@@ -57,10 +59,8 @@ def _today(today: date | None) -> date:
 
 
 def _log(actor, action: str, task, text: str, before: dict | None = None, after: dict | None = None):
-    """One line on the task's "Lịch sử" (model plans.task, so the task page shows it as it is)."""
-    return AuditEntry.objects.create(
-        actor=actor if getattr(actor, "pk", None) else None, action=action, model="plans.task",
-        object_id=str(task.pk), object_repr=text[:300], plan_id=task.plan_id, before=before, after=after)
+    """One line on the task's "Lịch sử": the entry is about the task, so the task page shows it as it is."""
+    return record(actor, action, task, before, after, plan=task.plan, summary=text, keep_unchanged=True)
 
 
 def _task_url(task) -> str:
@@ -68,28 +68,15 @@ def _task_url(task) -> str:
 
 
 def _notify(users, task, kind: str, text: str) -> None:
-    seen, rows = set(), []
-    for user in users:
-        if user is None or user.pk in seen:
-            continue
-        seen.add(user.pk)
-        rows.append(Notification(user=user, task=task, kind=kind, text=text[:500], url=_task_url(task)))
-    Notification.objects.bulk_create(rows)
+    notify(users, kind, text, _task_url(task))
 
 
 def _office_people(task):
-    from chiso.accounts.models import User
-
-    ids = RoleGrant.objects.filter(agency_id=task.plan.agency_id, role=Role.OFFICE).values("user_id")
-    return list(User.objects.filter(pk__in=ids, is_active=True))
+    return office_people(task.plan.agency_id)
 
 
 def _lead_people(task):
-    from chiso.accounts.models import User
-
-    ids = RoleGrant.objects.filter(agency_id=task.plan.agency_id,
-                                   role__in=[Role.UNIT_HEAD, Role.UNIT_STAFF]).values("user_id")
-    return list(User.objects.filter(pk__in=ids, is_active=True, unit__in=task.lead_units.all()))
+    return unit_people(task.plan.agency_id, task.lead_units.all())
 
 
 def state_of(task) -> TaskState:
@@ -98,10 +85,8 @@ def state_of(task) -> TaskState:
 
 
 def current_status(task, today: date | None = None) -> str:
-    state = TaskState.objects.filter(task=task).first()
-    if state is None:
-        return rules.derive("", None, task.due, False, _today(today))
-    return rules.derive(state.reported, state.done_on, task.due, state.has_updates, _today(today))
+    """The status from the TaskState as it is in the database now (the task object may hold an older one)."""
+    return status_of(task, _today(today), TaskState.objects.filter(task=task).first())
 
 
 def _recompute(task) -> TaskState:
@@ -126,7 +111,7 @@ def _log_status_change(actor, task, before: str, today: date) -> None:
     after = current_status(task, today)
     if after != before:
         labels = dict(Status.choices)
-        _log(actor, AuditEntry.Action.UPDATE, task, _("Trạng thái nhiệm vụ %(ref)s") % {"ref": task.ref or task.pk},
+        _log(actor, Action.UPDATE, task, _("Trạng thái nhiệm vụ %(ref)s") % {"ref": task.ref or task.pk},
              {"trạng thái": str(labels[before])}, {"trạng thái": str(labels[after])})
 
 
@@ -137,15 +122,44 @@ def ensure_periods(task) -> list[Period]:
     """Create the check-in periods the task's recurrence gives (idempotent), return all its periods."""
     existing = {(p.start, p.label) for p in task.periods.all()}
     missing = [Period(task=task, label=s.label, start=s.start, end=s.end, due=s.due)
-               for s in rules.period_specs(task) if (s.start, s.label) not in existing]
+               for s in checkins_of(task) if (s.start, s.label) not in existing]
     if missing:
         Period.objects.bulk_create(missing, ignore_conflicts=True)
     return list(task.periods.order_by("start", "id"))
 
 
+def task_periods(task) -> list[Period]:
+    """The task's periods for a page, without writing: the stored ones, or (before the action or the
+    `chiso remind` loop has stored them) the ones its recurrence gives, unsaved."""
+    stored = list(task.periods.order_by("start", "id"))
+    if stored:
+        return stored
+    return [Period(task=task, label=s.label, start=s.start, end=s.end, due=s.due) for s in checkins_of(task)]
+
+
+@in_vietnamese
+def ensure_new_task_periods() -> int:
+    """Store the check-in periods of tasks in force that have none yet (new or imported tasks). Run by the
+    `chiso remind` loop, so that no page needs to write them; returns how many were made."""
+    from chiso.plans.models import Plan, Task
+
+    rows = []
+    for task in (Task.objects.filter(plan__status=Plan.Status.IN_FORCE, periods__isnull=True)
+                 .exclude(recurrence="on_event").select_related("plan").iterator(chunk_size=500)):
+        rows.extend(Period(task=task, label=s.label, start=s.start, end=s.end, due=s.due)
+                    for s in checkins_of(task))
+    for start in range(0, len(rows), 500):
+        Period.objects.bulk_create(rows[start:start + 500], ignore_conflicts=True)
+    return len(rows)
+
+
 def default_period(task, today: date | None = None) -> Period | None:
-    today = _today(today)
-    periods = ensure_periods(task)
+    """The period a new update goes to (stored first: only actions call this)."""
+    return choose_period(ensure_periods(task), _today(today))
+
+
+def choose_period(periods: list[Period], today: date) -> Period | None:
+    """Of the open periods, the one containing today, else the last one started, else the first."""
     if not periods:
         return None
     open_ = [p for p in periods if not p.is_closed]
@@ -166,7 +180,7 @@ def do_open_event_period(actor, task, label: str, start: date, due: date) -> Per
                     due=due, by_hand=True)
     period.full_clean()
     period.save()
-    _log(actor, AuditEntry.Action.CREATE, task, _("Mở kỳ báo cáo: %(label)s") % {"label": period.label},
+    _log(actor, Action.CREATE, task, _("Mở kỳ báo cáo: %(label)s") % {"label": period.label},
          None, snapshot(period))
     return period
 
@@ -180,7 +194,7 @@ def do_close_period(actor, period: Period) -> Period:
     before = snapshot(period)
     period.closed_at, period.closed_by = timezone.now(), actor
     period.save(update_fields=["closed_at", "closed_by"])
-    _log(actor, AuditEntry.Action.UPDATE, period.task, _("Khóa kỳ báo cáo: %(label)s") % {"label": period.label},
+    _log(actor, Action.UPDATE, period.task, _("Khóa kỳ báo cáo: %(label)s") % {"label": period.label},
          {"khóa": before["closed_at"]}, {"khóa": period.closed_at.isoformat()})
     return period
 
@@ -271,24 +285,14 @@ def _write_update(actor, task, data: UpdateData, period, kind, checked, written:
         cause=(data.cause or "").strip(), remedy=(data.remedy or "").strip(), **extra)
     update.save()
     for item in checked:
-        evidence = Evidence(update=update, original_name=item.name, content_type=item.content_type,
-                            size=item.size, sha256=item.sha256)
-        evidence.file.save(f"{item.sha256[:24]}.{item.kind}", item.upload, save=False)
-        written.append(evidence.file.name)
+        evidence = Evidence(update=update)
+        written.append(evidence.store(item))
         evidence.save()
     for doc in data.documents:
         if not doc.is_empty():
             Evidence.objects.create(update=update, doc_number=doc.number.strip()[:80], doc_date=doc.date,
                                     doc_summary=doc.summary.strip()[:500], link=doc.link.strip()[:500])
     return update
-
-
-def _remove_files(names: list[str]) -> None:
-    for name in names:
-        try:
-            default_storage.delete(name)
-        except OSError:
-            pass
 
 
 @in_vietnamese
@@ -307,7 +311,7 @@ def do_post_update(actor, task, data: UpdateData, period: Period | None = None, 
             update = _write_update(actor, task, data, period, kind, checked, written)
             _recompute(task)
             label = _("Đóng góp của đơn vị phối hợp") if kind == Kind.CONTRIBUTION else _("Báo cáo tiến độ")
-            _log(actor, AuditEntry.Action.CREATE, task,
+            _log(actor, Action.CREATE, task,
                  f"{label} ({period.label if period else '—'}): {update.percent}% — "
                  f"{update.get_proposed_status_display()}; {len(checked)} tệp, "
                  f"{sum(1 for d in data.documents if not d.is_empty())} văn bản",
@@ -317,7 +321,7 @@ def do_post_update(actor, task, data: UpdateData, period: Period | None = None, 
                     _("%(who)s gửi báo cáo tiến độ nhiệm vụ %(task)s, chờ xác nhận.")
                     % {"who": getattr(actor, "display_name", ""), "task": str(task)})
     except BaseException:
-        _remove_files(written)
+        remove_stored(written)
         raise
     return update
 
@@ -346,14 +350,14 @@ def do_revise_update(actor, update: ProgressUpdate, data: UpdateData, today: dat
                 update.review = Review.SUPERSEDED
                 update.save(update_fields=["review"])
             _recompute(task)
-            _log(actor, AuditEntry.Action.UPDATE, task,
+            _log(actor, Action.UPDATE, task,
                  _("Sửa báo cáo tiến độ (lần %(n)s)") % {"n": revision.revision},
                  _brief(update), _brief(revision))
             _log_status_change(actor, task, before, today)
             _notify(_office_people(task), task, "update_submitted",
                     _("Báo cáo tiến độ nhiệm vụ %(task)s đã được sửa, chờ xác nhận.") % {"task": str(task)})
     except BaseException:
-        _remove_files(written)
+        remove_stored(written)
         raise
     return revision
 
@@ -365,24 +369,33 @@ def _brief(update: ProgressUpdate) -> dict:
             "giải pháp": update.remedy[:200] or None, "xác nhận": str(update.get_review_display())}
 
 
+def _review(actor, update: ProgressUpdate, review: str, comment: str, today: date | None,
+            refused: str) -> tuple[ProgressUpdate, str, dict]:
+    """Confirm or return a submitted update under a row lock; returns (update, status before, review before).
+    The caller records the history line and tells the author."""
+    update = ProgressUpdate.objects.select_for_update().select_related("task", "task__plan").get(pk=update.pk)
+    if update.review != Review.SUBMITTED:
+        raise ValidationError(refused)
+    before_status = current_status(update.task, today)
+    before = {"xác nhận": str(update.get_review_display())}
+    update.review, update.reviewed_by, update.reviewed_at = review, actor, timezone.now()
+    update.review_comment = (comment or "").strip()
+    update.save(update_fields=["review", "reviewed_by", "reviewed_at", "review_comment"])
+    if review == Review.CONFIRMED and update.supersedes_id:
+        ProgressUpdate.objects.filter(pk=update.supersedes_id).update(review=Review.SUPERSEDED)
+    _recompute(update.task)
+    return update, before_status, before
+
+
 @transaction.atomic
 @in_vietnamese
 def do_confirm_update(actor, update: ProgressUpdate, comment: str = "", today: date | None = None):
     """The office confirms an update: it now counts for the task's status and progress."""
     today = _today(today)
-    update = ProgressUpdate.objects.select_for_update().select_related("task", "task__plan").get(pk=update.pk)
-    if update.review != Review.SUBMITTED:
-        raise ValidationError(_("Chỉ xác nhận được báo cáo đang chờ xác nhận."))
+    update, before_status, before = _review(actor, update, Review.CONFIRMED, comment, today,
+                                            _("Chỉ xác nhận được báo cáo đang chờ xác nhận."))
     task = update.task
-    before_status = current_status(task, today)
-    before = {"xác nhận": str(update.get_review_display())}
-    update.review, update.reviewed_by, update.reviewed_at = Review.CONFIRMED, actor, timezone.now()
-    update.review_comment = (comment or "").strip()
-    update.save(update_fields=["review", "reviewed_by", "reviewed_at", "review_comment"])
-    if update.supersedes_id:
-        ProgressUpdate.objects.filter(pk=update.supersedes_id).update(review=Review.SUPERSEDED)
-    _recompute(task)
-    _log(actor, AuditEntry.Action.UPDATE, task, _("Xác nhận báo cáo tiến độ %(p)s%%") % {"p": update.percent},
+    _log(actor, Action.UPDATE, task, _("Xác nhận báo cáo tiến độ %(p)s%%") % {"p": update.percent},
          before, {"xác nhận": str(update.get_review_display()), "ý kiến": update.review_comment or None})
     _log_status_change(actor, task, before_status, today)
     _notify([update.author], task, "update_confirmed",
@@ -397,21 +410,14 @@ def do_return_update(actor, update: ProgressUpdate, comment: str, today: date | 
     if not (comment or "").strip():
         raise ValidationError({"comment": [_("Hãy nêu lý do trả lại.")]})
     today = _today(today)
-    update = ProgressUpdate.objects.select_for_update().select_related("task", "task__plan").get(pk=update.pk)
-    if update.review != Review.SUBMITTED:
-        raise ValidationError(_("Chỉ trả lại được báo cáo đang chờ xác nhận."))
+    update, before_status, before = _review(actor, update, Review.RETURNED, comment, today,
+                                            _("Chỉ trả lại được báo cáo đang chờ xác nhận."))
     task = update.task
-    before_status = current_status(task, today)
-    before = {"xác nhận": str(update.get_review_display())}
-    update.review, update.reviewed_by, update.reviewed_at = Review.RETURNED, actor, timezone.now()
-    update.review_comment = comment.strip()
-    update.save(update_fields=["review", "reviewed_by", "reviewed_at", "review_comment"])
-    _recompute(task)
-    _log(actor, AuditEntry.Action.UPDATE, task, _("Trả lại báo cáo tiến độ"), before,
+    _log(actor, Action.UPDATE, task, _("Trả lại báo cáo tiến độ"), before,
          {"xác nhận": str(update.get_review_display()), "ý kiến": update.review_comment})
     _log_status_change(actor, task, before_status, today)
     _notify([update.author], task, "update_returned",
-            _("Văn phòng trả lại báo cáo nhiệm vụ %(task)s: %(c)s") % {"task": str(task), "c": comment.strip()})
+            _("Văn phòng trả lại báo cáo nhiệm vụ %(task)s: %(c)s") % {"task": str(task), "c": update.review_comment})
     return update
 
 
@@ -425,13 +431,13 @@ def do_delete_update(actor, update: ProgressUpdate, today: date | None = None) -
         if update.review == Review.CONFIRMED:
             raise ValidationError(_("Báo cáo đã xác nhận không xóa được; hãy sửa bằng một bản mới."))
         before_status = current_status(task, today)
-        _log(actor, AuditEntry.Action.DELETE, task, _("Xóa báo cáo tiến độ %(p)s%%") % {"p": update.percent},
+        _log(actor, Action.DELETE, task, _("Xóa báo cáo tiến độ %(p)s%%") % {"p": update.percent},
              snapshot(update), None)
         update.delete()
         _recompute(task)
         _log_status_change(actor, task, before_status, today)
         shared = set(Evidence.objects.filter(file__in=names).values_list("file", flat=True))
-    _remove_files([n for n in names if n not in shared])
+    remove_stored([n for n in names if n not in shared])
 
 
 @transaction.atomic
@@ -441,18 +447,9 @@ def do_comment(actor, task, text: str, update: ProgressUpdate | None = None) -> 
     if not (text or "").strip():
         raise ValidationError({"text": [_("Hãy nhập ý kiến.")]})
     comment = Comment.objects.create(task=task, update=update, author=actor, text=text.strip())
-    _log(actor, AuditEntry.Action.CREATE, task, _("Ý kiến: %(t)s") % {"t": comment.text[:200]}, None,
+    _log(actor, Action.CREATE, task, _("Ý kiến: %(t)s") % {"t": comment.text[:200]}, None,
          snapshot(comment))
     _notify(_lead_people(task), task, "comment",
             _("%(who)s cho ý kiến về nhiệm vụ %(task)s.") % {"who": getattr(actor, "display_name", ""),
                                                            "task": str(task)})
     return comment
-
-
-@in_vietnamese
-def do_mark_read(user, ids=None) -> int:
-    """Mark the person's notifications read: the given ones, or all."""
-    qs = Notification.objects.filter(user=user, read_at__isnull=True)
-    if ids is not None:
-        qs = qs.filter(pk__in=list(ids))
-    return qs.update(read_at=timezone.now())

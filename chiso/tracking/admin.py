@@ -1,14 +1,6 @@
 from django.contrib import admin
 
-from .models import Evidence, Holiday, Notification, Period, ProgressUpdate, Reminder, ReminderPolicy
-
-
-@admin.register(Holiday)
-class HolidayAdmin(admin.ModelAdmin):
-    list_display = ("date", "name", "is_day_off")
-    list_filter = ("is_day_off",)
-    date_hierarchy = "date"
-    search_fields = ("name",)
+from .models import Evidence, Period, ProgressUpdate, Reminder, ReminderPolicy
 
 
 @admin.register(ReminderPolicy)
@@ -46,13 +38,6 @@ class PeriodAdmin(admin.ModelAdmin):
 
 @admin.register(Reminder)
 class ReminderAdmin(admin.ModelAdmin):
-    list_display = ("day", "kind", "task", "person", "notified_at", "digest")
+    list_display = ("day", "kind", "task", "person", "notified_at")
     list_filter = ("kind",)
     date_hierarchy = "day"
-
-
-@admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "user", "kind", "text", "read_at")
-    list_filter = ("kind",)
-    readonly_fields = ("digest",)  # set by `chiso remind` when the daily mail carries a report notice

@@ -4,9 +4,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from chiso.plans.forms import DATE_WIDGET
+from chiso.plans.status import Proposed
 
 from .actions import DocumentRef, UpdateData
-from .models import Proposed
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -1,29 +1,13 @@
-"""Tracking a task to done: periods, progress updates with evidence, review, comments,
-the working-day calendar, reminder policy, reminders and in-app notifications."""
+"""Tracking a task to done: check-in periods, progress updates with evidence, review, comments, reminder
+policy and reminders. (Holidays live in chiso.periods, notifications in chiso.notifications.)"""
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
-class Status(models.TextChoices):
-    """The status of a task, derived from its confirmed updates and the date (see status.py)."""
-
-    NOT_STARTED = "not_started", _("Chưa thực hiện")
-    IN_PROGRESS = "in_progress", _("Đang thực hiện")
-    DONE = "done", _("Hoàn thành")
-    DONE_LATE = "done_late", _("Hoàn thành quá hạn")
-    OVERDUE = "overdue", _("Quá hạn")
-    FAILED = "failed", _("Không thực hiện được")
-
-
-class Proposed(models.TextChoices):
-    """What an update says about the task."""
-
-    IN_PROGRESS = "in_progress", _("Đang thực hiện")
-    DONE = "done", _("Hoàn thành")
-    FAILED = "failed", _("Không thực hiện được")
+from chiso.files.models import StoredFile
+from chiso.plans.status import Proposed
 
 
 class Period(models.Model):
@@ -124,16 +108,12 @@ class ProgressUpdate(models.Model):
         return f"{self.get_kind_display()} {self.percent}% — {self.get_proposed_status_display()}"
 
 
-class Evidence(models.Model):
-    """Proof attached to an update (tài liệu kiểm chứng): an uploaded file and/or a document reference."""
+class Evidence(StoredFile):
+    """Proof attached to an update (tài liệu kiểm chứng): an uploaded file (chiso.files) and/or a document
+    reference."""
 
     update = models.ForeignKey(ProgressUpdate, verbose_name=_("báo cáo"), on_delete=models.CASCADE,
                                related_name="evidence")
-    file = models.FileField(_("tệp"), upload_to="evidence/%Y/%m/", blank=True, max_length=300)
-    original_name = models.CharField(_("tên tệp"), max_length=255, blank=True)
-    content_type = models.CharField(_("loại tệp"), max_length=100, blank=True)
-    size = models.PositiveBigIntegerField(_("dung lượng (byte)"), default=0)
-    sha256 = models.CharField(_("mã kiểm tra SHA-256"), max_length=64, blank=True)
     doc_number = models.CharField(_("số, ký hiệu"), max_length=80, blank=True)
     doc_date = models.DateField(_("ngày văn bản"), null=True, blank=True)
     doc_summary = models.CharField(_("trích yếu"), max_length=500, blank=True)
@@ -172,46 +152,6 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
-
-
-class TaskState(models.Model):
-    """What the confirmed updates of a task say, kept beside the task so lists need no extra query.
-    The status itself also depends on today's date and is derived on read (status.derive)."""
-
-    task = models.OneToOneField("plans.Task", verbose_name=_("nhiệm vụ"), on_delete=models.CASCADE,
-                                related_name="tracking", primary_key=True)
-    progress = models.PositiveSmallIntegerField(_("tiến độ (%)"), default=0)
-    reported = models.CharField(_("trạng thái đã xác nhận"), max_length=12, choices=Proposed.choices,
-                                blank=True)
-    done_on = models.DateField(_("ngày hoàn thành"), null=True, blank=True)
-    fail_reason = models.TextField(_("lý do không thực hiện được"), blank=True)
-    has_updates = models.BooleanField(_("đã có báo cáo"), default=False)
-    pending = models.PositiveIntegerField(_("báo cáo chờ xác nhận"), default=0)
-    last_update_at = models.DateTimeField(_("báo cáo gần nhất"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("tình trạng nhiệm vụ")
-        verbose_name_plural = _("tình trạng nhiệm vụ")
-
-    def __str__(self) -> str:
-        return f"{self.task_id}: {self.reported or '-'} {self.progress}%"
-
-
-class Holiday(models.Model):
-    """A public holiday (day off) or a make-up working day on a weekend, editable by administrators."""
-
-    date = models.DateField(_("ngày"), unique=True)
-    name = models.CharField(_("tên"), max_length=150)
-    is_day_off = models.BooleanField(_("ngày nghỉ"), default=True,
-                                     help_text=_("Bỏ chọn khi đây là ngày làm việc bù vào cuối tuần."))
-
-    class Meta:
-        verbose_name = _("ngày nghỉ lễ, làm bù")
-        verbose_name_plural = _("lịch nghỉ lễ, làm bù")
-        ordering = ["date"]
-
-    def __str__(self) -> str:
-        return f"{self.date:%d/%m/%Y} {self.name}"
 
 
 class ReminderPolicy(models.Model):
@@ -264,64 +204,6 @@ def parse_thresholds(text: str, strict: bool = False) -> list[int]:
     return sorted(set(values), reverse=True)
 
 
-class Notification(models.Model):
-    """An in-app message shown under the bell. Report notices (no task, kind report_…) also go out
-    in the person's daily email: `digest` is the Digest that carried one (see reminders.send_digests)."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người nhận"), on_delete=models.CASCADE,
-                             related_name="notifications")
-    task = models.ForeignKey("plans.Task", verbose_name=_("nhiệm vụ"), null=True, blank=True,
-                             on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(_("loại"), max_length=30)
-    text = models.CharField(_("nội dung"), max_length=500)
-    url = models.CharField(_("đường dẫn"), max_length=300, blank=True)
-    created_at = models.DateTimeField(_("thời điểm"), auto_now_add=True)
-    read_at = models.DateTimeField(_("đã đọc lúc"), null=True, blank=True)
-    digest = models.ForeignKey("Digest", verbose_name=_("thư hằng ngày"), null=True, blank=True,
-                               on_delete=models.SET_NULL, related_name="notices")
-
-    class Meta:
-        verbose_name = _("thông báo")
-        verbose_name_plural = _("thông báo")
-        ordering = ["-created_at", "-id"]
-        indexes = [
-            # The bell: unread count of one person; the list: newest first.
-            models.Index(fields=["user", "read_at", "-created_at"], name="notification_user_idx"),
-            # Report notices waiting for the daily email (task-less, not mailed yet): only those rows.
-            models.Index(fields=["created_at", "user"], name="notification_unmailed_idx",
-                         condition=models.Q(task__isnull=True, digest__isnull=True)),
-        ]
-
-    def __str__(self) -> str:
-        return self.text
-
-
-class Digest(models.Model):
-    """The one reminder email of a person for a day: their task reminders and report notices.
-    The row is claimed before sending, marked after."""
-
-    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    day = models.DateField(_("ngày"))
-    claim_token = models.CharField(max_length=32)
-    claimed_at = models.DateTimeField()
-    sent_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("thư nhắc việc hằng ngày")
-        verbose_name_plural = _("thư nhắc việc hằng ngày")
-        constraints = [
-            models.UniqueConstraint(fields=["person", "day"], name="digest_once_per_person_day",
-                                    violation_error_message=_("Mỗi người một thư mỗi ngày.")),
-        ]
-        indexes = [
-            # Claims left unsent by a process that died (retried after the lease).
-            models.Index(fields=["sent_at", "claimed_at"], name="digest_unsent_idx"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.person_id} {self.day}"
-
-
 class Reminder(models.Model):
     """One reminder (task, kind, person, day). Inserted before anything is delivered: the unique
     constraint is the claim, so however many `chiso remind` run, each is delivered once."""
@@ -334,7 +216,6 @@ class Reminder(models.Model):
     claim_token = models.CharField(max_length=32)
     claimed_at = models.DateTimeField()
     notified_at = models.DateTimeField(null=True, blank=True)
-    digest = models.ForeignKey(Digest, null=True, blank=True, on_delete=models.SET_NULL, related_name="reminders")
 
     class Meta:
         verbose_name = _("lượt nhắc việc")
@@ -347,8 +228,6 @@ class Reminder(models.Model):
             # The run's own claims, and claims left undelivered by a dead process.
             models.Index(fields=["claim_token", "notified_at"], name="reminder_claim_idx"),
             models.Index(fields=["notified_at", "claimed_at"], name="reminder_unsent_idx"),
-            # Reminders of a person waiting for the daily email.
-            models.Index(fields=["person", "digest"], name="reminder_digest_idx"),
         ]
 
     def __str__(self) -> str:

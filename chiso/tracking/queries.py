@@ -1,29 +1,18 @@
 """Reads for the tracking pages: task rows with their status, counts, per-unit and per-agency tables.
-A fixed number of queries whatever the number of tasks; the status rule is status.derive."""
+A fixed number of queries whatever the number of tasks; the status rule is chiso.plans.status."""
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db.models import QuerySet
-from django.utils import timezone
 
 from chiso.frameworks.models import IndexCode
 from chiso.org.models import Unit
+from chiso.periods.calendar import today
+from chiso.plans import status as rules
 from chiso.plans.models import Plan
-
-from . import status as rules
-from .models import Status
-
-NEAR_DAYS = 7
-STATUS_ORDER = [Status.NOT_STARTED, Status.IN_PROGRESS, Status.DONE, Status.DONE_LATE, Status.OVERDUE,
-                Status.FAILED]
-STATUS_LABELS = dict(Status.choices)
-
-
-def today() -> date:
-    return timezone.localdate()
-
+from chiso.plans.status import NEAR_DAYS, STATUS_LABELS, STATUS_ORDER, Status, loaded_state
 
 # What the lists, dashboards and exports read of a task (the rest of its columns stays in the database).
 ROW_FIELDS = ("id", "plan_id", "index", "field_name", "ref", "title", "due", "timeframe", "recurrence", "lead_text",
@@ -55,37 +44,7 @@ def task_rows(tasks: QuerySet, now: date | None = None) -> list:
     for t in rows:
         t.plan = plans[t.plan_id]
         t.leads = leads.get(t.pk, [])
-    return with_status(rows, now)
-
-
-def with_status(tasks, now: date | None = None) -> list:
-    """Set .status, .status_label, .progress, .pending, .days_left, .days_late and .deadline_state on
-    tasks loaded with select_related("tracking"): every page shows the same status (no extra query)."""
-    now = now or today()
-    for t in tasks:
-        state = getattr(t, "tracking", None) if _loaded_state(t) else None
-        if state is None:
-            t.status = rules.derive("", None, t.due, False, now)
-            t.progress, t.pending = 0, 0
-        else:
-            t.status = rules.derive(state.reported, state.done_on, t.due, state.has_updates, now)
-            t.progress, t.pending = state.progress, state.pending
-        t.status_label = STATUS_LABELS[t.status]
-        t.days_left = (t.due - now).days if t.due else None
-        t.days_late = -t.days_left if t.status == Status.OVERDUE and t.days_left is not None else 0
-        t.deadline_state = ("past" if t.status == Status.OVERDUE else
-                            "near" if t.status not in rules.CLOSED_STATUSES and t.days_left is not None
-                            and 0 <= t.days_left <= NEAR_DAYS else "")
-    return tasks
-
-
-def _loaded_state(task) -> bool:
-    from django.core.exceptions import ObjectDoesNotExist
-
-    try:
-        return task.tracking is not None
-    except ObjectDoesNotExist:
-        return False
+    return rules.with_status(rows, now)
 
 
 def urgency_key(task):
@@ -185,7 +144,7 @@ def completion_by_month(rows, year: int) -> list[tuple[str, int, int]]:
     """(month label, tasks completed that month, cumulative) from the confirmed completion dates."""
     per_month = Counter()
     for t in rows:
-        state = getattr(t, "tracking", None) if _loaded_state(t) else None
+        state = loaded_state(t)
         if t.status in (Status.DONE, Status.DONE_LATE) and state and state.done_on and state.done_on.year == year:
             per_month[state.done_on.month] += 1
     out, running = [], 0

@@ -1,24 +1,26 @@
 """Tracking pages: the task panel and its actions, "Việc của tôi", dashboards, notifications.
-Thin: permissions from accounts.permissions, changes from tracking.actions, reads from tracking.queries."""
+Thin: permissions from tracking.permissions, changes from tracking.actions, reads from tracking.queries."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from chiso.accounts import permissions as perms
+from chiso.exports.xlsx import xlsx_response
+from chiso.files.serving import attachment
 from chiso.org.models import Agency
 from chiso.plans.models import Task
+from chiso.plans.status import Status, loaded_state
 
 from . import actions, queries
-from .export import xlsx_response
+from . import permissions as perms
 from .forms import ClosePeriodsForm, CommentForm, EventPeriodForm, ReviewForm, UpdateForm
-from .models import Evidence, Notification, Period, ProgressUpdate, Status
+from .models import Evidence, Period, ProgressUpdate
 
 # --- the task panel ---------------------------------------------------------------------------------
 
@@ -41,9 +43,9 @@ def panel_context(request: HttpRequest, task: Task, form: UpdateForm | None = No
     lead_ids = set(task.lead_units.values_list("pk", flat=True))
     support_ids = set(task.support_units.values_list("pk", flat=True))
     now = queries.today()
-    periods = actions.ensure_periods(task)
+    periods = actions.task_periods(task)  # a page never writes: periods are stored by actions and the loop
     status = actions.current_status(task, now)
-    state = task.tracking if queries._loaded_state(task) else None
+    state = loaded_state(task)
     can_update = perms.can_update_task(user, task, lead_ids)
     can_contribute = not can_update and perms.can_contribute(user, task, support_ids)
     updates = list(task.updates.select_related("author", "unit", "period", "reviewed_by")
@@ -52,15 +54,15 @@ def panel_context(request: HttpRequest, task: Task, form: UpdateForm | None = No
         u.can_revise = u.review != ProgressUpdate.Review.SUPERSEDED and perms.can_revise_update(
             user, u, lead_ids, support_ids) and not any(
             r.supersedes_id == u.pk and r.review == ProgressUpdate.Review.SUBMITTED for r in updates)
-        u.can_delete = u.review == ProgressUpdate.Review.SUBMITTED and (
-            perms.is_admin(user) or (u.author_id == user.pk and (can_update or can_contribute)))
+        u.can_delete = u.review == ProgressUpdate.Review.SUBMITTED and perms.can_delete_update(
+            user, u, lead_ids, support_ids)
     if form is None and (can_update or can_contribute):
-        default = actions.default_period(task, now)
-        form = UpdateForm(periods=periods, initial={"period": str(default.pk) if default else "",
+        default = actions.choose_period([p for p in periods if p.pk], now)
+        form = UpdateForm(periods=[p for p in periods if p.pk], initial={"period": str(default.pk) if default else "",
                                                     "percent": state.progress if state else 0})
     for period in periods:
-        mine = [u for u in updates if u.period_id == period.pk and u.kind == ProgressUpdate.Kind.UPDATE
-                and u.review != ProgressUpdate.Review.SUPERSEDED]
+        mine = [u for u in updates if period.pk is not None and u.period_id == period.pk
+                and u.kind == ProgressUpdate.Kind.UPDATE and u.review != ProgressUpdate.Review.SUPERSEDED]
         reviews = {u.review for u in mine}
         period.report_state = (
             _("Đã xác nhận") if ProgressUpdate.Review.CONFIRMED in reviews else
@@ -109,7 +111,7 @@ def post_update(request: HttpRequest, pk: int) -> HttpResponse:
     task = _task(request.user, pk)
     lead = perms.can_update_task(request.user, task)
     perms.require(lead or perms.can_contribute(request.user, task))
-    periods = actions.ensure_periods(task)
+    periods = [p for p in actions.task_periods(task) if p.pk]  # none stored yet: the action picks the default
     form = UpdateForm(request.POST, request.FILES, periods=periods)
     if form.is_valid():
         period = next((p for p in periods if str(p.pk) == form.cleaned_data.get("period")), None)
@@ -149,34 +151,30 @@ def revise_update(request: HttpRequest, pk: int) -> HttpResponse:
                   status=400 if request.method == "POST" else 200)
 
 
-@login_required
-@require_POST
-def confirm_update(request: HttpRequest, pk: int) -> HttpResponse:
+def _review(request: HttpRequest, pk: int, act, done: str) -> HttpResponse:
+    """Confirm or return an update (the office), then show the panel again."""
     update = _update(request.user, pk)
     perms.require(perms.can_confirm(request.user, update.task))
     form = ReviewForm(request.POST)
     form.is_valid()
     try:
-        actions.do_confirm_update(request.user, update, form.cleaned_data.get("comment", ""))
-        _say(request, "success", _("Đã xác nhận báo cáo."))
+        act(request.user, update, form.cleaned_data.get("comment", ""))
+        _say(request, "success", done)
     except ValidationError as exc:
         _say(request, "error", " ".join(exc.messages))
     return _panel_or_back(request, update.task)
+
+
+@login_required
+@require_POST
+def confirm_update(request: HttpRequest, pk: int) -> HttpResponse:
+    return _review(request, pk, actions.do_confirm_update, _("Đã xác nhận báo cáo."))
 
 
 @login_required
 @require_POST
 def return_update(request: HttpRequest, pk: int) -> HttpResponse:
-    update = _update(request.user, pk)
-    perms.require(perms.can_confirm(request.user, update.task))
-    form = ReviewForm(request.POST)
-    form.is_valid()
-    try:
-        actions.do_return_update(request.user, update, form.cleaned_data.get("comment", ""))
-        _say(request, "success", _("Đã trả lại báo cáo."))
-    except ValidationError as exc:
-        _say(request, "error", " ".join(exc.messages))
-    return _panel_or_back(request, update.task)
+    return _review(request, pk, actions.do_return_update, _("Đã trả lại báo cáo."))
 
 
 @login_required
@@ -242,10 +240,7 @@ def open_period(request: HttpRequest, pk: int) -> HttpResponse:
 def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
     evidence = get_object_or_404(Evidence.objects.select_related("update__task__plan__agency"), pk=pk)
     perms.require(perms.can_view_task(request.user, evidence.update.task))
-    if not evidence.file:
-        raise Http404
-    return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name,
-                        content_type=evidence.content_type or "application/octet-stream")
+    return attachment(evidence)
 
 
 # --- lists and dashboards ----------------------------------------------------------------------------
@@ -372,38 +367,3 @@ def province_dashboard(request: HttpRequest) -> HttpResponse:
                               for ln in lines))
     return render(request, "tracking/province_dashboard.html", {
         "nav": "dashboard", "lines": lines, "statuses": queries.STATUS_ORDER, "labels": queries.STATUS_LABELS})
-
-
-# --- notifications -----------------------------------------------------------------------------------
-
-@login_required
-def notification_list(request: HttpRequest) -> HttpResponse:
-    qs = Notification.objects.filter(user=request.user)
-    if request.GET.get("chua-doc"):
-        qs = qs.filter(read_at__isnull=True)
-    items = list(qs[:200])
-    if request.GET.get("xuat") == "xlsx":
-        return xlsx_response("thong-bao", [_("Thời điểm"), _("Nội dung"), _("Đã đọc")],
-                             ([n.created_at, n.text, n.read_at] for n in items))
-    return render(request, "tracking/notifications.html", {"nav": "notifications", "items": items,
-                                                           "unread_only": bool(request.GET.get("chua-doc"))})
-
-
-@login_required
-def open_notification(request: HttpRequest, pk: int) -> HttpResponse:
-    """Follow a notification's link and mark it read (only the person's own notifications)."""
-    notification = get_object_or_404(Notification, pk=pk, user=request.user)
-    actions.do_mark_read(request.user, [notification.pk])
-    url = notification.url if notification.url.startswith("/") and not notification.url.startswith("//") else ""
-    return redirect(url or "notification_list")
-
-
-@login_required
-@require_POST
-def mark_read(request: HttpRequest) -> HttpResponse:
-    ids = request.POST.getlist("id")
-    actions.do_mark_read(request.user, [int(i) for i in ids if i.isdigit()] if ids else None)
-    target = request.POST.get("next") or ""
-    if target.startswith("/") and not target.startswith("//"):
-        return redirect(target)
-    return redirect("notification_list")

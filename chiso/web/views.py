@@ -1,44 +1,46 @@
 """The home page: each role lands on what matters to it."""
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from chiso.accounts import permissions as perms
+from chiso.accounts import access
 from chiso.accounts.models import Role
+from chiso.plans import permissions as plan_perms
 from chiso.plans import queries
 from chiso.plans.models import Plan, Task
+from chiso.plans.status import open_q, overdue_q
 from chiso.tracking.queries import task_rows, urgency_key, week_ahead
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
-    role = perms.primary_role(user)
-    acc = perms.access_of(user)
+    role = access.primary_role(user)
+    acc = access.access_of(user)
     now = queries.today()
     ctx: dict = {"nav": "home", "role": role, "role_label": Role(role).label if role else ""}
-    plans = perms.visible_plans(user)
+    plans = plan_perms.visible_plans(user)
     if role in (Role.UNIT_HEAD, Role.UNIT_STAFF) and acc.unit_id:
         # "Việc của tôi": tasks the person's unit leads, the most urgent first.
         mine = Task.objects.filter(lead_units=acc.unit_id, plan__in=plans)
         ctx["my_tasks"] = sorted(task_rows(mine, now), key=urgency_key)[:30]
-        ctx["my_counts"] = mine.aggregate(total=Count("id"), past=Count("id", filter=queries.overdue_q(now)))
+        ctx["my_counts"] = mine.aggregate(total=Count("id"), past=Count("id", filter=overdue_q(now)))
         ctx["unit"] = user.unit
     if role in (Role.ADMIN, Role.COORDINATOR):
         ctx["agency_rows"] = (
-            perms.visible_agencies(user).annotate(
+            access.visible_agencies(user).annotate(
                 plan_count=Count("plans", distinct=True),
                 task_count=Count("plans__tasks", distinct=True),
-                past_count=Count("plans__tasks", filter=queries.overdue_q(now, "plans__tasks__"), distinct=True),
+                past_count=Count("plans__tasks", filter=overdue_q(now, "plans__tasks__"), distinct=True),
             ).order_by("name")
         )
     if role in (Role.LEADER, Role.OFFICE, Role.VIEWER, Role.ADMIN):
         # Open tasks past due or due within a week, the most urgent first.
         tasks = Task.objects.filter(plan__in=plans, plan__status=Plan.Status.IN_FORCE, due__isnull=False,
                                     due__lte=week_ahead(now)).filter(
-            Q(tracking__isnull=True) | Q(tracking__reported__in=queries.OPEN_REPORTS))
+            open_q())
         # All of these are open, so the earliest due date is the most urgent: cut in SQL, not in Python.
         first = list(tasks.order_by("due", "id").values_list("id", flat=True)[:15])
         ctx["upcoming"] = sorted(task_rows(Task.objects.filter(pk__in=first), now), key=urgency_key)

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 from chiso.dossiers import alerts, store
 from chiso.dossiers.actions import do_import_dossiers
 from chiso.dossiers.models import AlertPolicy, AlertRun
-from chiso.tracking.models import Notification
+from chiso.notifications.models import Notification
 
 from .conftest import dossier_row, write_rows
 

@@ -11,7 +11,7 @@ from chiso.dossiers import compute, engine, generate, periods, store
 from chiso.dossiers.actions import do_import_dossiers
 from chiso.dossiers.indicators import PAKN_DEFAULTS
 from chiso.dossiers.models import Apology
-from chiso.tracking.models import Holiday
+from chiso.periods.models import Holiday
 
 from . import reference
 from .conftest import AS_OF, PAKN_HEADERS, dossier_row, write_rows

@@ -77,7 +77,7 @@ def test_a_new_version_keeps_the_ids_of_unchanged_and_changed_tasks(world_with_t
     assert set(tasks[0].lead_units.all()) == {world.civil, world.office_unit}
     assert not Task.objects.filter(pk=ids["3"]).exists()
     assert len(diff.changed) == 1 and len(diff.added) == 1 and len(diff.removed) == 1
-    actions = AuditEntry.objects.filter(plan=world.plan).order_by("-id").values_list("action", "object_id")[:3]
+    actions = AuditEntry.objects.filter(plan_id=world.plan.pk).order_by("-id").values_list("action", "object_id")[:3]
     assert set(actions) == {("delete", str(ids["3"])), ("create", str(tasks[1].pk)), ("update", str(ids["1"]))}
 
 

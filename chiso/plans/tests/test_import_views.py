@@ -144,7 +144,7 @@ def test_confirm_saves_the_reviewed_rows_as_a_draft_plan(world, login, session):
     assert list(plan.tasks.get(ref="1").lead_units.all()) == [world.civil]
     assert list(plan.tasks.get(ref="2").lead_units.all()) == [world.laws]
     assert plan.source_file.name.endswith(".docx")
-    assert AuditEntry.objects.filter(plan=plan, action="create", actor=world.people.office).count() == 3
+    assert AuditEntry.objects.filter(plan_id=plan.pk, action="create", actor=world.people.office).count() == 3
     session.refresh_from_db()
     assert session.plan == plan and session.confirmed_at is not None
     detail = client.get(response["Location"]).content.decode()

@@ -156,7 +156,7 @@ def test_task_detail_shows_history(world, login):
 
 
 def test_plan_pages_show_the_tracking_status_and_do_not_count_done_tasks_as_overdue(world, login):
-    from chiso.tracking.models import TaskState
+    from chiso.plans.models import TaskState
 
     TaskState.objects.create(task=world.civil_task, reported="done", done_on=date(2026, 6, 20), progress=100,
                              has_updates=True)

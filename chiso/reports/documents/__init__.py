@@ -1,13 +1,10 @@
 """Writers of the official report files (DOCX in the Nghị định 30/2020 layout, XLSX annex, PDF) and the
-one way they reach the disk: a temporary file in the same folder, then os.replace (never half-written)."""
+their file names. They reach the disk through chiso.files.storage.write_atomically (never half-written)."""
 
-import os
-import tempfile
 from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 
-from chiso.lib.language import in_vietnamese
+from chiso.language import in_vietnamese
 
 FORMATS = {".docx": "docx", ".xlsx": "xlsx", ".pdf": "pdf"}
 CONTENT_TYPES = {
@@ -18,23 +15,6 @@ CONTENT_TYPES = {
 QUOC_HIEU = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 TIEU_NGU = "Độc lập - Tự do - Hạnh phúc"
 LUU = "- Lưu: VT, VP."
-
-
-def write_atomically(path: str | os.PathLike, data: bytes) -> Path:
-    """Write `data` to `path` through a temporary file in the same directory and an atomic rename."""
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent or ".")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-    return target
 
 
 def date_line(place: str, day: date | None, year: int | None = None) -> str:

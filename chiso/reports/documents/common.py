@@ -2,13 +2,14 @@
 
 from dataclasses import dataclass, field
 
-from chiso.tracking.models import Status
+from chiso.lib.numbers import format_vn_percent
+from chiso.plans.status import Status
 
 from . import date_line, recipients_lines, signing_lines
 
 
 def pct(value) -> str:
-    return "—" if value is None else f"{value:.1f}%".replace(".", ",")
+    return format_vn_percent(value)
 
 
 def dmy(iso: str | None) -> str:

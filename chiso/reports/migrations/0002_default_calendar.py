@@ -1,8 +1,9 @@
-"""The default reporting calendar (Văn bản 581/BNV-CCHC) as editable rows: see models.DEFAULT_RULES."""
+"""The default reporting calendar (Văn bản 581/BNV-CCHC) as editable rows: see chiso.periods.models.DEFAULT_RULES
+(the model moved to chiso.periods later; its table did not)."""
 
 from django.db import migrations
 
-from chiso.reports.models import ensure_default_rules
+from chiso.periods.models import ensure_default_rules
 
 
 def create(apps, schema_editor):

@@ -14,6 +14,6 @@ def default_calendar(request):
     if marker is None and not {"db", "world", "transactional_db"} & set(request.fixturenames):
         return
     request.getfixturevalue("transactional_db" if marker and marker.kwargs.get("transaction") else "db")
-    from chiso.reports.models import ensure_default_rules
+    from chiso.periods.models import ensure_default_rules
 
     ensure_default_rules()

@@ -8,10 +8,10 @@ from django.core.exceptions import ValidationError
 from docx import Document
 
 from chiso.audit.models import AuditEntry
+from chiso.periods.calendar import resolve
 from chiso.reports import actions
 from chiso.reports.documents import render
 from chiso.reports.models import AgencyReport, UnitReport
-from chiso.reports.periods import resolve
 
 from .helpers import confirmed_done, late_with_cause
 

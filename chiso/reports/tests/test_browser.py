@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from docx import Document
 
-from chiso.reports.periods import periods_of_year
+from chiso.periods.calendar import periods_of_year
 from chiso.reports.queries import today
 from chiso.web.tests.browser import browser_page, sign_in
 from conftest import make_world

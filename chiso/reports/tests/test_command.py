@@ -11,8 +11,8 @@ from django.core.management import call_command
 from docx import Document
 from openpyxl import load_workbook
 
+from chiso.periods.calendar import resolve
 from chiso.reports import actions
-from chiso.reports.periods import resolve
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -72,7 +72,7 @@ def test_it_refuses_bad_input_and_writes_nothing(world, tmp_path, capsys):
 
 
 def test_it_never_leaves_half_a_file(world, tmp_path, monkeypatch):
-    from chiso.reports import documents
+    from chiso.files import storage
 
     target = tmp_path / "bc.docx"
     target.write_bytes(b"previous report")
@@ -81,10 +81,10 @@ def test_it_never_leaves_half_a_file(world, tmp_path, monkeypatch):
         raise OSError(28, "No space left on device")
 
     real = os.fsync
-    monkeypatch.setattr(documents.os, "fsync", lambda fd: broken(fd))
+    monkeypatch.setattr(storage.os, "fsync", lambda fd: broken(fd))
     with pytest.raises(SystemExit):
         call_command("report", "build", "--agency", "STP", "--period", "2026-Q3", "--out", str(target))
-    monkeypatch.setattr(documents.os, "fsync", real)
+    monkeypatch.setattr(storage.os, "fsync", real)
     assert target.read_bytes() == b"previous report"
     assert [p.name for p in tmp_path.iterdir()] == ["bc.docx"]
 

@@ -9,9 +9,9 @@ import pytest
 from docx import Document
 from openpyxl import load_workbook
 
+from chiso.periods.calendar import resolve
 from chiso.reports import actions
-from chiso.reports.documents import date_line, render, write_atomically
-from chiso.reports.periods import resolve
+from chiso.reports.documents import date_line, render
 
 from .helpers import confirmed_done, late_with_cause
 
@@ -153,11 +153,3 @@ def test_pdf_renders_vietnamese(world, report, tmp_path):
         assert words in text, words
     fonts = subprocess.run(["pdffonts", str(tmp_path / "r.pdf")], capture_output=True, text=True).stdout
     assert "Liberation-Serif" in fonts
-
-
-def test_files_are_replaced_whole(tmp_path):
-    target = tmp_path / "bc.docx"
-    target.write_bytes(b"old")
-    write_atomically(target, b"new")
-    assert target.read_bytes() == b"new"
-    assert [p.name for p in tmp_path.iterdir()] == ["bc.docx"]  # no temporary file left behind

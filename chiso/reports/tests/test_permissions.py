@@ -1,6 +1,6 @@
-"""Who may do what with reports (decided in accounts.permissions)."""
+"""Who may do what with reports (decided in reports.permissions)."""
 
-from chiso.accounts import permissions as perms
+from chiso.reports import permissions as perms
 
 
 def test_the_matrix(world):

@@ -7,9 +7,10 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
+from chiso.notifications.models import Notification
+from chiso.periods.models import ReportingRule
 from chiso.reports import schedule
-from chiso.reports.models import AgencyReport, ReportingRule, UnitReport
-from chiso.tracking.models import Notification
+from chiso.reports.models import AgencyReport, UnitReport
 
 # 2026-Y: units due 15/12, drafted 5 days before: from 10/12 until the agency deadline 18/12.
 

@@ -6,9 +6,9 @@ from datetime import date
 import pytest
 from docx import Document
 
+from chiso.periods.calendar import resolve
 from chiso.reports import actions
 from chiso.reports.models import AgencyReport, UnitReport
-from chiso.reports.periods import resolve
 
 from .helpers import confirmed_done
 
@@ -136,7 +136,7 @@ def test_rollup_for_the_coordinator(world, login, drafted):
 
 
 def test_office_edits_the_calendar_and_adds_an_ad_hoc_report(world, login):
-    from chiso.reports.models import AdHocPeriod, ReportingRule
+    from chiso.periods.models import AdHocPeriod, ReportingRule
 
     url = f"/bao-cao/{world.home.code}/lich/q3/"
     assert login(world.people.staff).get(url).status_code == 403

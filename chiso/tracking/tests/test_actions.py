@@ -9,24 +9,15 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from chiso.audit.log import history
+from chiso.notifications.models import Notification
+from chiso.periods.checkins import checkins_of
+from chiso.plans.status import Status
 from chiso.tracking import actions
-from chiso.tracking.models import Evidence, Notification, Period, ProgressUpdate, Status
-from chiso.tracking.status import derive, period_specs
+from chiso.tracking.models import Evidence, Period, ProgressUpdate
 
 from .helpers import PDF, doc, docx, pdf, report
 
 TODAY = date(2026, 3, 20)
-
-
-def test_it_derives_every_status():
-    due = date(2026, 6, 30)
-    assert derive("", None, due, False, date(2026, 3, 1)) == Status.NOT_STARTED
-    assert derive("", None, due, True, date(2026, 3, 1)) == Status.IN_PROGRESS
-    assert derive("", None, due, True, date(2026, 7, 1)) == Status.OVERDUE
-    assert derive("done", date(2026, 6, 30), due, True, date(2026, 8, 1)) == Status.DONE
-    assert derive("done", date(2026, 7, 2), due, True, date(2026, 8, 1)) == Status.DONE_LATE
-    assert derive("failed", None, due, True, date(2026, 8, 1)) == Status.FAILED
-    assert derive("", None, None, False, date(2030, 1, 1)) == Status.NOT_STARTED
 
 
 def test_it_posts_and_confirms_an_update(world):
@@ -179,11 +170,11 @@ def test_recurring_tasks_get_one_period_each(world):
     task = world.laws_task
     task.recurrence = "quarterly"
     task.save()
-    assert [s.label for s in period_specs(task)] == ["Quý I/2026", "Quý II/2026", "Quý III/2026", "Quý IV/2026"]
+    assert [s.label for s in checkins_of(task)] == ["Quý I/2026", "Quý II/2026", "Quý III/2026", "Quý IV/2026"]
     task.recurrence = "monthly"
-    assert len(period_specs(task)) == 12
+    assert len(checkins_of(task)) == 12
     task.recurrence = "on_event"
-    assert period_specs(task) == []
+    assert checkins_of(task) == []
     period = actions.do_open_event_period(world.people.office, task, "Khi có văn bản mới", date(2026, 4, 1),
                                           date(2026, 4, 15))
     assert Period.objects.filter(task=task, by_hand=True).get() == period

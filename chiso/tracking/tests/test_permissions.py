@@ -5,8 +5,8 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from chiso.accounts import permissions as perms
 from chiso.tracking import actions
+from chiso.tracking import permissions as perms
 from chiso.tracking.models import ProgressUpdate
 
 from .helpers import pdf, report

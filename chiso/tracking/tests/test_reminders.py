@@ -8,11 +8,15 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from chiso.notifications import digest
+from chiso.notifications.models import Digest, Notification
+from chiso.notifications.service import notify
+from chiso.periods.models import Holiday
+from chiso.periods.workdays import WorkCalendar
 from chiso.plans import actions as plan_actions
 from chiso.plans.models import Task
 from chiso.tracking import actions, reminders
-from chiso.tracking.models import Digest, Holiday, Notification, Reminder, ReminderPolicy
-from chiso.tracking.workdays import WorkCalendar
+from chiso.tracking.models import Reminder, ReminderPolicy
 
 from .helpers import report
 from .smtp import SmtpServer
@@ -175,8 +179,8 @@ def test_report_notices_go_out_in_the_one_daily_mail(world, smtp, capsys):
     # The office has only report notices: one mail, with the section and an absolute link.
     body, html = _mail(smtp, p.office)
     assert "Báo cáo định kỳ" in body and "Đã tự lập dự thảo báo cáo năm 2026 của cơ quan" in body
-    assert f"{reminders.base_url()}/bao-cao/van-ban/" in body and "Báo cáo định kỳ" in html
-    assert f'href="{reminders.base_url()}/bao-cao/van-ban/' in html
+    assert f"{digest.base_url()}/bao-cao/van-ban/" in body and "Báo cáo định kỳ" in html
+    assert f'href="{digest.base_url()}/bao-cao/van-ban/' in html
     # The staff of a lead unit has both: still one mail, with both sections.
     body, html = _mail(smtp, p.staff)
     assert "Giải quyết hồ sơ đúng hạn" in body and "Đã lập sẵn dự thảo báo cáo năm 2026" in body
@@ -192,14 +196,13 @@ def test_report_notices_go_out_in_the_one_daily_mail(world, smtp, capsys):
 
 
 def test_a_notice_made_after_the_days_mail_goes_in_the_next_days(world, smtp):
-    from chiso.reports import actions as report_actions
     from chiso.reports import schedule
 
     p = world.people
     schedule.run(date(2026, 12, 10))
     reminders.run(at(date(2026, 12, 10)))
     assert len(smtp.to(p.office.email)) == 1
-    report_actions.notify([p.office], "report_unit_submitted", "Phòng Hành chính tư pháp đã gửi báo cáo năm 2026.",
+    notify([p.office], "report_unit_submitted", "Phòng Hành chính tư pháp đã gửi báo cáo năm 2026.",
                           "/bao-cao/thu")
     assert reminders.run(at(date(2026, 12, 10), 16)).emails == 0  # one mail a day: it waits
     assert len(smtp.to(p.office.email)) == 1
@@ -207,17 +210,15 @@ def test_a_notice_made_after_the_days_mail_goes_in_the_next_days(world, smtp):
     first, second = smtp.to(p.office.email)
     assert "11/12/2026" in second["Subject"] and "1 nội dung" in second["Subject"]
     body = second.get_body(("plain",)).get_content()
-    assert "đã gửi báo cáo năm 2026" in body and f"{reminders.base_url()}/bao-cao/thu" in body
+    assert "đã gửi báo cáo năm 2026" in body and f"{digest.base_url()}/bao-cao/thu" in body
     assert "dự thảo" not in body  # mailed the day before
     reminders.run(at(date(2026, 12, 12)))
     assert len(smtp.to(p.office.email)) == 2
 
 
 def test_a_digest_left_by_a_dead_process_is_sent_with_its_notices(world, smtp):
-    from chiso.reports import actions as report_actions
-
     p = world.people
-    report_actions.notify([p.office], "report_due", "Hạn gửi báo cáo năm 2026 là 15/12/2026.", "/bao-cao/han")
+    notify([p.office], "report_due", "Hạn gửi báo cáo năm 2026 là 15/12/2026.", "/bao-cao/han")
     dead = Digest.objects.create(person=p.office, day=date(2026, 12, 10), claim_token="dead",
                                  claimed_at=timezone.now() - timedelta(hours=1))
     Notification.objects.filter(user=p.office).update(digest=dead)
@@ -229,12 +230,10 @@ def test_a_digest_left_by_a_dead_process_is_sent_with_its_notices(world, smtp):
 
 
 def test_report_notices_survive_the_mail_server_being_down(world, settings):
-    from chiso.reports import actions as report_actions
-
     from .smtp import free_port
 
     p = world.people
-    report_actions.notify([p.office], "report_late", "Báo cáo năm 2026 đã quá hạn.", "/bao-cao/tre")
+    notify([p.office], "report_late", "Báo cáo năm 2026 đã quá hạn.", "/bao-cao/tre")
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()  # nobody listens
     assert reminders.run(at(date(2026, 12, 16))).email_errors >= 1
@@ -247,11 +246,9 @@ def test_report_notices_survive_the_mail_server_being_down(world, settings):
 
 
 def test_only_recent_report_notices_are_mailed(world, smtp):
-    from chiso.reports import actions as report_actions
-
     p = world.people
-    report_actions.notify([p.office, p.nobody], "report_draft", "Dự thảo cũ.", "/bao-cao/cu")
-    Notification.objects.update(created_at=timezone.now() - reminders.NOTICE_MAX_AGE - timedelta(minutes=1))
+    notify([p.office, p.nobody], "report_draft", "Dự thảo cũ.", "/bao-cao/cu")
+    Notification.objects.update(created_at=timezone.now() - digest.MAIL_WITHIN - timedelta(minutes=1))
     # Notifications about a task stay in-app: the task's reminders are what the mail carries.
     actions.do_post_update(p.staff, world.civil_task, report(40), today=date(2026, 6, 10))
     assert Notification.objects.filter(user=p.office, kind="update_submitted").exists()

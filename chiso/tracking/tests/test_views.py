@@ -6,10 +6,11 @@ from datetime import date, timedelta
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from chiso.notifications.models import Notification
 from chiso.plans import actions as plan_actions
 from chiso.plans.models import Task
 from chiso.tracking import actions
-from chiso.tracking.models import Evidence, Notification, ProgressUpdate
+from chiso.tracking.models import Evidence, ProgressUpdate
 
 from .helpers import PDF, pdf, report
 
@@ -164,8 +165,11 @@ def test_following_a_notification_marks_it_read(world, login):
     p = world.people
     actions.do_post_update(p.staff, world.civil_task, report(10, cause="c", remedy="r"))
     n = Notification.objects.get(user=p.office)
-    assert login(p.staff).get(reverse("notification_open", args=[n.pk])).status_code == 404  # not theirs
-    response = login(p.office).get(reverse("notification_open", args=[n.pk]))
+    assert login(p.staff).post(reverse("notification_open", args=[n.pk])).status_code == 404  # not theirs
+    assert login(p.office).get(reverse("notification_open", args=[n.pk])).status_code == 405  # GET never writes
+    n.refresh_from_db()
+    assert n.read_at is None
+    response = login(p.office).post(reverse("notification_open", args=[n.pk]))
     assert response.url == reverse("task_detail", args=[world.civil_task.pk])
     n.refresh_from_db()
     assert n.read_at is not None
@@ -187,8 +191,9 @@ def test_admin_edits_the_calendar_and_the_reminder_policy(world, client):
     client.force_login(world.people.admin)
     world.people.admin.is_staff = world.people.admin.is_superuser = True
     world.people.admin.save()
-    for name in ("holiday", "reminderpolicy", "progressupdate", "reminder", "notification", "period"):
-        assert client.get(reverse(f"admin:tracking_{name}_changelist")).status_code == 200
+    for name in ("periods_holiday", "tracking_reminderpolicy", "tracking_progressupdate", "tracking_reminder",
+                 "notifications_notification", "tracking_period"):
+        assert client.get(reverse(f"admin:{name}_changelist")).status_code == 200
     response = client.post(reverse("admin:tracking_reminderpolicy_add"), {
         "agency": world.home.pk, "days_before": "7, x", "overdue_every": 2, "escalate_head_after": 3,
         "escalate_leader_after": 7, "period_lead_days": 3})

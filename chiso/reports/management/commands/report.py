@@ -35,11 +35,13 @@ class Command(one_line_command_base()):
                 self.schedule(options.get("now"))
 
     def build(self, code: str, period_code: str, out: str):
+        from chiso.files.storage import write_atomically
         from chiso.org.models import Agency
+        from chiso.periods.calendar import resolve
+        from chiso.periods.codes import PeriodError
         from chiso.reports import actions, queries
-        from chiso.reports.documents import FORMATS, render, write_atomically
+        from chiso.reports.documents import FORMATS, render
         from chiso.reports.models import AgencyReport
-        from chiso.reports.periods import PeriodError, resolve
 
         path = Path(out)
         fmt = FORMATS.get(path.suffix.lower())

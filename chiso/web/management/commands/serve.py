@@ -1,20 +1,27 @@
-"""`chiso serve`: the production web server (gunicorn) on 127.0.0.1:$PORT."""
+"""`chiso serve`: the production web server (gunicorn) on $HOST:$PORT (127.0.0.1:8000), $CHISO_WORKERS
+workers; the defaults come from settings.py, the options override them."""
 
-import os
 import sys
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+
+from chiso.cli import one_line_command_base, refuse
+from chiso.web.checks import MESSAGE, demo_key_in_use
 
 
-class Command(BaseCommand):
+class Command(one_line_command_base()):
     help = "Chạy máy chủ web ChiSo (gunicorn)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
-        parser.add_argument("--port", default=os.environ.get("PORT", "8000"))
-        parser.add_argument("--workers", type=int, default=int(os.environ.get("CHISO_WORKERS", "3")))
+        parser.add_argument("--host", default=settings.SERVE_HOST)
+        parser.add_argument("--port", type=int, default=settings.SERVE_PORT)
+        parser.add_argument("--workers", type=int, default=settings.SERVE_WORKERS)
 
     def handle(self, *args, host, port, workers, **options):
+        if demo_key_in_use():
+            refuse(MESSAGE)
+        if not 1 <= port <= 65535 or workers < 1:
+            refuse("Cổng phải từ 1 đến 65535 và số tiến trình từ 1.")
         from gunicorn.app.wsgiapp import WSGIApplication
 
         argv = ["gunicorn", "chiso.wsgi:application", "--bind", f"{host}:{port}", "--workers", str(workers),

@@ -1,0 +1,53 @@
+"""Every list exports to XLSX through this one writer (openpyxl, write-only). Dates print dd/mm/yyyy,
+aware times in local time, and text is always text: a cell that starts with "=" is never a formula."""
+
+import io
+from datetime import date, datetime
+
+from django.http import HttpResponse
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _cell_value(value):
+    if isinstance(value, datetime):
+        return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
+    if isinstance(value, date) or value is None or isinstance(value, int | float):
+        return value
+    return str(value)
+
+
+def _cell(ws, value, font=None) -> WriteOnlyCell:
+    cell = WriteOnlyCell(ws, value=_cell_value(value))
+    if cell.data_type == "f":  # typed text such as "=1+1" or "=HYPERLINK(…)" stays text
+        cell.data_type = "s"
+    if isinstance(value, date):
+        cell.number_format = "DD/MM/YYYY" if not isinstance(value, datetime) else "DD/MM/YYYY HH:MM"
+    if font is not None:
+        cell.font = font
+    return cell
+
+
+def workbook_bytes(headers, rows, title: str = "ChiSo") -> bytes:
+    """One sheet: a bold header row, then one row per item."""
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(title[:31])
+    bold = Font(bold=True)
+    ws.append([_cell(ws, str(h), bold) for h in headers])
+    for row in rows:
+        ws.append([_cell(ws, value) for value in row])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def xlsx_response(name: str, headers, rows) -> HttpResponse:
+    """The download of a list: `name-YYYYMMDD.xlsx`."""
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    response = HttpResponse(workbook_bytes(headers, rows, name), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{name}-{stamp}.xlsx"'
+    return response

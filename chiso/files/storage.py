@@ -1,0 +1,34 @@
+"""Files on disk: stored uploads are removed when what refers to them is gone; files ChiSo writes for a
+person (reports, catalogs) reach the disk whole or not at all."""
+
+import os
+import tempfile
+from pathlib import Path
+
+from django.core.files.storage import default_storage
+
+
+def remove_stored(names) -> None:
+    """Delete stored uploads by name; one already gone is not an error."""
+    for name in names:
+        try:
+            default_storage.delete(name)
+        except OSError:
+            pass
+
+
+def write_atomically(path: str | os.PathLike, data: bytes) -> Path:
+    """Write `data` to `path` through a temporary file in the same folder and an atomic rename: a reader
+    sees the old file or the new one, never half of it, and a failure leaves no temporary file behind."""
+    target = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent or ".")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target

@@ -1,0 +1,67 @@
+"""The shared evidence-file service: content checks, checksum, storage, atomic writes, safe serving."""
+
+import hashlib
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from chiso.files.checks import check_upload
+from chiso.files.serving import attachment
+from chiso.files.storage import remove_stored, write_atomically
+
+PDF = b"%PDF-1.4\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 20
+
+
+def test_it_checks_the_content_not_the_name():
+    checked = check_upload(SimpleUploadedFile("bao-cao.pdf", PDF))
+    assert (checked.kind, checked.content_type, checked.size) == ("pdf", "application/pdf", len(PDF))
+    assert checked.sha256 == hashlib.sha256(PDF).hexdigest()
+    with pytest.raises(ValidationError, match="không khớp"):
+        check_upload(SimpleUploadedFile("anh.pdf", PNG))
+    with pytest.raises(ValidationError, match="không phải PDF"):
+        check_upload(SimpleUploadedFile("virus.pdf", b"MZ\x90\x00 not a pdf"))
+    with pytest.raises(ValidationError, match="rỗng"):
+        check_upload(SimpleUploadedFile("trong.pdf", b""))
+
+
+def test_the_size_limit_comes_from_settings(settings):
+    settings.CHISO_EVIDENCE_MAX_MB = 1
+    big = SimpleUploadedFile("lon.pdf", PDF + b"0" * (1024 * 1024))
+    with pytest.raises(ValidationError, match="quá lớn .tối đa 1 MB"):
+        check_upload(big)
+
+
+def test_a_file_is_written_whole_or_not_at_all(tmp_path):
+    target = tmp_path / "bc.docx"
+    target.write_bytes(b"old")
+    write_atomically(target, b"new")
+    assert target.read_bytes() == b"new"
+    assert [p.name for p in tmp_path.iterdir()] == ["bc.docx"]  # no temporary file left behind
+
+
+    with pytest.raises(TypeError):
+        write_atomically(target, object())  # a failure while writing
+    assert target.read_bytes() == b"new" and [p.name for p in tmp_path.iterdir()] == ["bc.docx"]
+
+
+@pytest.mark.django_db
+def test_a_stored_file_is_served_as_a_download_of_its_checked_type(settings, tmp_path):
+    from chiso.tracking.models import Evidence
+
+    settings.MEDIA_ROOT = tmp_path
+    evidence = Evidence(original_name="x")
+    name = evidence.store(check_upload(SimpleUploadedFile("Báo cáo quý.pdf", PDF)))
+    assert (tmp_path / name).read_bytes() == PDF and evidence.original_name == "Báo cáo quý.pdf"
+    response = attachment(evidence)
+    assert response["Content-Type"] == "application/pdf" and response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert b"".join(response.streaming_content) == PDF
+    response.close()
+    remove_stored([name, name])  # twice: the second is already gone
+    assert not (tmp_path / name).exists()
+    from django.http import Http404
+
+    with pytest.raises(Http404):
+        attachment(Evidence(file=name, original_name="Báo cáo quý.pdf"))

@@ -1,0 +1,68 @@
+"""An agency's reporting calendar from the database: the rule of each kind (its own row, else the
+province default), its periods of a year, a period by code, and which period a day belongs to."""
+
+from datetime import date
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .codes import KIND_ENDING_IN, Kind, Period, PeriodCode, PeriodError, apply_rule, parse_period, period_for_day
+
+
+def today() -> date:
+    """Today in the configured time zone (Asia/Ho_Chi_Minh): the one clock pages, actions and loops read."""
+    return timezone.localdate()
+
+
+def rules_for(agency) -> dict:
+    """kind -> the ReportingRule that applies to the agency (its own, else the default)."""
+    from .models import ReportingRule
+
+    return ReportingRule.rules_for(agency)
+
+
+def resolve(agency, text_or_code) -> Period:
+    """The period `text_or_code` for `agency`, with its dates from the agency's rule (else the default)."""
+    from .models import AdHocPeriod
+
+    pc = text_or_code if isinstance(text_or_code, PeriodCode) else parse_period(text_or_code)
+    if pc.kind == Kind.ADHOC:
+        adhoc = AdHocPeriod.objects.filter(agency=agency, year=pc.year, number=pc.number).first()
+        if adhoc is None:
+            raise PeriodError(_("Cơ quan chưa có báo cáo đột xuất “%(code)s”.") % {"code": pc.code})
+        return adhoc.as_period()
+    rule = rules_for(agency).get(pc.kind)
+    if rule is None:
+        raise PeriodError(_("Chưa có lịch báo cáo cho loại kỳ này."))
+    return apply_rule(pc, rule)
+
+
+def periods_of_year(agency, year: int, monthly: bool = False) -> list[Period]:
+    """The agency's calendar for a year: quý I, 6 tháng, quý III, năm (and months when asked), ad hoc."""
+    from .models import AdHocPeriod
+
+    rules = rules_for(agency)
+    out = []
+    for kind in (Kind.Q1, Kind.H1, Kind.Q3, Kind.YEAR):
+        if kind in rules:
+            out.append(apply_rule(PeriodCode(year, kind), rules[kind]))
+    if monthly and Kind.MONTH in rules:
+        out.extend(apply_rule(PeriodCode(year, Kind.MONTH, month=m), rules[Kind.MONTH]) for m in range(1, 13))
+    out.extend(a.as_period() for a in AdHocPeriod.objects.filter(agency=agency, year=year))
+    return sorted(out, key=lambda p: (p.agency_due, p.code))
+
+
+def period_of(agency, day: date, cycle: str) -> Period | None:
+    """Which period of `cycle` ("month", "quarter", "half", "year") the day belongs to, on the agency's
+    calendar: the one answer for an update (at its `codes.counting_day`), a dossier (its date), a survey
+    answer (its date). "quarter" is the reporting cycle quý I / 6 tháng / quý III / năm: 20/03 belongs to
+    the 6-month report, 20/12 to next year's quý I (its window opens 15/12)."""
+    return period_for_day(day, cycle, rules_for(agency))
+
+
+def cutoff_day_for(agency, checkin_end: date) -> int | None:
+    """The cut-off day of the reporting rule whose period ends in the month `checkin_end` falls in (the
+    monthly rule for months that end no fixed period)."""
+    rules = rules_for(agency)
+    rule = rules.get(KIND_ENDING_IN.get(checkin_end.month, Kind.MONTH)) or rules.get(Kind.MONTH)
+    return rule.end_day if rule else None

@@ -1,0 +1,72 @@
+"""Who may read and change plans and tasks (issue 2), from the shared access core:
+- everyone who reads an agency reads its plans and tasks;
+- the office (and administrators) create and edit the agency's plans and tasks, and import plans;
+- unit head and unit staff edit the tasks their unit leads, nothing else.
+Lists, exports and imports filter through `visible_plans`; every page asks one of these functions."""
+
+from django.db.models import QuerySet
+
+from chiso.accounts.access import (  # noqa: F401  (re-exported: plan views ask everything here)
+    UNIT_ROLES,
+    access_of,
+    can_view_agency,
+    is_admin,
+    is_office,
+    office_agencies,
+    require,
+    visible_agencies,
+)
+
+from .models import Plan, Task
+
+
+def can_manage_plans(user, agency) -> bool:
+    """Create plans for the agency (by hand or by import), edit any of its plans and tasks."""
+    return is_office(user, agency)
+
+
+def manageable_agencies(user) -> QuerySet:
+    """Agencies the person may create plans for."""
+    return office_agencies(user)
+
+
+def visible_plans(user) -> QuerySet:
+    if access_of(user).is_admin:
+        return Plan.objects.all()
+    return Plan.objects.filter(agency__in=visible_agencies(user))
+
+
+def visible_tasks(user) -> QuerySet:
+    if access_of(user).is_admin:
+        return Task.objects.all()
+    return Task.objects.filter(plan__agency__in=visible_agencies(user))
+
+
+def can_view_plan(user, plan) -> bool:
+    return can_view_agency(user, plan.agency)
+
+
+def can_edit_plan(user, plan) -> bool:
+    return can_manage_plans(user, plan.agency)
+
+
+def can_view_task(user, task) -> bool:
+    return can_view_agency(user, task.plan.agency)
+
+
+def can_edit_task(user, task, lead_unit_ids: set[int] | None = None) -> bool:
+    """The office edits every task of its agency; a unit edits the tasks it leads."""
+    acc = access_of(user)
+    agency_id = task.plan.agency_id
+    if is_office(user, agency_id):
+        return True
+    if not (acc.roles_in(agency_id) & UNIT_ROLES) or acc.unit_id is None:
+        return False
+    if lead_unit_ids is None:
+        lead_unit_ids = {u.pk for u in task.lead_units.all()}
+    return acc.unit_id in lead_unit_ids
+
+
+def can_delete_task(user, task) -> bool:
+    """Deleting a task changes the plan: the office's decision."""
+    return can_edit_plan(user, task.plan)
