@@ -92,6 +92,12 @@ def make_world():
 
 
 @pytest.fixture(autouse=True)
+def _dossier_store_per_test(settings, tmp_path):
+    """The dossier store is files, outside the test database's rollback: each test gets its own."""
+    settings.CHISO_DOSSIER_DIR = tmp_path / "dossier-store"
+
+
+@pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     """Hashing strength is not under test; the default hasher costs ~0.3 s a user."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

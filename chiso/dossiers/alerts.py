@@ -144,6 +144,8 @@ def _notify(groups) -> int:
                 heads[(agency_id, unit_id)].add(user_id)
     notes = []
     for agency_id, unit_id, kind, n in sorted(groups, key=str):
+        if agency_id not in codes:
+            continue  # files of an agency deleted since: nobody to tell
         if kind == "near_due":
             to = people.get((agency_id, unit_id)) or offices.get(agency_id, set())
             text = _("%(n)s hồ sơ sắp đến hạn trả kết quả, cần giải quyết trước ngày hẹn") % {"n": n}

@@ -48,7 +48,7 @@ KINDS = tuple(SCHEMAS)
 
 
 def root() -> Path:
-    return Path(settings.DATA_DIR) / "dossiers"
+    return Path(getattr(settings, "CHISO_DOSSIER_DIR", None) or Path(settings.DATA_DIR) / "dossiers")
 
 
 def connect(memory_limit: str = "1GB", threads: int | None = None, database: str = ":memory:"):

@@ -16,6 +16,7 @@ PAKN_HEADERS = ["MaPAKN", "MaCoQuan", "DonViXuLy", "NoiDung", "NgayTiepNhan", "N
 def data_in_tmp(settings, tmp_path):
     """Every test gets its own dossier store (and media folder)."""
     settings.DATA_DIR = tmp_path / "data"
+    settings.CHISO_DOSSIER_DIR = tmp_path / "data" / "dossiers"
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.DATA_DIR
 
