@@ -29,6 +29,11 @@ def _seed_rows_in_transactional_tests(request):
     load_initial()
     ensure_default_rules()
     seed_holidays(range(2025, 2029))
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("chiso.dossiers.migrations.0002_seed_rules").seed(apps, None)
 
 
 def make_world():
@@ -84,6 +89,12 @@ def make_world():
     return SimpleNamespace(province=province, home=home, other=other, far=far, office_unit=office_unit,
                            civil=civil, laws=laws, other_unit=other_unit, people=people, plan=plan,
                            civil_task=civil_task, laws_task=laws_task, other_plan=other_plan)
+
+
+@pytest.fixture(autouse=True)
+def _dossier_store_per_test(settings, tmp_path):
+    """The dossier store is files, outside the test database's rollback: each test gets its own."""
+    settings.CHISO_DOSSIER_DIR = tmp_path / "dossier-store"
 
 
 @pytest.fixture(autouse=True)

@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "chiso.jobs",
     "chiso.tracking",
     "chiso.reports",
+    "chiso.dossiers",
     "chiso.web",
 ]
 
@@ -204,6 +205,13 @@ CHISO_IMPORT_SECONDS = env_int("CHISO_IMPORT_SECONDS", 240, minimum=1)
 CHISO_IMPORT_INLINE_SECONDS = env_int("CHISO_IMPORT_INLINE_SECONDS", 20, minimum=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Dossier exports (service KPIs): the largest file an import accepts, and DuckDB's memory while
+# importing and while answering pages (it spills to DATA_DIR/dossiers/tmp beyond it).
+CHISO_DOSSIER_DIR = Path(env_str("CHISO_DOSSIER_DIR", str(DATA_DIR / "dossiers")))  # Parquet store
+CHISO_DOSSIER_MAX_MB = env_int("CHISO_DOSSIER_MAX_MB", 2048)
+CHISO_DOSSIER_IMPORT_MEMORY = env_str("CHISO_DOSSIER_IMPORT_MEMORY", "384MB")
+CHISO_DUCKDB_MEMORY = env_str("CHISO_DUCKDB_MEMORY", "1GB")
 
 # Email (reminders, digests): Django's own EMAIL_* names, read from the environment.
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")

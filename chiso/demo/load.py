@@ -72,6 +72,13 @@ def load_demo(today: date | None = None) -> bool:
     from chiso.reports.demo import load_reports_demo  # reporting calendar and quarterly reports (issue 5)
 
     load_reports_demo(today)
+
+    # a year of dossier records, service KPIs (issue 12)
+    from chiso.dossiers.demo import add_demo_apologies, confirm_demo_measures, load_dossiers_demo
+
+    load_dossiers_demo(today, [agencies["STP"], agencies["SVHTTDL"]], people.get("stp.vanphong"))
+    add_demo_apologies(today, agencies["STP"], people.get("stp.vanphong"))
+    confirm_demo_measures(agencies["STP"], people.get("stp.vanphong"))
     return True
 
 

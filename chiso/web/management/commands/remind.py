@@ -1,7 +1,8 @@
 """`chiso remind [--now ISO_DATETIME] [--loop]`: the background loop. Each round: the check-in periods of
 new tasks (chiso.tracking.actions.ensure_new_task_periods), the task reminders due now (chiso.tracking.
-reminders), the report drafts and notices due now (chiso.reports.schedule), then the day's mail with both
-(chiso.notifications.digest). It lives in the web shell because it drives apps of every floor.
+reminders), the report drafts and notices due now (chiso.reports.schedule), the near-due and overdue
+dossier alerts (chiso.dossiers.alerts), then the day's mail with all of them (chiso.notifications.digest).
+It lives in the web shell because it drives apps of every floor.
 
 Safe to run from cron, by hand and in a loop at the same time: each reminder, draft and mail is claimed by a
 unique row before it is delivered."""
@@ -13,6 +14,7 @@ from datetime import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from chiso.dossiers import alerts as dossier_alerts
 from chiso.notifications import digest
 from chiso.reports.schedule import run as schedule_reports
 from chiso.tracking import reminders
@@ -44,6 +46,7 @@ class Command(BaseCommand):
             ensure_new_task_periods()
             result = reminders.run(moment, send_email=False)
             drafted = schedule_reports(moment)  # report drafts due soon, notified under the same bell (issue 5)
+            dossiers = dossier_alerts.run(moment)  # near-due and overdue dossiers, each once (issue 12)
             if not no_email:  # after both, so a person's reminders and report notices share one mail
                 result.emails, result.email_errors = digest.mail(moment)
             self.stdout.write(f"nhắc việc: {result.wanted} cần nhắc, {result.notified} thông báo mới, "
@@ -51,6 +54,7 @@ class Command(BaseCommand):
                                                                 if result.email_errors else ""))
             self.stdout.write(f"báo cáo: {drafted.unit_drafts + drafted.agency_drafts} dự thảo mới, "
                               f"{drafted.notified} thông báo")
+            self.stdout.write(f"hồ sơ: {dossiers.claimed} cảnh báo mới, {dossiers.notifications} thông báo")
             if not loop:
                 return
             try:
