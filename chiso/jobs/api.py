@@ -28,7 +28,7 @@ import time
 from collections.abc import Callable
 from datetime import timedelta
 
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
@@ -86,16 +86,34 @@ def claim(worker: str | None = None) -> Job | None:
             Job.objects.filter(pk=job.pk).update(state=Job.State.RUNNING, worker=worker, started_at=now,
                                                  heartbeat=now, attempts=job.attempts + 1)
     else:
-        for pk in Job.objects.filter(state=Job.State.QUEUED).order_by("id").values_list("pk", flat=True)[:20]:
-            won = Job.objects.filter(pk=pk, state=Job.State.QUEUED).update(
-                state=Job.State.RUNNING, worker=worker, started_at=now, heartbeat=now)
-            if won:
-                job = Job.objects.get(pk=pk)
-                Job.objects.filter(pk=pk).update(attempts=job.attempts + 1)
-                break
-        else:
+        # One statement picks and takes the job, so a runner either owns it or never touched it (a
+        # "locked" error from a lost race leaves nothing half-claimed).
+        table = connection.ops.quote_name(Job._meta.db_table)
+        with connection.cursor() as cursor:
+            sql = (f"UPDATE {table} SET state = %s, worker = %s, started_at = %s, heartbeat = %s, "  # noqa: S608 - model's table
+                   f"attempts = attempts + 1 WHERE id = (SELECT id FROM {table} WHERE state = %s ORDER BY id LIMIT 1) "
+                   "AND state = %s RETURNING id")
+            cursor.execute(
+                sql,
+                [Job.State.RUNNING, worker, now, now, Job.State.QUEUED, Job.State.QUEUED])
+            row = cursor.fetchone()
+        if row is None:
             return None
+        return _read_claimed(row[0])
     return Job.objects.get(pk=job.pk)
+
+
+def _read_claimed(pk: int) -> Job:
+    """Read back a job this runner has just taken. SQLite's shared-cache test database answers a read
+    with "table is locked" while another connection writes; the job is ours already, so wait, not fail."""
+    for attempt in range(200):
+        try:
+            return Job.objects.get(pk=pk)
+        except OperationalError as exc:
+            if "locked" not in str(exc) or attempt == 199:
+                raise
+            time.sleep(0.01)
+    raise AssertionError("unreachable")
 
 
 class Progress:
