@@ -189,7 +189,8 @@ def do_open_event_period(actor, task, label: str, start: date, due: date) -> Per
 @in_vietnamese
 def do_close_period(actor, period: Period) -> Period:
     """Close a period: its updates are frozen; a later change makes a new revision."""
-    if period.is_closed:
+    period = Period.objects.select_for_update(of=("self",)).select_related("task", "task__plan").get(pk=period.pk)
+    if period.is_closed:  # read on the locked row: two closings at once write one history line
         return period
     before = snapshot(period)
     period.closed_at, period.closed_by = timezone.now(), actor
@@ -307,6 +308,11 @@ def do_post_update(actor, task, data: UpdateData, period: Period | None = None, 
     written: list[str] = []
     try:
         with transaction.atomic():
+            if period is not None:  # a closing of the period at the same moment waits, or refuses this
+                period = Period.objects.select_for_update().get(pk=period.pk)
+                if period.is_closed:
+                    raise ValidationError({"period": [_("Kỳ báo cáo %(label)s đã khóa, không nhận thêm báo cáo.")
+                                                      % {"label": period.label}]})
             before = current_status(task, today)
             update = _write_update(actor, task, data, period, kind, checked, written)
             _recompute(task)
@@ -332,13 +338,15 @@ def do_revise_update(actor, update: ProgressUpdate, data: UpdateData, today: dat
     """Correct an update by a new revision (also allowed when its period is closed). The old one stays
     and is superseded when the revision is confirmed."""
     today = _today(today)
-    if update.review == Review.SUPERSEDED or update.revisions.filter(review=Review.SUBMITTED).exists():
-        raise ValidationError({"__all__": [_("Báo cáo này đã có bản sửa.")]})
+    _refuse_revised(update)  # early, before any file is checked or stored
     task = update.task
     checked = validate_update(task, data, update.period, today, allow_closed=True)
     written: list[str] = []
     try:
         with transaction.atomic():
+            # check again on the row as it is now, locked: a second revision sent at the same moment waits
+            update = _locked(update)
+            _refuse_revised(update)
             before = current_status(task, today)
             revision = _write_update(actor, task, data, update.period, update.kind, checked, written,
                                      revision=update.revision + 1, supersedes=update)
@@ -362,6 +370,21 @@ def do_revise_update(actor, update: ProgressUpdate, data: UpdateData, today: dat
     return revision
 
 
+def _locked(update: ProgressUpdate) -> ProgressUpdate:
+    """The update re-read under a row lock inside the caller's transaction (a check made on a copy loaded
+    earlier may be stale: another person may have confirmed, returned, revised or withdrawn it since)."""
+    try:
+        return (ProgressUpdate.objects.select_for_update(of=("self",))
+                .select_related("task", "task__plan", "period").get(pk=update.pk))
+    except ProgressUpdate.DoesNotExist:
+        raise ValidationError(_("Báo cáo này đã được rút; hãy tải lại trang.")) from None
+
+
+def _refuse_revised(update: ProgressUpdate) -> None:
+    if update.review == Review.SUPERSEDED or update.revisions.filter(review=Review.SUBMITTED).exists():
+        raise ValidationError({"__all__": [_("Báo cáo này đã có bản sửa.")]})
+
+
 def _brief(update: ProgressUpdate) -> dict:
     return {"tiến độ": update.percent, "đề xuất": str(update.get_proposed_status_display()),
             "ngày hoàn thành": update.done_on.isoformat() if update.done_on else None,
@@ -373,7 +396,7 @@ def _review(actor, update: ProgressUpdate, review: str, comment: str, today: dat
             refused: str) -> tuple[ProgressUpdate, str, dict]:
     """Confirm or return a submitted update under a row lock; returns (update, status before, review before).
     The caller records the history line and tells the author."""
-    update = ProgressUpdate.objects.select_for_update().select_related("task", "task__plan").get(pk=update.pk)
+    update = _locked(update)
     if update.review != Review.SUBMITTED:
         raise ValidationError(refused)
     before_status = current_status(update.task, today)
@@ -425,11 +448,14 @@ def do_return_update(actor, update: ProgressUpdate, comment: str, today: date | 
 def do_delete_update(actor, update: ProgressUpdate, today: date | None = None) -> None:
     """Withdraw an update not yet confirmed; its files go when no other revision uses them."""
     today = _today(today)
-    task = update.task
-    names = [e.file.name for e in update.evidence.all() if e.file]
     with transaction.atomic():
-        if update.review == Review.CONFIRMED:
+        # the state is read from the locked row, not from the copy the page loaded: an office confirming at
+        # the same moment either waits for the withdrawal or makes it refused
+        update = _locked(update)
+        task = update.task
+        if update.review in (Review.CONFIRMED, Review.SUPERSEDED):
             raise ValidationError(_("Báo cáo đã xác nhận không xóa được; hãy sửa bằng một bản mới."))
+        names = [e.file.name for e in update.evidence.all() if e.file]
         before_status = current_status(task, today)
         _log(actor, Action.DELETE, task, _("Xóa báo cáo tiến độ %(p)s%%") % {"p": update.percent},
              snapshot(update), None)
