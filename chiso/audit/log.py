@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.db import models
 from django.db.models.fields.files import FieldFile
 
-from .models import AuditEntry
+from .models import BOOKKEEPING, AuditEntry
 
 Action = AuditEntry.Action
 
@@ -39,6 +39,10 @@ def _jsonable(value):
     return str(value)
 
 
+def _without_bookkeeping(data):
+    return {k: v for k, v in data.items() if k not in BOOKKEEPING} if isinstance(data, dict) else data
+
+
 def _agency_id(obj: models.Model, plan, agency) -> int | None:
     """The agency an entry is scoped to: the one given, else the plan's, else the object's own."""
     if agency is not None:
@@ -53,7 +57,7 @@ def record(actor, action: str, obj: models.Model, before: dict | None, after: di
     """Store one entry about `obj` (any model). `plan` and `agency` scope it (the agency defaults to the
     plan's or the object's own); `summary` replaces the object's text on the history line. An update that
     changed nothing is not recorded unless `keep_unchanged`."""
-    if action == Action.UPDATE and before == after and not keep_unchanged:
+    if action == Action.UPDATE and not keep_unchanged and _without_bookkeeping(before) == _without_bookkeeping(after):
         return None
     return AuditEntry.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,

@@ -7,6 +7,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# The version every saved change raises (plans.actions): not worth a line in "Lịch sử".
+BOOKKEEPING = {"version"}
+
 
 class AuditEntry(models.Model):
     """One create / update / delete of a record, written in the same transaction as the change."""
@@ -53,4 +56,5 @@ class AuditEntry(models.Model):
         """(field, before, after) for each field that differs."""
         before, after = self.before or {}, self.after or {}
         keys = list(dict.fromkeys([*before.keys(), *after.keys()]))
-        return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
+        return [(k, before.get(k), after.get(k)) for k in keys
+                if before.get(k) != after.get(k) and k not in BOOKKEEPING]

@@ -26,10 +26,35 @@ class VietnameseDecimalField(forms.DecimalField):
         return parsed
 
 
+class VersionedForm(forms.ModelForm):
+    """An edit form that carries the version of the record it was opened on (plans.actions refuses a save
+    from an older one); `stale(exc)` shows what changed and lets the person save again on purpose."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+
+    def opened_version(self) -> int | None:
+        """The version the form was opened on; an edit sent without one counts as opened on none (0)."""
+        if not self.instance.pk:
+            return None
+        value = self.cleaned_data.get("version")
+        return 0 if value is None else value
+
+    def stale(self, exc) -> None:
+        self.add_error(None, exc.messages[0])
+        self.changes = exc.changes
+        self.data = self.data.copy()
+        self.data[self.add_prefix("version")] = str(exc.current)
+
+
 DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
 
 
-class PlanForm(forms.ModelForm):
+class PlanForm(VersionedForm):
     indices = forms.MultipleChoiceField(label=_("Chỉ số"), choices=IndexCode.choices, required=False,
                                         widget=forms.CheckboxSelectMultiple)
 
@@ -64,7 +89,7 @@ class PlanForm(forms.ModelForm):
         return data
 
 
-class TaskForm(forms.ModelForm):
+class TaskForm(VersionedForm):
     # Shown only after the due date was found outside the plan's period.
     confirm_outside_period = forms.BooleanField(
         label=_("Tôi xác nhận hạn hoàn thành nằm ngoài thời gian thực hiện kế hoạch"), required=False,

@@ -60,6 +60,8 @@ class Plan(models.Model):
     source_sha256 = models.CharField(_("mã băm tệp gốc"), max_length=64, blank=True, default="", editable=False,
                                      db_index=True)
     search_text = models.TextField(editable=False, default="")  # folded title + number, for search
+    # Raised by every saved change (plans.actions): an edit form carries it, so a stale form is refused.
+    version = models.PositiveIntegerField(_("phiên bản"), default=1, editable=False)
     created_at = models.DateTimeField(_("ngày tạo"), auto_now_add=True)
     updated_at = models.DateTimeField(_("cập nhật"), auto_now=True)
 
@@ -171,6 +173,8 @@ class Task(models.Model):
     measure_unit = models.CharField(_("đơn vị tính"), max_length=40, blank=True)
     notes = models.TextField(_("ghi chú"), blank=True)
     order = models.PositiveIntegerField(_("thứ tự"), default=0)
+    # Raised by every saved change (plans.actions): an edit form carries it, so a stale form is refused.
+    version = models.PositiveIntegerField(_("phiên bản"), default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

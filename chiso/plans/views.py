@@ -145,7 +145,12 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = PlanForm(request.POST or None, request.FILES or None, instance=plan,
                     agencies=perms.manageable_agencies(request.user), plans=perms.visible_plans(request.user))
     if request.method == "POST" and form.is_valid():
-        actions.do_update_plan(request.user, form.save(commit=False), before)
+        try:
+            actions.do_update_plan(request.user, form.save(commit=False), before, version=form.opened_version())
+        except actions.StaleVersion as exc:
+            form.stale(exc)
+            return render(request, "plans/plan_form.html", {"nav": "plans", "form": form, "plan": plan},
+                          status=409)
         messages.success(request, _("Đã lưu kế hoạch."))
         return redirect("plan_detail", pk=plan.pk)
     return render(request, "plans/plan_form.html", {"nav": "plans", "form": form, "plan": plan})
@@ -205,8 +210,13 @@ def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
     before = snapshot(task)
     form = TaskForm(request.POST or None, instance=task, plan=task.plan)
     if request.method == "POST" and form.is_valid():
-        actions.do_save_task(request.user, form.save(commit=False), form.cleaned_data["lead_units"],
-                             form.cleaned_data["support_units"], before=before)
+        try:
+            actions.do_save_task(request.user, form.save(commit=False), form.cleaned_data["lead_units"],
+                                 form.cleaned_data["support_units"], before=before, version=form.opened_version())
+        except actions.StaleVersion as exc:
+            form.stale(exc)
+            return render(request, "plans/task_form.html",
+                          {"nav": "plans", "form": form, "plan": task.plan, "task": task}, status=409)
         messages.success(request, _("Đã lưu nhiệm vụ."))
         return redirect("task_detail", pk=task.pk)
     return render(request, "plans/task_form.html", {"nav": "plans", "form": form, "plan": task.plan, "task": task})
