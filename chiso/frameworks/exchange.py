@@ -20,12 +20,12 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from chiso.audit.log import record, snapshot
 from chiso.audit.models import AuditEntry
+from chiso.exports.xlsx import put
 from chiso.files.storage import write_atomically
 from chiso.lib.text import fold, squash
 from chiso.org.models import Province
@@ -117,13 +117,9 @@ def tree_order(nodes) -> list:
 
 
 def _put(ws, row: int, column: int, value):
-    """Write a cell; text is always stored as text (never a formula) and stripped of control bytes."""
-    if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    cell = ws.cell(row=row, column=column, value=value)
-    if isinstance(value, str):
-        cell.data_type = "s"  # "=..." stays text: no formula injection, lossless round-trip
-    return cell
+    """Write a cell through the shared writer: text stays text (never a formula), exactly as typed, so the
+    file reads back the same."""
+    return put(ws, row, column, value)
 
 
 def _label(choices, value) -> str:

@@ -20,7 +20,7 @@ def test_it_writes_headers_and_typed_cells():
     assert rows[0] == ["Tên", "Hạn", "Lúc", "Số"]
     assert rows[1][0] == "Việc 1" and rows[1][1].date() == date(2026, 6, 30) and rows[1][3] == 3
     assert rows[1][2] == datetime(2026, 6, 30, 8, 15)  # local time, not UTC
-    assert rows[2] == ["Việc 2", None, None, "12.5"]
+    assert rows[2] == ["Việc 2", None, None, 12.5]  # a decimal is a number the spreadsheet can sum
     sheet = load_workbook(io.BytesIO(data)).active
     assert sheet["B2"].number_format == "DD/MM/YYYY"
 

@@ -7,6 +7,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from chiso.exports.xlsx import append, put
+
 from .common import dmy, pct
 
 BOLD = Font(bold=True)
@@ -15,11 +17,10 @@ WRAP = Alignment(wrap_text=True, vertical="top")
 
 def _sheet(wb, title: str, header: list[str], rows, widths: list[int]):
     ws = wb.create_sheet(title)
-    ws.append(header)
-    for cell in ws[1]:
-        cell.font, cell.alignment = BOLD, WRAP
+    for column, text in enumerate(header, 1):  # every cell through the shared writer: text never a formula
+        put(ws, 1, column, text, BOLD).alignment = WRAP
     for row in rows:
-        ws.append(row)
+        append(ws, row)
     for i, w in enumerate(widths, 1):
         ws.column_dimensions[get_column_letter(i)].width = w
     ws.freeze_panes = "A2"
