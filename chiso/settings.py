@@ -121,6 +121,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "chiso.web.middleware.BadValueMiddleware",  # a number too large for the database: 400, not 500
 ]
 
 ROOT_URLCONF = "chiso.urls"

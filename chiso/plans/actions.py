@@ -3,7 +3,7 @@ views, imports, commands and tests all go through these."""
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import F
+from django.db.models import F, ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -96,7 +96,11 @@ def do_delete_plan(actor, plan: Plan) -> None:
     for task in plan.tasks.all():
         record(actor, AuditEntry.Action.DELETE, task, snapshot(task), None, plan=plan)
     record(actor, AuditEntry.Action.DELETE, plan, before, None, plan=plan)
-    plan.delete()
+    try:
+        plan.delete()
+    except ProtectedError:  # tracked work (progress updates, evidence) is never deleted with its plan
+        raise ValidationError(_("Không xóa được kế hoạch: đã có báo cáo tiến độ của nhiệm vụ. Hãy chuyển kế hoạch "
+                                "sang “Đã kết thúc” thay vì xóa.")) from None
 
 
 @transaction.atomic
@@ -141,4 +145,7 @@ def do_reorder_task(actor, task: Task, order: int) -> Task:
 @transaction.atomic
 def do_delete_task(actor, task: Task) -> None:
     record(actor, AuditEntry.Action.DELETE, task, snapshot(task), None, plan=task.plan)
-    task.delete()
+    try:
+        task.delete()
+    except ProtectedError:
+        raise ValidationError(_("Không xóa được nhiệm vụ: đã có báo cáo tiến độ kèm tài liệu kiểm chứng.")) from None

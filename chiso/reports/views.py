@@ -64,6 +64,9 @@ def calendar(request: HttpRequest, code: str) -> HttpResponse:
         year = int(request.GET.get("nam") or today.year)
     except ValueError:
         year = today.year
+    if not 2000 <= year <= 2100:
+        return render(request, "400.html", {"message": _("Năm %(y)s không hợp lệ: hãy chọn một năm từ 2000 đến 2100.")
+                                            % {"y": request.GET.get("nam")}}, status=400)
     periods = periods_of_year(agency, year, monthly=request.GET.get("thang") == "1")
     reports = {}
     for r in AgencyReport.objects.filter(agency=agency, period_code__in=[p.code for p in periods]).order_by("version"):

@@ -20,3 +20,23 @@ class ChosenLanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class BadValueMiddleware:
+    """A number too large for the database in a URL, a query or a form field (SQLite raises OverflowError
+    for any integer beyond 64 bits, PostgreSQL a DataError "out of range") is the request's fault: answer
+    400 with a Vietnamese page, not a server error. Any other error still goes to the 500 handler."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.db import DataError
+        from django.shortcuts import render
+
+        if isinstance(exception, OverflowError | DataError):
+            return render(request, "400.html", status=400)
+        return None

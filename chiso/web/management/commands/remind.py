@@ -37,6 +37,8 @@ class Command(BaseCommand):
                 moment = datetime.fromisoformat(now)
             except ValueError as exc:
                 raise CommandError(f"--now không hợp lệ: {now!r} (cần dạng 2026-06-27T08:00).") from exc
+            if not 2000 <= moment.year <= 2100:  # beyond, the periods, deadlines and mail dates overflow
+                raise CommandError(f"--now không hợp lệ: {now!r} (năm phải trong khoảng 2000–2100).")
             if timezone.is_naive(moment):
                 moment = timezone.make_aware(moment)
         stop = {"now": False}
