@@ -119,9 +119,11 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "chiso.accounts.middleware.IdleTimeoutMiddleware",  # a session unused for CHISO_IDLE_MINUTES ends
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "chiso.web.middleware.BadValueMiddleware",  # a number too large for the database: 400, not 500
+    "chiso.web.middleware.SecurityHeadersMiddleware",  # CSP on every page, no-store on private ones
 ]
 
 ROOT_URLCONF = "chiso.urls"
@@ -167,10 +169,27 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# Passwords: at least CHISO_PASSWORD_MIN_LENGTH characters (12), not like the name, not a common password,
+# not only digits, not a local word with digits ("quantri123").
+CHISO_PASSWORD_MIN_LENGTH = env_int("CHISO_PASSWORD_MIN_LENGTH", 12, minimum=8)
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": CHISO_PASSWORD_MIN_LENGTH}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "chiso.accounts.passwords.LocalWordsValidator"},
 ]
+# Sign-in protection (chiso.accounts.security): free tries, then a doubling wait, then a lock of the
+# account (the address: three times as many); behind a reverse proxy, the address is its X-Forwarded-For.
+CHISO_LOGIN_FREE_TRIES = env_int("CHISO_LOGIN_FREE_TRIES", 3, minimum=1)
+CHISO_LOGIN_LOCK_AFTER = env_int("CHISO_LOGIN_LOCK_AFTER", 10, minimum=2)
+CHISO_LOGIN_LOCK_MINUTES = env_int("CHISO_LOGIN_LOCK_MINUTES", 15, minimum=1)
+CHISO_BEHIND_PROXY = env_bool("CHISO_BEHIND_PROXY", False)
+# Sessions end after CHISO_IDLE_MINUTES without a request, and in any case after CHISO_SESSION_HOURS.
+CHISO_IDLE_MINUTES = env_int("CHISO_IDLE_MINUTES", 30, minimum=1)
+CHISO_SESSION_HOURS = env_int("CHISO_SESSION_HOURS", 12, minimum=1)
+SESSION_COOKIE_AGE = CHISO_SESSION_HOURS * 3600
 
 # Vietnamese first, English second; dates dd/mm/yyyy and numbers 9,28 / 1.250 come from the vi locale.
 LANGUAGE_CODE = "vi"
@@ -231,10 +250,24 @@ SERVE_HOST = env_str("HOST", "127.0.0.1")
 SERVE_PORT = env_int("PORT", 8000, minimum=1, maximum=65535)
 SERVE_WORKERS = env_int("CHISO_WORKERS", 3, minimum=1, maximum=64)
 
+# Served over HTTPS (directly or behind a proxy that says so in X-Forwarded-Proto, CHISO_BEHIND_PROXY):
+# Secure cookies, HSTS and the redirect to HTTPS follow, each overridable. docs/production.md lists the
+# settings `chiso check --deploy` passes with.
+CHISO_HTTPS = env_bool("CHISO_HTTPS", False)
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("CHISO_SECURE_COOKIES", False)
+SESSION_COOKIE_SECURE = env_bool("CHISO_SECURE_COOKIES", CHISO_HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_HSTS_SECONDS = env_int("CHISO_HSTS_SECONDS", 31536000 if CHISO_HTTPS else 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("CHISO_HSTS_SUBDOMAINS", CHISO_HTTPS)
+SECURE_HSTS_PRELOAD = env_bool("CHISO_HSTS_PRELOAD", CHISO_HTTPS)
+SECURE_SSL_REDIRECT = env_bool("CHISO_SSL_REDIRECT", CHISO_HTTPS)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if CHISO_BEHIND_PROXY else None
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy of every page (chiso.web.middleware.SecurityHeadersMiddleware): scripts from the
+# app's own files only, nothing inline, no eval. Inline style attributes are allowed: bar widths are data.
+CHISO_CSP = env_str("CHISO_CSP", "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+                                 "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; "
+                                 "base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
 
 LOGGING = {
     "version": 1,

@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
@@ -18,7 +16,5 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("quan-tri/", admin.site.urls),
 ]
-# Uploaded source documents are served to signed-in users through views, never publicly;
-# in DEBUG the media folder is exposed for convenience.
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded files (evidence, plan documents) are served only through views that check the person's
+# permission, whatever the debug setting: /media/ is never a public folder.

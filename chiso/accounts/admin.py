@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import RoleGrant, User
+from .models import LoginThrottle, RoleGrant, User
 
 
 class RoleGrantInline(admin.TabularInline):
@@ -29,3 +29,24 @@ class RoleGrantAdmin(admin.ModelAdmin):
     list_display = ["user", "role", "agency"]
     list_filter = ["role", "agency"]
     search_fields = ["user__username", "user__full_name"]
+
+
+@admin.register(LoginThrottle)
+class LoginThrottleAdmin(admin.ModelAdmin):
+    """Accounts and addresses with failed sign-ins; an administrator may lift a lock early. The sign-ins
+    themselves are in the audit log ("Nhật ký thay đổi", actions Đăng nhập / Đăng nhập sai / Tạm khóa)."""
+
+    list_display = ["key", "failures", "last_failure_at", "locked_until"]
+    search_fields = ["key"]
+    readonly_fields = ["key", "failures", "last_failure_at", "locked_until"]
+    actions = ["unlock"]
+
+    @admin.action(description=_("Mở khóa đăng nhập"))
+    def unlock(self, request, queryset):
+        from .security import do_unlock
+
+        for row in queryset:
+            do_unlock(row.key)
+
+    def has_add_permission(self, request):
+        return False

@@ -23,10 +23,22 @@ class User(AbstractUser):
     phone = models.CharField(_("điện thoại"), max_length=30, blank=True)
     unit = models.ForeignKey("org.Unit", verbose_name=_("đơn vị"), null=True, blank=True,
                              on_delete=models.SET_NULL, related_name="people")
+    # Raised by "Đăng xuất khỏi mọi nơi": part of the session hash, so every open session of the person ends.
+    session_epoch = models.PositiveIntegerField(_("lần đăng xuất mọi nơi"), default=0, editable=False)
 
     class Meta:
         verbose_name = _("người dùng")
         verbose_name_plural = _("người dùng")
+
+    def get_session_auth_hash(self) -> str:
+        """Django's hash of the password (a new password ends the other sessions), with the epoch mixed in
+        once the person has logged out everywhere (epoch 0 keeps the sessions opened before this existed)."""
+        if not self.session_epoch:
+            return super().get_session_auth_hash()
+        from django.utils.crypto import salted_hmac
+
+        return salted_hmac("chiso.accounts.User.get_session_auth_hash", f"{self.password}:{self.session_epoch}",
+                           algorithm="sha256").hexdigest()
 
     def __str__(self) -> str:
         return self.full_name or self.username
@@ -60,3 +72,21 @@ class RoleGrant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} — {self.agency or ''}"
+
+
+class LoginThrottle(models.Model):
+    """Failed sign-ins counted per account ("u:<name>") and per network address ("a:<ip>"): after a few free
+    tries each one waits longer, then the key is locked for a while (chiso.accounts.security)."""
+
+    key = models.CharField(_("tài khoản / địa chỉ"), max_length=200, unique=True)
+    failures = models.PositiveIntegerField(_("số lần sai liên tiếp"), default=0)
+    last_failure_at = models.DateTimeField(_("lần sai gần nhất"), null=True, blank=True)
+    locked_until = models.DateTimeField(_("tạm khóa đến"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("đăng nhập sai")
+        verbose_name_plural = _("đăng nhập sai")
+        ordering = ["-last_failure_at"]
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.failures}"

@@ -72,6 +72,22 @@ def record(actor, action: str, obj: models.Model, before: dict | None, after: di
     )
 
 
+def record_account(action: str, user, username: str, address: str, text: str) -> AuditEntry:
+    """One sign-in, failed sign-in, lock-out or account change (password, log out everywhere). A failure
+    has no actor: the name typed is not proof of who typed it."""
+    known = user if getattr(user, "pk", None) else None
+    unit = getattr(known, "unit", None) if known is not None else None
+    return AuditEntry.objects.create(
+        actor=known if action != Action.SIGN_FAIL and action != Action.LOCKOUT else None,
+        action=action,
+        model="accounts.user",
+        object_id=str(known.pk) if known is not None else "",
+        object_repr=f"{text}: {username} ({address or '—'})"[:300],
+        agency_id=getattr(unit, "agency_id", None),
+        after={"tài khoản": username[:150], "địa chỉ": address},
+    )
+
+
 def history(obj: models.Model):
     """Entries of one object, newest first, with the actor loaded."""
     return AuditEntry.objects.filter(model=obj._meta.label_lower, object_id=str(obj.pk)).select_related("actor")

@@ -18,6 +18,10 @@ class AuditEntry(models.Model):
         CREATE = "create", _("Tạo mới")
         UPDATE = "update", _("Cập nhật")
         DELETE = "delete", _("Xóa")
+        SIGN_IN = "sign_in", _("Đăng nhập")
+        SIGN_FAIL = "sign_fail", _("Đăng nhập sai")
+        LOCKOUT = "lockout", _("Tạm khóa đăng nhập")
+        ACCOUNT = "account", _("Bảo mật tài khoản")  # password changed, logged out everywhere
 
     at = models.DateTimeField(_("thời điểm"), auto_now_add=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người thực hiện"), null=True,

@@ -40,3 +40,24 @@ class BadValueMiddleware:
         if isinstance(exception, OverflowError | DataError):
             return render(request, "400.html", status=400)
         return None
+
+
+class SecurityHeadersMiddleware:
+    """Content-Security-Policy on every response (settings.CHISO_CSP: own scripts only, nothing inline), and
+    `Cache-Control: no-store, private` on everything a signed-in person receives: a shared office computer's
+    browser cache or a proxy keeps no copy of plans, reports or evidence."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.conf import settings
+        from django.utils.cache import patch_cache_control
+
+        response = self.get_response(request)
+        if settings.CHISO_CSP:
+            response.headers.setdefault("Content-Security-Policy", settings.CHISO_CSP)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, no_store=True, private=True)
+        return response
