@@ -62,6 +62,25 @@ def default_signer(agency) -> str:
     return leaders[0].display_name if leaders else ""
 
 
+def _lock_agency(agency_id) -> None:
+    """Drafts, versions and numbers of one agency's reports are decided one at a time (a row lock)."""
+    from chiso.org.models import Agency
+
+    Agency.objects.select_for_update().filter(pk=agency_id).first()
+
+
+def _locked(report):
+    """The report as stored now, under a row lock: a page's copy may be older than a submission."""
+    return type(report).objects.select_for_update().get(pk=report.pk)
+
+
+def _sync(copy, saved):
+    """The caller's object takes the saved values (callers and tests keep using the object they passed)."""
+    for field in saved._meta.concrete_fields:
+        setattr(copy, field.attname, getattr(saved, field.attname))
+    return copy
+
+
 # --- unit reports --------------------------------------------------------------------------------
 
 def current_unit_report(unit, code: str) -> UnitReport | None:
@@ -72,6 +91,7 @@ def current_unit_report(unit, code: str) -> UnitReport | None:
 @in_vietnamese
 def do_draft_unit_report(actor, agency, unit, period: Period, now: date | None = None) -> UnitReport:
     """The unit's current report for the period; a new draft drafted from its task updates when none."""
+    _lock_agency(getattr(agency, "pk", agency))
     existing = current_unit_report(unit, period.code)
     if existing is not None:
         return existing
@@ -95,6 +115,7 @@ def new_unit_draft(actor, agency, unit, period: Period, now: date | None = None)
 def do_redraft_unit_report(actor, report: UnitReport, now: date | None = None,
                            texts: bool = False) -> UnitReport:
     """Refresh a draft's figures from the data (and its texts when asked)."""
+    given, report = report, _locked(report)
     _require_draft(report)
     before = snapshot(report, exclude=EXCLUDE)
     period = _period_of(report.agency, report.period_code) or Period(
@@ -106,7 +127,7 @@ def do_redraft_unit_report(actor, report: UnitReport, now: date | None = None,
             setattr(report, k, v)
     report.save()
     _audit(actor, AuditEntry.Action.UPDATE, report, before)
-    return report
+    return _sync(given, report)
 
 
 def _period_of(agency, code: str) -> Period | None:
@@ -126,6 +147,7 @@ def _require_draft(report) -> None:
 
 def _save_texts(actor, report, data: dict, fields: tuple[str, ...], clean: bool = False):
     """A draft's edited texts (the fields of `fields` present in `data`), with its audit record."""
+    given, report = report, _locked(report)  # a copy loaded before a submission must not save over it
     _require_draft(report)
     before = snapshot(report, exclude=EXCLUDE)
     for k in fields:
@@ -135,7 +157,7 @@ def _save_texts(actor, report, data: dict, fields: tuple[str, ...], clean: bool 
         report.full_clean(exclude=["figures"])
     report.save()
     _audit(actor, AuditEntry.Action.UPDATE, report, before)
-    return report
+    return _sync(given, report)
 
 
 @transaction.atomic
@@ -176,6 +198,8 @@ def do_submit_unit_report(actor, report: UnitReport, now: date | None = None) ->
 @in_vietnamese
 def do_correct_unit_report(actor, report: UnitReport) -> UnitReport:
     """A new draft version of a submitted report; the submitted one is kept until the new one is sent."""
+    _lock_agency(report.agency_id)
+    report = _locked(report)
     if not report.is_frozen:
         return report
     latest = current_unit_report(report.unit, report.period_code)
@@ -219,6 +243,7 @@ def do_compile_agency_report(actor, agency, period: Period, now: date | None = N
                              redraft: bool = False) -> AgencyReport:
     """Compile the agency's report from the unit reports and the task data: a new draft, or the current
     draft with fresh figures (its edited texts are kept unless `redraft`). An issued report is left as is."""
+    _lock_agency(getattr(agency, "pk", agency))
     current = current_agency_report(agency, period.code)
     fig = queries.agency_figures(agency, period, _now_date(now))
     if current is None:
@@ -267,6 +292,8 @@ def do_issue_agency_report(actor, report: AgencyReport, issued_on: date | None =
 @in_vietnamese
 def do_correct_agency_report(actor, report: AgencyReport, now: date | None = None) -> AgencyReport:
     """A corrected version: a new draft with the texts of `report` and fresh figures; both are kept."""
+    _lock_agency(report.agency_id)
+    report = _locked(report)
     if not report.is_frozen:
         return report
     latest = current_agency_report(report.agency, report.period_code)
