@@ -76,6 +76,8 @@ def broken_world(world, settings, tmp_path):
     from chiso.tracking.tests.helpers import pdf, report
 
     settings.MEDIA_ROOT = tmp_path / "media"
+    world.people.admin.is_staff = world.people.admin.is_superuser = True  # the admin site is crawled too
+    world.people.admin.save()
     update = actions.do_post_update(world.people.staff, world.civil_task, report(40, files=[pdf()]),
                                     today=date(2026, 3, 20))
     actions.do_confirm_update(world.people.office, update, today=date(2026, 3, 20))
