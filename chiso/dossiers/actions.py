@@ -99,13 +99,17 @@ def do_queue_import(actor, agency, upload, source_name: str = "", mapping: dict 
 def do_remap_import(actor, run: ImportRun, mapping: dict) -> ImportRun:
     """Queue the file of a run refused for unknown columns again, with the office's column mapping
     (remembered on the source when it succeeds)."""
-    if not run.path or not Path(run.path).exists():
-        raise Refused("Tệp của lượt nhập này không còn; hãy tải lên lại.")
-    source = run.source or source_named(f"{run.agency.code.lower()}-{Path(run.filename).stem}"[:100], run.agency)
-    new = ImportRun.objects.create(agency=run.agency, source=source, filename=run.filename, path=run.path,
-                                   size=run.size, created_by=actor, stage=str(_pending_label()),
-                                   mapping={**(run.mapping or {}), **mapping})
-    ImportRun.objects.filter(pk=run.pk).update(path="")
+    with transaction.atomic():
+        # the run as stored now, locked: a second click (or a stale page) finds its file handed on already
+        run = ImportRun.objects.select_for_update().select_related("agency", "source").get(pk=run.pk)
+        if not run.path or not Path(run.path).exists():
+            raise Refused("Tệp của lượt nhập này không còn; hãy tải lên lại.")
+        source = run.source or source_named(f"{run.agency.code.lower()}-{Path(run.filename).stem}"[:100],
+                                            run.agency)
+        new = ImportRun.objects.create(agency=run.agency, source=source, filename=run.filename, path=run.path,
+                                       size=run.size, created_by=actor, stage=str(_pending_label()),
+                                       mapping={**(run.mapping or {}), **mapping})
+        ImportRun.objects.filter(pk=run.pk).update(path="")
     _start_worker(new)
     return new
 

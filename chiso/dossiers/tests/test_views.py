@@ -181,3 +181,28 @@ def test_mapping_step_after_unknown_columns(loaded, login, settings, tmp_path):
     from chiso.dossiers.models import ImportSource
 
     assert ImportSource.objects.get(name="mot-cua").mapping == {"So bien nhan": "code", "Ghi chu": ""}
+
+
+def test_a_second_remap_from_a_stale_page_is_refused(loaded, settings, tmp_path):
+    """Issue 9: the remap hands the file on under a row lock; the same page sent twice queues one run."""
+    from chiso.dossiers import actions
+    from chiso.dossiers.actions import Refused, work
+
+    from .conftest import HEADERS
+
+    settings.CHISO_IMPORT_INLINE = False  # queued for `chiso jobs`: the file stays until the job runs
+    rows = [{("So bien nhan" if k == "MaHoSo" else k): v for k, v in dossier_row(
+        "M1", received="2025-04-01", promised="2025-04-05").items()}]
+    path = write_rows(tmp_path / "m.csv", rows, ["So bien nhan", *HEADERS[1:]])
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    run = actions.do_queue_import(loaded.people.office, loaded.home,
+                                  SimpleUploadedFile("m.csv", path.read_bytes()), "mot-cua")
+    work(run.pk)
+    stale = ImportRun.objects.get(pk=run.pk)
+    assert stale.status == "rejected" and stale.path
+    runs = ImportRun.objects.count()
+    actions.do_remap_import(loaded.people.office, stale, {"So bien nhan": "code"})
+    with pytest.raises(Refused):
+        actions.do_remap_import(loaded.people.office, stale, {"So bien nhan": "code"})
+    assert ImportRun.objects.count() == runs + 1
