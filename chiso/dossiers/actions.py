@@ -101,7 +101,7 @@ def do_remap_import(actor, run: ImportRun, mapping: dict) -> ImportRun:
     (remembered on the source when it succeeds)."""
     with transaction.atomic():
         # the run as stored now, locked: a second click (or a stale page) finds its file handed on already
-        run = ImportRun.objects.select_for_update().select_related("agency", "source").get(pk=run.pk)
+        run = ImportRun.objects.select_for_update(of=("self",)).select_related("agency", "source").get(pk=run.pk)
         if not run.path or not Path(run.path).exists():
             raise Refused("Tệp của lượt nhập này không còn; hãy tải lên lại.")
         source = run.source or source_named(f"{run.agency.code.lower()}-{Path(run.filename).stem}"[:100],
