@@ -84,6 +84,21 @@ def periods_of_year(agency, year: int, monthly: bool = False) -> list[Period]:
     return sorted(out, key=lambda p: (p.agency_due, p.code))
 
 
+def periods_of_year_many(agencies, year: int) -> dict[int, list[Period]]:
+    """agency id -> `periods_of_year(agency, year)` for many agencies in two queries (the reports index)."""
+    from .models import AdHocPeriod
+
+    adhoc: dict[int, list[Period]] = {}
+    for a in AdHocPeriod.objects.filter(agency__in=[a.pk for a in agencies], year=year):
+        adhoc.setdefault(a.agency_id, []).append(a.as_period())
+    out = {}
+    for pk, rules in rules_of_agencies(agencies).items():
+        periods = [apply_rule(PeriodCode(year, kind), rules[kind])
+                   for kind in (Kind.Q1, Kind.H1, Kind.Q3, Kind.YEAR) if kind in rules]
+        out[pk] = sorted(periods + adhoc.get(pk, []), key=lambda p: (p.agency_due, p.code))
+    return out
+
+
 def period_of(agency, day: date, cycle: str) -> Period | None:
     """Which period of `cycle` ("month", "quarter", "half", "year") the day belongs to, on the agency's
     calendar: the one answer for an update (at its `codes.counting_day`), a dossier (its date), a survey

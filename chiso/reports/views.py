@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from chiso.org.models import Agency, Unit
-from chiso.periods.calendar import periods_of_year, resolve
+from chiso.periods.calendar import periods_of_year, periods_of_year_many, resolve
 from chiso.periods.codes import Kind, Period, PeriodError
 from chiso.periods.models import KIND_CHOICES, ReportingRule
 from chiso.plans.models import ReportingObligation
@@ -38,9 +38,9 @@ def _period(agency, code: str) -> Period:
         raise Http404(str(exc)) from exc
 
 
-def _current_period(agency, today) -> Period | None:
+def _current_period(agency, today, periods: list[Period] | None = None) -> Period | None:
     """The nearest period whose agency deadline is still ahead (else the last one of the year)."""
-    periods = periods_of_year(agency, today.year)
+    periods = periods_of_year(agency, today.year) if periods is None else periods
     ahead = [p for p in periods if p.agency_due >= today]
     return ahead[0] if ahead else (periods[-1] if periods else None)
 
@@ -49,7 +49,9 @@ def _current_period(agency, today) -> Period | None:
 def index(request: HttpRequest) -> HttpResponse:
     agencies = list(perms.visible_agencies(request.user).filter(is_active=True).order_by("name"))
     today = queries.today()
-    rows = [{"agency": a, "period": _current_period(a, today)} for a in agencies if not a.is_coordinator]
+    calendars = periods_of_year_many(agencies, today.year)  # a fixed number of queries however many agencies
+    rows = [{"agency": a, "period": _current_period(a, today, calendars.get(a.pk, []))}
+            for a in agencies if not a.is_coordinator]
     if len(rows) == 1 and not perms.sees_province(request.user):
         return redirect("reports:calendar", rows[0]["agency"].code)
     return render(request, "reports/index.html", {"nav": "reports", "rows": rows,
