@@ -102,7 +102,8 @@ def task_rows(tasks, period: Period, now: date | None = None) -> list[dict]:
     latest: dict[int, dict] = {}
     progress_then: dict[int, int] = {}  # the progress last reported by the cut-off (confirmed or waiting)
     in_window: dict[int, int] = {}  # update id -> task id, for the evidence
-    for u in ProgressUpdate.objects.filter(task_id__in=tasks.values("id"), kind=ProgressUpdate.Kind.UPDATE) \
+    for u in ProgressUpdate.objects.filter(task_id__in=tasks.values("id"), kind=ProgressUpdate.Kind.UPDATE,
+                                           created_at__lt=_midnight_after(now)) \
             .order_by("created_at", "id").values("id", "task_id", "narrative", "percent", "cause", "remedy",
                                                  "created_at", "review", "period__end", "period__by_hand",
                                                  "task__recurrence"):

@@ -5,7 +5,7 @@ reports.actions, reads from reports.queries."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,7 +19,7 @@ from chiso.plans.models import ReportingObligation
 
 from . import actions, queries
 from . import permissions as perms
-from .documents import CONTENT_TYPES, filename
+from .documents import CONTENT_TYPES, filename, issued_file
 from .documents import render as render_file
 from .forms import AdHocForm, AgencyReportForm, RuleForm, UnitReportForm
 from .models import AgencyReport, UnitReport
@@ -213,7 +213,10 @@ def download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     report = _agency_report(request.user, pk)
     if fmt not in CONTENT_TYPES:
         raise Http404
-    response = HttpResponse(render_file(fmt, report), content_type=CONTENT_TYPES[fmt])
+    if report.is_frozen:  # an issued report: its files are rendered once and served from storage
+        response = FileResponse(issued_file(report, fmt).open("rb"), content_type=CONTENT_TYPES[fmt])
+    else:
+        response = HttpResponse(render_file(fmt, report), content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{filename(report, fmt)}"'
     return response
 
