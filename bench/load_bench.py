@@ -130,8 +130,15 @@ def phase(port: int, users: list[tuple[str, list[str]]], seconds: float, pause: 
             url = rnd.choice(urls)
             start = time.perf_counter()
             try:
-                conn.request("GET", url, headers=headers)
-                response = conn.getresponse()
+                try:
+                    conn.request("GET", url, headers=headers)
+                    response = conn.getresponse()
+                except (ConnectionError, http.client.RemoteDisconnected):
+                    # the server closed an idle keep-alive connection: a browser opens a new one and retries
+                    conn.close()
+                    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+                    conn.request("GET", url, headers=headers)
+                    response = conn.getresponse()
                 response.read()
                 # a redirect is an answer (the reports index sends a one-agency person to its calendar),
                 # unless it is to the login page
@@ -141,8 +148,10 @@ def phase(port: int, users: list[tuple[str, list[str]]], seconds: float, pause: 
                     samples.append(f"{response.status} {url}")
                 if response.getheader("Connection", "").lower() == "close":
                     conn.close()
-            except (OSError, http.client.HTTPException):
+            except (OSError, http.client.HTTPException) as exc:
                 ok = False
+                if len(samples) < 3:
+                    samples.append(f"{exc.__class__.__name__} {url}")
                 conn.close()
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
             took = time.perf_counter() - start
