@@ -348,11 +348,12 @@ def _fmt_pct(value) -> str:
     return format_vn_percent(value)
 
 
-def province_rollup(province, code: str, now: date | None = None) -> dict:
+def province_rollup(province, code: str, now: date | None = None, overdue_limit: int | None = None) -> dict:
     """For each agency of the province and the period: its report (on time / late / missing), completion
     per index and field and its overdue tasks; and the province totals. A fixed number of queries however
     many agencies: the calendars in one, the counts of all agencies in one grouped query and the overdue
-    tasks in four per distinct period window (agencies on the default calendar share one)."""
+    tasks in four per distinct period window (agencies on the default calendar share one). With
+    `overdue_limit` (the page) each agency lists only its most late overdue tasks; its count is whole."""
     from chiso.org.models import Agency
     from chiso.periods.calendar import resolve_many
 
@@ -378,6 +379,12 @@ def province_rollup(province, code: str, now: date | None = None) -> dict:
         tasks = Task.objects.filter(scope(period), plan__agency_id__in=ids)
         groups.update(tallies(tasks, period, now, by=("plan__agency_id",)))
         late = tasks.filter(status_q(Status.OVERDUE, min(now, period.end)))
+        if overdue_limit is not None:  # the most late of each agency: ids first (cheap), then their rows
+            chosen: dict[int, list[int]] = defaultdict(list)
+            for pk, agency_id in late.order_by("due", "id").values_list("pk", "plan__agency_id"):
+                if len(chosen[agency_id]) < overdue_limit:
+                    chosen[agency_id].append(pk)
+            late = Task.objects.filter(pk__in=[pk for ids_ in chosen.values() for pk in ids_])
         for row in task_rows(late, period, now):
             overdue[row["agency_id"]].append(row)
     per_agency: dict[int, dict] = defaultdict(dict)
@@ -395,7 +402,7 @@ def province_rollup(province, code: str, now: date | None = None) -> dict:
                       "number": issued[-1].number_symbol if issued else "", "due": _iso(period.agency_due),
                       "counts": _add(mine.values()), "by_field": by_field(mine),
                       "by_index": {i["index_label"]: i["rate_done"] for i in by_index(mine)},
-                      "overdue": overdue.get(agency.pk, [])})
+                      "overdue": sorted(overdue.get(agency.pk, []), key=lambda r: (r["due"] or "", r["id"]))})
     states = Counter(line["state"] for line in lines)
     index_labels = [i["index_label"] for i in by_index(groups)]
     period = periods[agencies[-1].pk] if agencies else None
@@ -403,4 +410,4 @@ def province_rollup(province, code: str, now: date | None = None) -> dict:
             "as_of": _iso(min(now, period.end) if period else now), "agencies": lines,
             "on_time": states.get("on_time", 0), "late": states.get("late", 0), "missing": states.get("missing", 0),
             "counts": _add(groups.values()), "by_field": by_field(groups), "indices": index_labels,
-            "overdue_total": sum(len(line["overdue"]) for line in lines)}
+            "overdue_total": sum(line["counts"][Status.OVERDUE] for line in lines)}

@@ -221,6 +221,9 @@ def download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     return response
 
 
+ROLLUP_LIST = 10  # overdue tasks listed per agency on the roll-up page
+
+
 @login_required
 def rollup(request: HttpRequest, period: str | None = None) -> HttpResponse:
     from .documents.docx import province_docx
@@ -235,7 +238,9 @@ def rollup(request: HttpRequest, period: str | None = None) -> HttpResponse:
         current = past[-1] if past else _current_period(coordinator, today)
         return redirect("reports:rollup", current.code if current else f"{today.year}-Y")
     try:
-        data = queries.province_rollup(coordinator.province, period, today)
+        # the page lists each agency's most late overdue tasks; the DOCX and XLSX list them all
+        data = queries.province_rollup(coordinator.province, period, today,
+                                       overdue_limit=None if request.GET.get("tai") else ROLLUP_LIST)
     except PeriodError as exc:
         raise Http404(str(exc)) from exc
     fmt = request.GET.get("tai")

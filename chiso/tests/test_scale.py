@@ -83,3 +83,21 @@ def test_my_tasks_are_paged(world, login):
     Task.lead_units.through.objects.bulk_create(Task.lead_units.through(task_id=t.pk, unit_id=world.civil.pk)
                                                 for t in more)
     assert queries_of(client, reverse("my_tasks")) == n_small
+
+
+def test_the_rollup_page_lists_the_most_late_and_counts_all(world, login, monkeypatch):
+    from chiso.reports import queries as report_queries
+    from chiso.reports import views as report_views
+
+    grow(world, 3)
+    monkeypatch.setattr(report_views, "ROLLUP_LIST", 1)
+    client = login(world.people.coordinator)
+    page = client.get(reverse("reports:rollup", args=["2026-Y"]))
+    full = report_queries.province_rollup(world.province, "2026-Y")
+    whole = {a["code"]: a for a in full["agencies"]}
+    assert page.context["data"]["overdue_total"] == full["overdue_total"] > 3
+    for line in page.context["data"]["agencies"]:
+        every = whole[line["code"]]["overdue"]
+        assert line["counts"]["overdue"] == len(every)
+        assert [r["id"] for r in line["overdue"]] == [r["id"] for r in every][:1]  # the most late one
+    assert "danh sách đầy đủ trong tệp XLSX" in page.content.decode()
