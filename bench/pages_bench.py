@@ -1,7 +1,8 @@
 """Benchmark: plan list and plan detail with 20 agencies x 3 plans x 60 tasks (3,600 tasks).
 
 Prints the median render time and query count of each page, on SQLite (a temporary file) and on
-PostgreSQL (database chiso_bench on 127.0.0.1, created when missing; skipped when unreachable).
+PostgreSQL (database chiso_pages_bench on 127.0.0.1, its own name: made afresh each run; skipped when
+unreachable).
 Target (issue 2): each page under 150 ms median, queries independent of the number of tasks.
 
 usage: python bench/pages_bench.py [sqlite|postgres ...]
@@ -17,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 AGENCIES, PLANS, TASKS, RUNS = 20, 3, 60, 30
-PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/chiso_bench")
+PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/chiso_pages_bench")
 
 
 def prepare(backend: str) -> bool:
@@ -26,10 +27,13 @@ def prepare(backend: str) -> bool:
         return True
     import psycopg
 
+    base, name = PG_URL.rsplit("/", 1)
+    if not name.endswith("_bench"):  # only ever drop a benchmark's own database
+        raise SystemExit(f"BENCH_PG_URL must name a database ending in _bench, not {name!r}")
     try:
-        with psycopg.connect(PG_URL.rsplit("/", 1)[0] + "/postgres", autocommit=True, connect_timeout=3) as conn:
-            conn.execute("DROP DATABASE IF EXISTS chiso_bench")
-            conn.execute("CREATE DATABASE chiso_bench")
+        with psycopg.connect(base + "/postgres", autocommit=True, connect_timeout=3) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            conn.execute(f'CREATE DATABASE "{name}"')
     except psycopg.Error as exc:
         print(f"postgres: skipped ({exc.__class__.__name__})")
         return False

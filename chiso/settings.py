@@ -249,6 +249,11 @@ CHISO_BASE_URL = env_url("CHISO_BASE_URL", "http://127.0.0.1:8000")
 SERVE_HOST = env_str("HOST", "127.0.0.1")
 SERVE_PORT = env_int("PORT", 8000, minimum=1, maximum=65535)
 SERVE_WORKERS = env_int("CHISO_WORKERS", 3, minimum=1, maximum=64)
+# Threads per worker: above 1 gunicorn runs its gthread worker (a thread waits on the database or a slow client
+# while another renders); keep-alive seconds for browsers reusing a connection. bench/load_bench.py measures them.
+SERVE_THREADS = env_int("CHISO_THREADS", 1, minimum=1, maximum=64)
+SERVE_KEEPALIVE = env_int("CHISO_KEEPALIVE", 5, minimum=0, maximum=300)
+SERVE_ACCESS_LOG = env_bool("CHISO_ACCESS_LOG", True)
 
 # Served over HTTPS (directly or behind a proxy that says so in X-Forwarded-Proto, CHISO_BEHIND_PROXY):
 # Secure cookies, HSTS and the redirect to HTTPS follow, each overridable. docs/production.md lists the

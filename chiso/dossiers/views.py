@@ -78,11 +78,12 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
 
 def _measured(agency, period):
     """Tasks of the agency's plans in force whose target an indicator measures (stored or proposed)."""
-    from chiso.plans.models import Plan, Task
+    from chiso.plans.figures import active_tasks
+    from chiso.plans.models import Task
 
     from . import compute, measures
 
-    tasks = list(Task.objects.filter(plan__agency=agency, plan__status=Plan.Status.IN_FORCE)
+    tasks = list(active_tasks(Task.objects.filter(plan__agency=agency))
                  .select_related("plan").order_by("plan__year", "order")[:300])
     links = {m.task_id: m for m in TaskMeasure.objects.filter(task__in=tasks)}
     counts = {None: compute.stored(agency.pk, [period.code]).get(period.code, {})}

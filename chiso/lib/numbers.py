@@ -1,7 +1,7 @@
 """Numbers as Vietnamese civil servants type them: 12,5 (decimal comma) and 1.250 (dot for thousands)."""
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 _GROUPED = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+$")  # 1.250 or 12.500.000: dots group thousands
 
@@ -37,8 +37,25 @@ def format_vn_decimal(value) -> str:
     return f"{plain_decimal(number):f}".replace(".", ",")
 
 
+def round_half_up(value, places: int = 1) -> Decimal:
+    """THE rounding of every figure ChiSo prints: half away from zero, as people round by hand (6,25 -> 6,3),
+    never Python's round() (banker's rounding on a binary float: round(6.25, 1) == 6.2). A float goes through
+    its shortest repr, so 6.25 is 6.25 and not 6.2499999."""
+    number = value if isinstance(value, Decimal) else Decimal(repr(value) if isinstance(value, float) else str(value))
+    return number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def percent(part, whole, places: int = 1) -> float | None:
+    """part / whole as a percentage rounded half-up (2/32 -> 6.3); None when there is no whole. A float, so
+    the figures stay JSON-ready (a report stores them); exact because it is computed from integers."""
+    if not whole:
+        return None
+    return float(round_half_up(Decimal(100) * Decimal(part) / Decimal(whole), places))
+
+
 def format_vn_percent(value, places: int = 1) -> str:
-    """A rate with a fixed number of decimals and the decimal comma: 87,5%; "—" for None (no rate)."""
+    """A rate with a fixed number of decimals and the decimal comma, rounded half-up: 87,5% · 6,3%; "—" for
+    None (no rate)."""
     if value is None:
         return "—"
-    return f"{value:.{places}f}%".replace(".", ",")
+    return f"{round_half_up(value, places):f}%".replace(".", ",")

@@ -37,6 +37,38 @@ def resolve(agency, text_or_code) -> Period:
     return apply_rule(pc, rule)
 
 
+def rules_of_agencies(agencies) -> dict[int, dict]:
+    """agency id -> (kind -> rule) for many agencies in one query (province pages: no query per agency)."""
+    from django.db.models import Q
+
+    from .models import ReportingRule
+
+    ids = [a.pk for a in agencies]
+    rows = list(ReportingRule.objects.filter(Q(agency__isnull=True) | Q(agency_id__in=ids)))
+    defaults = {r.kind: r for r in rows if r.agency_id is None}
+    out = {pk: dict(defaults) for pk in ids}
+    for r in rows:
+        if r.agency_id is not None:
+            out[r.agency_id][r.kind] = r
+    return out
+
+
+def resolve_many(agencies, text_or_code) -> dict[int, Period]:
+    """agency id -> `resolve(agency, code)`, in one query for the calendar kinds (an ad hoc code resolves
+    agency by agency: each agency numbers its own). Agencies without a rule for the kind are left out."""
+    pc = text_or_code if isinstance(text_or_code, PeriodCode) else parse_period(text_or_code)
+    if pc.kind == Kind.ADHOC:
+        out = {}
+        for agency in agencies:
+            try:
+                out[agency.pk] = resolve(agency, pc)
+            except PeriodError:
+                continue
+        return out
+    return {pk: apply_rule(pc, rules[pc.kind]) for pk, rules in rules_of_agencies(agencies).items()
+            if pc.kind in rules}
+
+
 def periods_of_year(agency, year: int, monthly: bool = False) -> list[Period]:
     """The agency's calendar for a year: quý I, 6 tháng, quý III, năm (and months when asked), ad hoc."""
     from .models import AdHocPeriod
@@ -50,6 +82,21 @@ def periods_of_year(agency, year: int, monthly: bool = False) -> list[Period]:
         out.extend(apply_rule(PeriodCode(year, Kind.MONTH, month=m), rules[Kind.MONTH]) for m in range(1, 13))
     out.extend(a.as_period() for a in AdHocPeriod.objects.filter(agency=agency, year=year))
     return sorted(out, key=lambda p: (p.agency_due, p.code))
+
+
+def periods_of_year_many(agencies, year: int) -> dict[int, list[Period]]:
+    """agency id -> `periods_of_year(agency, year)` for many agencies in two queries (the reports index)."""
+    from .models import AdHocPeriod
+
+    adhoc: dict[int, list[Period]] = {}
+    for a in AdHocPeriod.objects.filter(agency__in=[a.pk for a in agencies], year=year):
+        adhoc.setdefault(a.agency_id, []).append(a.as_period())
+    out = {}
+    for pk, rules in rules_of_agencies(agencies).items():
+        periods = [apply_rule(PeriodCode(year, kind), rules[kind])
+                   for kind in (Kind.Q1, Kind.H1, Kind.Q3, Kind.YEAR) if kind in rules]
+        out[pk] = sorted(periods + adhoc.get(pk, []), key=lambda p: (p.agency_due, p.code))
+    return out
 
 
 def period_of(agency, day: date, cycle: str) -> Period | None:

@@ -11,6 +11,7 @@ from chiso.lib.text import fold, squash
 from chiso.org.models import Unit
 from chiso.periods.calendar import today as calendar_today
 
+from .figures import active_q
 from .models import Plan, Task
 from .permissions import visible_plans
 from .status import overdue_q
@@ -31,7 +32,8 @@ def filter_plans(user, params) -> QuerySet:
     now = today()
     qs = visible_plans(user).select_related("agency").annotate(
         task_count=Count("tasks", distinct=True),
-        overdue_count=Count("tasks", filter=overdue_q(now, "tasks__"), distinct=True),
+        # a draft's tasks are not at work yet: never counted overdue (plans.figures.active_q)
+        overdue_count=Count("tasks", filter=active_q() & overdue_q(now, "tasks__"), distinct=True),
     )
     if agency := params.get("agency"):
         qs = qs.filter(agency__code=agency)

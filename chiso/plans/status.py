@@ -44,7 +44,10 @@ NEAR_DAYS = 7  # "sắp đến hạn": due within a week
 # --- the rule in Python -----------------------------------------------------------------------------
 
 def derive(reported: str, done_on: date | None, due: date | None, has_updates: bool, today: date) -> str:
-    """The status from the confirmed report and the date."""
+    """The status on `today` from the confirmed report and the date. A task finished after `today` was not
+    finished on it (a report of a past period reads the task as it was at its cut-off)."""
+    if reported and done_on and done_on > today:
+        reported = ""
     if reported == Proposed.DONE:
         return Status.DONE_LATE if due and done_on and done_on > due else Status.DONE
     if reported == Proposed.FAILED:
@@ -56,11 +59,14 @@ def derive(reported: str, done_on: date | None, due: date | None, has_updates: b
 
 # --- the same rule in SQL ---------------------------------------------------------------------------
 
-def open_q(prefix: str = "") -> Q:
-    """Tasks not closed by a confirmed report (done or failed); `prefix` reaches tasks from another model,
-    e.g. "tasks__" from a plan."""
-    return Q(**{f"{prefix}tracking__isnull": True}) | ~Q(**{f"{prefix}tracking__reported__in": [
+def open_q(prefix: str = "", today: date | None = None) -> Q:
+    """Tasks not closed by a confirmed report (done or failed) — on `today`, when given, a task finished
+    after it is still open; `prefix` reaches tasks from another model, e.g. "tasks__" from a plan."""
+    q = Q(**{f"{prefix}tracking__isnull": True}) | ~Q(**{f"{prefix}tracking__reported__in": [
         Proposed.DONE, Proposed.FAILED]})
+    if today is not None:
+        q |= Q(**{f"{prefix}tracking__done_on__gt": today})
+    return q
 
 
 def status_q(status: str, today: date, prefix: str = "") -> Q:
@@ -68,7 +74,8 @@ def status_q(status: str, today: date, prefix: str = "") -> Q:
     p = prefix
     due, done_on = F(f"{p}due"), f"{p}tracking__done_on"
     late = Q(**{f"{p}due__isnull": False, f"{done_on}__isnull": False, f"{done_on}__gt": due})
-    done = Q(**{f"{p}tracking__reported": Proposed.DONE})
+    closed_then = Q(**{f"{done_on}__isnull": True}) | Q(**{f"{done_on}__lte": today})
+    done = Q(**{f"{p}tracking__reported": Proposed.DONE}) & closed_then
     not_yet_due = Q(**{f"{p}due__isnull": True}) | Q(**{f"{p}due__gte": today})
     updated = Q(**{f"{p}tracking__has_updates": True})
     if status == Status.DONE:
@@ -76,13 +83,13 @@ def status_q(status: str, today: date, prefix: str = "") -> Q:
     if status == Status.DONE_LATE:
         return done & late
     if status == Status.FAILED:
-        return Q(**{f"{p}tracking__reported": Proposed.FAILED})
+        return Q(**{f"{p}tracking__reported": Proposed.FAILED}) & closed_then
     if status == Status.OVERDUE:
-        return open_q(p) & Q(**{f"{p}due__lt": today})
+        return open_q(p, today) & Q(**{f"{p}due__lt": today})
     if status == Status.IN_PROGRESS:
-        return open_q(p) & not_yet_due & updated
+        return open_q(p, today) & not_yet_due & updated
     if status == Status.NOT_STARTED:
-        return open_q(p) & not_yet_due & (Q(**{f"{p}tracking__isnull": True}) | ~updated)
+        return open_q(p, today) & not_yet_due & (Q(**{f"{p}tracking__isnull": True}) | ~updated)
     raise ValueError(f"unknown status {status!r}")
 
 

@@ -3,18 +3,19 @@ province roll-up. A fixed number of queries whatever the number of tasks; status
 chiso.plans.status, as everywhere else. Figures are plain JSON-ready dicts: a report stores them."""
 
 from collections import Counter, defaultdict
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from chiso.frameworks.models import IndexCode, PublishedResult
-from chiso.lib.numbers import format_vn_decimal, format_vn_percent
+from chiso.lib.numbers import format_vn_decimal, format_vn_percent, percent
 from chiso.org.models import Unit
-from chiso.periods.codes import RECURRING, Period, counting_day
-from chiso.plans import status as rules
-from chiso.plans.models import Plan, PlanTarget, Task
-from chiso.plans.status import Status
+from chiso.periods.codes import RECURRING, Period, PeriodError, counting_day, day_in
+from chiso.plans.figures import active_q, count_statuses, status_case, tally
+from chiso.plans.models import PlanTarget, Task
+from chiso.plans.status import Status, status_q
 from chiso.tracking.models import Evidence, ProgressUpdate
 
 from .models import AgencyReport, UnitReport
@@ -34,12 +35,40 @@ def _iso(d: date | None) -> str | None:
 
 
 def _pct(part: int, whole: int) -> float | None:
-    return round(100 * part / whole, 1) if whole else None
+    return percent(part, whole)
 
 
 def scope(period: Period) -> Q:
-    """The tasks a period's report covers: plans in force (or closed) of the period's year."""
-    return Q(plan__year=period.year, plan__status__in=[Plan.Status.IN_FORCE, Plan.Status.CLOSED])
+    """The tasks a period's report covers: active plans (or closed since) of the period's year."""
+    return Q(plan__year=period.year) & active_q("plan__", closed=True)
+
+
+def _midnight_after(day: date) -> datetime:
+    return datetime.combine(day + timedelta(days=1), time(), tzinfo=timezone.get_current_timezone())
+
+
+def updated_by(period: Period, now: date) -> Exists:
+    """Tasks with an update that counts in the report of `period` made by `now`, in SQL: the rule of
+    `periods.codes.counting_day` (a recurring task's check-in counts at the cut-off of its last month, anything
+    else on the day it was made) as date ranges the indexes can use."""
+    made = Q(created_at__lt=_midnight_after(now))
+    on_made_day = Q(created_at__lt=_midnight_after(period.end))
+    counted = on_made_day
+    if period.cutoff_day:
+        # the latest month whose cut-off day is still inside the period; check-ins ending by then count
+        y, m = period.end.year, period.end.month
+        if day_in(y, m, period.cutoff_day) > period.end:
+            y, m = (y - 1, 12) if m == 1 else (y, m - 1)
+        boundary = date(y + 1, 1, 1) if m == 12 else date(y, m + 1, 1)
+        on_cutoff = Q(task__recurrence__in=RECURRING, period__by_hand=False)
+        counted = (on_cutoff & Q(period__end__lt=boundary)) | (~on_cutoff & on_made_day)
+    return Exists(ProgressUpdate.objects.filter(task=OuterRef("pk"), kind=ProgressUpdate.Kind.UPDATE)
+                  .filter(made & counted))
+
+
+def status_args(period: Period, now: date) -> tuple[date, Exists]:
+    """The day a report reads statuses on (its cut-off, or today if earlier) and its "has updates"."""
+    return min(now, period.end), updated_by(period, now)
 
 
 def evidence_text(number: str, day: date | None, summary: str, name: str, link: str) -> str:
@@ -62,19 +91,19 @@ def task_rows(tasks, period: Period, now: date | None = None) -> list[dict]:
     An update counts at its `counting_day` (chiso.periods): the cut-off of its check-in period's last month
     for a recurring task (a "Quý I" update lands in 2026-Q1 whenever it was sent), else the day it was made."""
     now = now or today()
-    as_of = min(now, period.end)
-    items = list(tasks.order_by("plan_id", "order", "id").values(
+    as_of, updated = status_args(period, now)
+    items = list(tasks.annotate(_status=status_case(as_of, updated)).order_by("plan_id", "order", "id").values(
         "id", "ref", "title", "index", "field_name", "due", "plan_id", "plan__agency_id", "plan__number",
-        "tracking__reported", "tracking__done_on", "tracking__has_updates", "tracking__fail_reason"))
+        "tracking__fail_reason", "_status"))
     leads: dict[int, list[tuple[int, str]]] = defaultdict(list)
     for task_id, unit_id, name in Task.lead_units.through.objects.filter(task_id__in=tasks.values("id")) \
             .values_list("task_id", "unit_id", "unit__name").order_by("unit__name"):
         leads[task_id].append((unit_id, name))
     latest: dict[int, dict] = {}
     progress_then: dict[int, int] = {}  # the progress last reported by the cut-off (confirmed or waiting)
-    reported_by_then: set[int] = set()
     in_window: dict[int, int] = {}  # update id -> task id, for the evidence
-    for u in ProgressUpdate.objects.filter(task_id__in=tasks.values("id"), kind=ProgressUpdate.Kind.UPDATE) \
+    for u in ProgressUpdate.objects.filter(task_id__in=tasks.values("id"), kind=ProgressUpdate.Kind.UPDATE,
+                                           created_at__lt=_midnight_after(now)) \
             .order_by("created_at", "id").values("id", "task_id", "narrative", "percent", "cause", "remedy",
                                                  "created_at", "review", "period__end", "period__by_hand",
                                                  "task__recurrence"):
@@ -83,7 +112,6 @@ def task_rows(tasks, period: Period, now: date | None = None) -> list[dict]:
                            u["task__recurrence"] in RECURRING and u["period__by_hand"] is False, period.cutoff_day)
         if made_on > now or day > period.end:
             continue  # not sent yet at `now`, or it counts in a later period
-        reported_by_then.add(u["task_id"])
         if u["review"] not in COUNTED:
             continue
         progress_then[u["task_id"]] = u["percent"]
@@ -99,11 +127,7 @@ def task_rows(tasks, period: Period, now: date | None = None) -> list[dict]:
             evidence[task_id].append(text)
     rows = []
     for t in items:
-        reported, done_on = t["tracking__reported"] or "", t["tracking__done_on"]
-        has_updates = bool(t["tracking__has_updates"]) and t["id"] in reported_by_then
-        if reported and done_on and done_on > as_of:  # finished after the cut-off: not yet in this period
-            reported, done_on = "", None
-        status = rules.derive(reported, done_on, t["due"], has_updates, as_of)
+        status = t["_status"]  # the one SQL status of every count (plans.figures), read at the cut-off
         u = latest.get(t["id"], {})
         rows.append({
             "id": t["id"], "ref": t["ref"], "title": t["title"], "index": t["index"], "field": t["field_name"],
@@ -119,47 +143,56 @@ def task_rows(tasks, period: Period, now: date | None = None) -> list[dict]:
 
 
 def counts(rows: list[dict]) -> dict:
-    c = Counter(r["status"] for r in rows)
-    out = {"total": len(rows), **{str(s): c.get(str(s), 0) for s in STATUS_KEYS}}
-    out["completed"] = out[Status.DONE] + out[Status.DONE_LATE]
-    out["rate_done"] = _pct(out["completed"], out["total"])
-    decided = out["completed"] + out[Status.OVERDUE] + out[Status.FAILED]
-    out["rate_on_time"] = _pct(out[Status.DONE], decided)
-    return out
+    """The tally of rows in hand (their status came from the same SQL rule as every count)."""
+    return tally(Counter(r["status"] for r in rows))
 
 
-def by_field(rows: list[dict]) -> list[dict]:
-    """Completion per index and field, in the catalog's index order."""
+def _add(tallies) -> dict:
+    """One tally of several (their statuses summed)."""
+    total: Counter = Counter()
+    for t in tallies:
+        total.update({str(s): t[str(s)] for s in STATUS_KEYS})
+    return tally(total)
+
+
+def tallies(tasks, period: Period, now: date, by: tuple = ()) -> dict[tuple, dict]:
+    """{(by..., index, field): tally} of the tasks at the report's cut-off: ONE grouped query
+    (plans.figures.count_statuses), the same the dashboards count with."""
+    as_of, updated = status_args(period, now or today())
+    return count_statuses(tasks, as_of, by=(*by, "index", "field_name"), updated=updated)
+
+
+_ORDER = {c: i for i, c in enumerate(IndexCode.values)}
+
+
+def by_field(groups: dict[tuple, dict]) -> list[dict]:
+    """Completion per index and field, in the catalog's index order (from `tallies`, keys end in index, field)."""
     labels = dict(IndexCode.choices)
-    order = {c: i for i, c in enumerate(IndexCode.values)}
-    groups: dict[tuple[str, str], list] = defaultdict(list)
-    for r in rows:
-        groups[(r["index"] or "", r["field"] or "")].append(r)
-    out = []
-    for (idx, fld), rs in sorted(groups.items(), key=lambda kv: (order.get(kv[0][0], 99), kv[0][1])):
-        out.append({"index": idx, "index_label": str(labels.get(idx) or "Khác"), "field": fld or "—",
-                    **counts(rs)})
-    return out
+    merged: dict[tuple[str, str], list] = defaultdict(list)
+    for key, c in groups.items():
+        merged[(key[-2] or "", key[-1] or "")].append(c)
+    return [{"index": idx, "index_label": str(labels.get(idx) or "Khác"), "field": fld or "—", **_add(cs)}
+            for (idx, fld), cs in sorted(merged.items(), key=lambda kv: (_ORDER.get(kv[0][0], 99), kv[0][1]))]
 
 
-def by_index(rows: list[dict]) -> list[dict]:
+def by_index(groups: dict[tuple, dict]) -> list[dict]:
     labels = dict(IndexCode.choices)
-    groups: dict[str, list] = defaultdict(list)
-    for r in rows:
-        groups[r["index"] or ""].append(r)
-    order = {c: i for i, c in enumerate(IndexCode.values)}
-    return [{"index": idx, "index_label": str(labels.get(idx) or "Khác"), **counts(rs)}
-            for idx, rs in sorted(groups.items(), key=lambda kv: order.get(kv[0], 99))]
+    merged: dict[str, list] = defaultdict(list)
+    for key, c in groups.items():
+        merged[key[-2] or ""].append(c)
+    return [{"index": idx, "index_label": str(labels.get(idx) or "Khác"), **_add(cs)}
+            for idx, cs in sorted(merged.items(), key=lambda kv: _ORDER.get(kv[0], 99))]
 
 
 def unit_figures(agency, unit, period: Period, now: date | None = None) -> dict:
     """What a unit's report says: its tasks done, in progress, late (with causes) and the evidence."""
     tasks = Task.objects.filter(scope(period), plan__agency=agency, lead_units=unit)
     rows = task_rows(tasks, period, now)
+    c = _add(tallies(tasks, period, now).values())
     done = [r for r in rows if r["status"] in (Status.DONE, Status.DONE_LATE)]
     late = [r for r in rows if r["status"] in (Status.OVERDUE, Status.FAILED, Status.DONE_LATE)]
     going = [r for r in rows if r["status"] in (Status.IN_PROGRESS, Status.NOT_STARTED)]
-    return {"unit": unit.name, "as_of": _iso(min(now or today(), period.end)), "counts": counts(rows),
+    return {"unit": unit.name, "as_of": _iso(min(now or today(), period.end)), "counts": c,
             "done": done, "in_progress": going, "late": late, "tasks": rows,
             "evidence": [{"ref": r["ref"], "title": r["title"], "text": e} for r in rows for e in r["evidence"]]}
 
@@ -168,8 +201,9 @@ def draft_unit_text(fig: dict) -> dict:
     """The editable sections of a unit report, drafted from its figures."""
     c = fig["counts"]
     lines = [f"Tổng số nhiệm vụ đơn vị chủ trì: {c['total']}; hoàn thành {c['completed']} "
-             f"(đúng hạn {c[Status.DONE]}, quá hạn {c[Status.DONE_LATE]}); đang thực hiện "
-             f"{c[Status.IN_PROGRESS] + c[Status.NOT_STARTED]}; quá hạn chưa hoàn thành {c[Status.OVERDUE]}."]
+             f"(đúng hạn {c[Status.DONE]}, quá hạn {c[Status.DONE_LATE]}); đang thực hiện {c[Status.IN_PROGRESS]}; "
+             f"chưa thực hiện {c[Status.NOT_STARTED]}; quá hạn chưa hoàn thành {c[Status.OVERDUE]}; "
+             f"không thực hiện được {c[Status.FAILED]}."]
     for r in fig["done"]:
         lines.append(f"- Đã hoàn thành: {_name(r)}" + (f". {r['narrative']}" if r["narrative"] else "")
                      + (f" (kiểm chứng: {'; '.join(r['evidence'])})" if r["evidence"] else ""))
@@ -231,14 +265,13 @@ def submissions(agency, period: Period) -> dict:
             "completeness": _pct(submitted, expected), "timeliness": _pct(on_time, expected)}
 
 
-def targets(agency, period: Period, rows: list[dict]) -> list[dict]:
+def targets(agency, period: Period, groups: dict[tuple, dict]) -> list[dict]:
     """Score targets of the period's plans against the published results and the tasks of the field."""
-    plan_targets = list(PlanTarget.objects.filter(plan__agency=agency, plan__year=period.year,
-                                                  plan__status__in=[Plan.Status.IN_FORCE, Plan.Status.CLOSED])
-                        .order_by("plan_id", "order", "id"))
+    plan_targets = list(PlanTarget.objects.filter(active_q("plan__", closed=True), plan__agency=agency,
+                                                  plan__year=period.year).order_by("plan_id", "order", "id"))
     results = {(r.node_id, r.framework.index): r for r in PublishedResult.objects.filter(
         agency=agency, year=period.year).select_related("framework")}
-    fields = {(f["index"], f["field"]): f for f in by_field(rows)}
+    fields = {(f["index"], f["field"]): f for f in by_field(groups)}
     out = []
     for t in plan_targets:
         res = results.get((t.node_id, t.index)) if t.node_id else None
@@ -258,7 +291,9 @@ def _num(value) -> str:
 def agency_figures(agency, period: Period, now: date | None = None) -> dict:
     """Everything an agency report says in numbers, JSON-ready (stored as the report's snapshot)."""
     now = now or today()
-    rows = task_rows(Task.objects.filter(scope(period), plan__agency=agency), period, now)
+    tasks = Task.objects.filter(scope(period), plan__agency=agency)
+    rows = task_rows(tasks, period, now)
+    groups = tallies(tasks, period, now)
     subs = submissions(agency, period)
     unit_texts = []
     for s in subs["rows"]:
@@ -270,8 +305,8 @@ def agency_figures(agency, period: Period, now: date | None = None) -> dict:
     return {
         "agency": agency.code, "period": period.code, "label": period.label, "start": _iso(period.start),
         "end": _iso(period.end), "as_of": _iso(min(now, period.end)), "computed_on": _iso(now),
-        "counts": counts(rows), "by_index": by_index(rows), "by_field": by_field(rows),
-        "targets": targets(agency, period, rows), "overdue": overdue, "tasks": rows,
+        "counts": _add(groups.values()), "by_index": by_index(groups), "by_field": by_field(groups),
+        "targets": targets(agency, period, groups), "overdue": overdue, "tasks": rows,
         "submissions": {k: subs[k] for k in ("expected", "submitted", "on_time", "late", "missing",
                                              "completeness", "timeliness")},
         "units": [{"unit": s["unit"].name, "state": s["state"],
@@ -290,8 +325,8 @@ def draft_agency_text(fig: dict) -> dict:
     else:
         results = (f"Tổng số nhiệm vụ theo kế hoạch: {c['total']}; đã hoàn thành {c['completed']} "
                    f"({_fmt_pct(c['rate_done'])}), trong đó đúng hạn {c[Status.DONE]}, quá hạn {c[Status.DONE_LATE]}; "
-                   f"đang thực hiện {c[Status.IN_PROGRESS] + c[Status.NOT_STARTED]}; quá hạn chưa hoàn thành "
-                   f"{c[Status.OVERDUE]}; không thực hiện được {c[Status.FAILED]}.")
+                   f"đang thực hiện {c[Status.IN_PROGRESS]}; chưa thực hiện {c[Status.NOT_STARTED]}; quá hạn chưa "
+                   f"hoàn thành {c[Status.OVERDUE]}; không thực hiện được {c[Status.FAILED]}.")
     direction = (f"Cơ quan đã triển khai kế hoạch cải cách hành chính, giao nhiệm vụ cho các đơn vị và theo dõi "
                  f"tiến độ hằng kỳ. Trong kỳ, {s['submitted']}/{s['expected']} đơn vị gửi báo cáo "
                  f"({s['on_time']} đúng hạn, {s['late']} chậm, {s['missing']} chưa gửi).")
@@ -313,38 +348,66 @@ def _fmt_pct(value) -> str:
     return format_vn_percent(value)
 
 
-def province_rollup(province, code: str, now: date | None = None) -> dict:
+def province_rollup(province, code: str, now: date | None = None, overdue_limit: int | None = None) -> dict:
     """For each agency of the province and the period: its report (on time / late / missing), completion
-    per index and field and its overdue tasks; and the province totals."""
+    per index and field and its overdue tasks; and the province totals. A fixed number of queries however
+    many agencies: the calendars in one, the counts of all agencies in one grouped query and the overdue
+    tasks in four per distinct period window (agencies on the default calendar share one). With
+    `overdue_limit` (the page) each agency lists only its most late overdue tasks; its count is whole."""
     from chiso.org.models import Agency
-    from chiso.periods.calendar import resolve
+    from chiso.periods.calendar import resolve_many
 
     now = now or today()
     agencies = list(Agency.objects.filter(province=province, is_active=True, is_coordinator=False)
                     .exclude(kind=Agency.Kind.PROVINCE).order_by("name"))
+    periods = resolve_many(agencies, code)
+    if agencies and not periods:
+        raise PeriodError(gettext("Chưa có lịch báo cáo cho loại kỳ này."))
+    agencies = [a for a in agencies if a.pk in periods]
     reports = defaultdict(list)
     for r in AgencyReport.objects.filter(agency__in=agencies, period_code=code).exclude(
             state=AgencyReport.State.DRAFT).order_by("version"):
         reports[r.agency_id].append(r)
-    lines, all_rows = [], []
-    period = None
+    windows: dict[tuple, list[int]] = defaultdict(list)
     for agency in agencies:
-        period = resolve(agency, code)
-        rows = task_rows(Task.objects.filter(scope(period), plan__agency=agency), period, now)
-        all_rows.extend(rows)
+        p = periods[agency.pk]
+        windows[(p.start, p.end, p.cutoff_day)].append(agency.pk)
+    groups: dict[tuple, dict] = {}
+    overdue: dict[int, list] = defaultdict(list)
+    for ids in windows.values():
+        period = periods[ids[0]]
+        tasks = Task.objects.filter(scope(period), plan__agency_id__in=ids)
+        groups.update(tallies(tasks, period, now, by=("plan__agency_id",)))
+        late = tasks.filter(status_q(Status.OVERDUE, min(now, period.end)))
+        if overdue_limit is not None:  # the most late of each agency: ids first (cheap), then their rows
+            chosen: dict[int, list[int]] = defaultdict(list)
+            for pk, agency_id in late.order_by("due", "id").values_list("pk", "plan__agency_id"):
+                if len(chosen[agency_id]) < overdue_limit:
+                    chosen[agency_id].append(pk)
+            late = Task.objects.filter(pk__in=[pk for ids_ in chosen.values() for pk in ids_])
+        for row in task_rows(late, period, now):
+            overdue[row["agency_id"]].append(row)
+    per_agency: dict[int, dict] = defaultdict(dict)
+    for key, c in groups.items():
+        per_agency[key[0]][key] = c
+    lines = []
+    for agency in agencies:
+        period = periods[agency.pk]
+        mine = per_agency.get(agency.pk, {})
         issued = reports.get(agency.pk, [])
         first = issued[0] if issued else None
         state = "missing" if first is None else "on_time" if first.on_time else "late"
         lines.append({"agency": agency.name, "code": agency.code, "state": state,
                       "issued_on": _iso(first.issued_on) if first else None,
                       "number": issued[-1].number_symbol if issued else "", "due": _iso(period.agency_due),
-                      "counts": counts(rows), "by_field": by_field(rows),
-                      "by_index": {i["index_label"]: i["rate_done"] for i in by_index(rows)},
-                      "overdue": [r for r in rows if r["status"] == Status.OVERDUE]})
+                      "counts": _add(mine.values()), "by_field": by_field(mine),
+                      "by_index": {i["index_label"]: i["rate_done"] for i in by_index(mine)},
+                      "overdue": sorted(overdue.get(agency.pk, []), key=lambda r: (r["due"] or "", r["id"]))})
     states = Counter(line["state"] for line in lines)
-    index_labels = [i["index_label"] for i in by_index(all_rows)]
+    index_labels = [i["index_label"] for i in by_index(groups)]
+    period = periods[agencies[-1].pk] if agencies else None
     return {"period": code, "label": period.label if period else code, "province": province.name,
             "as_of": _iso(min(now, period.end) if period else now), "agencies": lines,
             "on_time": states.get("on_time", 0), "late": states.get("late", 0), "missing": states.get("missing", 0),
-            "counts": counts(all_rows), "by_field": by_field(all_rows), "indices": index_labels,
-            "overdue_total": sum(len(line["overdue"]) for line in lines)}
+            "counts": _add(groups.values()), "by_field": by_field(groups), "indices": index_labels,
+            "overdue_total": sum(line["counts"][Status.OVERDUE] for line in lines)}

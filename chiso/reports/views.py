@@ -5,21 +5,21 @@ reports.actions, reads from reports.queries."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from chiso.org.models import Agency, Unit
-from chiso.periods.calendar import periods_of_year, resolve
+from chiso.periods.calendar import periods_of_year, periods_of_year_many, resolve
 from chiso.periods.codes import Kind, Period, PeriodError
 from chiso.periods.models import KIND_CHOICES, ReportingRule
 from chiso.plans.models import ReportingObligation
 
 from . import actions, queries
 from . import permissions as perms
-from .documents import CONTENT_TYPES, filename
+from .documents import CONTENT_TYPES, filename, issued_file
 from .documents import render as render_file
 from .forms import AdHocForm, AgencyReportForm, RuleForm, UnitReportForm
 from .models import AgencyReport, UnitReport
@@ -38,9 +38,9 @@ def _period(agency, code: str) -> Period:
         raise Http404(str(exc)) from exc
 
 
-def _current_period(agency, today) -> Period | None:
+def _current_period(agency, today, periods: list[Period] | None = None) -> Period | None:
     """The nearest period whose agency deadline is still ahead (else the last one of the year)."""
-    periods = periods_of_year(agency, today.year)
+    periods = periods_of_year(agency, today.year) if periods is None else periods
     ahead = [p for p in periods if p.agency_due >= today]
     return ahead[0] if ahead else (periods[-1] if periods else None)
 
@@ -49,7 +49,9 @@ def _current_period(agency, today) -> Period | None:
 def index(request: HttpRequest) -> HttpResponse:
     agencies = list(perms.visible_agencies(request.user).filter(is_active=True).order_by("name"))
     today = queries.today()
-    rows = [{"agency": a, "period": _current_period(a, today)} for a in agencies if not a.is_coordinator]
+    calendars = periods_of_year_many(agencies, today.year)  # a fixed number of queries however many agencies
+    rows = [{"agency": a, "period": _current_period(a, today, calendars.get(a.pk, []))}
+            for a in agencies if not a.is_coordinator]
     if len(rows) == 1 and not perms.sees_province(request.user):
         return redirect("reports:calendar", rows[0]["agency"].code)
     return render(request, "reports/index.html", {"nav": "reports", "rows": rows,
@@ -214,9 +216,15 @@ def download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     report = _agency_report(request.user, pk)
     if fmt not in CONTENT_TYPES:
         raise Http404
-    response = HttpResponse(render_file(fmt, report), content_type=CONTENT_TYPES[fmt])
+    if report.is_frozen:  # an issued report: its files are rendered once and served from storage
+        response = FileResponse(issued_file(report, fmt).open("rb"), content_type=CONTENT_TYPES[fmt])
+    else:
+        response = HttpResponse(render_file(fmt, report), content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{filename(report, fmt)}"'
     return response
+
+
+ROLLUP_LIST = 10  # overdue tasks listed per agency on the roll-up page
 
 
 @login_required
@@ -233,7 +241,9 @@ def rollup(request: HttpRequest, period: str | None = None) -> HttpResponse:
         current = past[-1] if past else _current_period(coordinator, today)
         return redirect("reports:rollup", current.code if current else f"{today.year}-Y")
     try:
-        data = queries.province_rollup(coordinator.province, period, today)
+        # the page lists each agency's most late overdue tasks; the DOCX and XLSX list them all
+        data = queries.province_rollup(coordinator.province, period, today,
+                                       overdue_limit=None if request.GET.get("tai") else ROLLUP_LIST)
     except PeriodError as exc:
         raise Http404(str(exc)) from exc
     fmt = request.GET.get("tai")

@@ -141,10 +141,11 @@ def task_periods(task) -> list[Period]:
 def ensure_new_task_periods() -> int:
     """Store the check-in periods of tasks in force that have none yet (new or imported tasks). Run by the
     `chiso remind` loop, so that no page needs to write them; returns how many were made."""
-    from chiso.plans.models import Plan, Task
+    from chiso.plans.figures import active_tasks
+    from chiso.plans.models import Task
 
     rows = []
-    for task in (Task.objects.filter(plan__status=Plan.Status.IN_FORCE, periods__isnull=True)
+    for task in (active_tasks(Task.objects.filter(periods__isnull=True))
                  .exclude(recurrence="on_event").select_related("plan").iterator(chunk_size=500)):
         rows.extend(Period(task=task, label=s.label, start=s.start, end=s.end, due=s.due)
                     for s in checkins_of(task))
@@ -204,9 +205,10 @@ def do_close_period(actor, period: Period) -> Period:
 @in_vietnamese
 def do_close_periods(actor, agency, until: date) -> int:
     """Close, for every task in force of the agency, each period that ends on or before `until`."""
-    from chiso.plans.models import Plan, Task
+    from chiso.plans.figures import active_tasks
+    from chiso.plans.models import Task
 
-    tasks = list(Task.objects.filter(plan__agency=agency, plan__status=Plan.Status.IN_FORCE).select_related("plan"))
+    tasks = list(active_tasks(Task.objects.filter(plan__agency=agency)).select_related("plan"))
     for task in tasks:
         ensure_periods(task)
     periods = Period.objects.filter(task__in=tasks, end__lte=until, closed_at__isnull=True).select_related(

@@ -5,14 +5,17 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Case, IntegerField, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import ExtractMonth
 
 from chiso.frameworks.models import IndexCode
+from chiso.lib.numbers import percent
 from chiso.org.models import Unit
 from chiso.periods.calendar import today
 from chiso.plans import status as rules
+from chiso.plans.figures import active_tasks, count_statuses, tally
 from chiso.plans.models import Plan
-from chiso.plans.status import NEAR_DAYS, STATUS_LABELS, STATUS_ORDER, Status, loaded_state
+from chiso.plans.status import NEAR_DAYS, STATUS_LABELS, STATUS_ORDER, Status
 
 # What the lists, dashboards and exports read of a task (the rest of its columns stays in the database).
 ROW_FIELDS = ("id", "plan_id", "index", "field_name", "ref", "title", "due", "timeframe", "recurrence", "lead_text",
@@ -59,8 +62,16 @@ def urgency_key(task):
 
 
 def counts(rows) -> dict:
-    c = Counter(t.status for t in rows)
-    return {"total": len(rows), **{s: c.get(s, 0) for s in STATUS_ORDER}}
+    """The tally of rows in hand (plans.figures.tally: the shape of every count)."""
+    return tally(Counter(str(t.status) for t in rows))
+
+
+def add(tallies) -> dict:
+    """One tally of several (their statuses summed)."""
+    total: Counter = Counter()
+    for t in tallies:
+        total.update({str(s): t[str(s)] for s in STATUS_ORDER})
+    return tally(total)
 
 
 @dataclass
@@ -80,14 +91,19 @@ class Line:
                 for s in STATUS_ORDER if self.counts.get(s, 0)]
 
 
-def by_index_and_field(rows) -> list[Line]:
+def field_counts(tasks: QuerySet, now: date) -> dict[tuple, dict]:
+    """{(index, field): tally}: one grouped query (plans.figures.count_statuses)."""
+    return count_statuses(tasks, now, by=("index", "field_name"))
+
+
+def by_index_and_field(groups: dict[tuple, dict]) -> list[Line]:
     labels = dict(IndexCode.choices)
-    groups: dict[tuple[str, str], list] = defaultdict(list)
-    for t in rows:
-        groups[(t.index or "", t.field_name or "")].append(t)
+    merged: dict[tuple[str, str], list] = defaultdict(list)
+    for (idx, fld), c in groups.items():
+        merged[(idx or "", fld or "")].append(c)
     order = {c: i for i, c in enumerate(IndexCode.values)}
-    items = sorted(groups.items(), key=lambda kv: (order.get(kv[0][0], 99), kv[0][1]))
-    return [Line(str(labels.get(idx) or "Khác"), fld or "—", counts(ts)) for (idx, fld), ts in items]
+    items = sorted(merged.items(), key=lambda kv: (order.get(kv[0][0], 99), kv[0][1]))
+    return [Line(str(labels.get(idx) or "Khác"), fld or "—", add(cs)) for (idx, fld), cs in items]
 
 
 @dataclass
@@ -107,28 +123,41 @@ class UnitLine:
     @property
     def on_time_rate(self) -> float | None:
         """Done on time among the tasks whose outcome is known (done, late, overdue, failed)."""
-        return round(100 * self.done_on_time / self.decided, 1) if self.decided else None
+        return percent(self.done_on_time, self.decided)
 
 
-def unit_table(rows) -> list[UnitLine]:
-    """Per lead unit, for emulation (thi đua): best on-time rate first."""
-    lines: dict[int, UnitLine] = {}
-    for t in rows:
-        for unit in t.leads:
-            line = lines.setdefault(unit.pk, UnitLine(unit))
-            line.tasks += 1
-            if t.status == Status.DONE:
-                line.done_on_time += 1
-            elif t.status == Status.DONE_LATE:
-                line.done_late += 1
-            elif t.status == Status.OVERDUE:
-                line.overdue += 1
-            elif t.status == Status.FAILED:
-                line.failed += 1
-            else:
-                line.open += 1
-    return sorted(lines.values(), key=lambda x: (-(x.on_time_rate if x.on_time_rate is not None else -1),
+def unit_table(tasks: QuerySet, now: date) -> list[UnitLine]:
+    """Per lead unit, for emulation (thi đua): best on-time rate first. Two queries (the counts grouped by
+    lead unit, the units' names)."""
+    per_unit = {key[0]: c for key, c in count_statuses(tasks, now, by=("lead_units",)).items() if key[0]}
+    units = Unit.objects.filter(pk__in=list(per_unit)).only("id", "name", "short_name")
+    lines = [UnitLine(u, tasks=c["total"], done_on_time=c[Status.DONE], done_late=c[Status.DONE_LATE],
+                      overdue=c[Status.OVERDUE], failed=c[Status.FAILED], open=c["open"])
+             for u in units for c in (per_unit[u.pk],)]
+    return sorted(lines, key=lambda x: (-(x.on_time_rate if x.on_time_rate is not None else -1),
                                                  x.overdue, x.unit.name))
+
+
+def overdue_tasks(tasks: QuerySet, now: date) -> QuerySet:
+    """The overdue tasks, most late first (a filter: the page lists the first ones, the export all)."""
+    return tasks.filter(rules.overdue_q(now)).order_by("due", "id")
+
+
+def near_due_tasks(tasks: QuerySet, now: date, days: int = NEAR_DAYS) -> QuerySet:
+    """Open tasks due within `days` (not yet overdue), the nearest first."""
+    return tasks.filter(rules.open_q(today=now), due__gte=now, due__lte=now + timedelta(days=days)
+                        ).order_by("due", "id")
+
+
+def rows_of(tasks: QuerySet, now: date, limit: int | None = None, urgent: bool = True) -> list:
+    """task_rows of a filter cut in SQL at `limit` (by the filter's order, as a subquery: no extra round
+    trip), the most urgent first (`urgency_key`, which is the order of overdue_tasks, near_due_tasks and
+    urgency_order), or in the plan's order."""
+    from chiso.plans.models import Task
+
+    chosen = tasks.values("pk")[:limit] if limit else tasks.values("pk")
+    rows = task_rows(Task.objects.filter(pk__in=chosen), now)
+    return sorted(rows, key=urgency_key) if urgent else rows
 
 
 def overdue(rows) -> list:
@@ -140,13 +169,13 @@ def near_due(rows, days: int = NEAR_DAYS) -> list:
                    and t.days_left is not None and 0 <= t.days_left <= days), key=lambda t: t.due)
 
 
-def completion_by_month(rows, year: int) -> list[tuple[str, int, int]]:
-    """(month label, tasks completed that month, cumulative) from the confirmed completion dates."""
-    per_month = Counter()
-    for t in rows:
-        state = loaded_state(t)
-        if t.status in (Status.DONE, Status.DONE_LATE) and state and state.done_on and state.done_on.year == year:
-            per_month[state.done_on.month] += 1
+def completion_by_month(tasks: QuerySet, year: int, now: date) -> list[tuple[str, int, int]]:
+    """(month label, tasks completed that month, cumulative) from the confirmed completion dates: one
+    grouped query over a date range the index can use."""
+    done = tasks.filter(rules.status_q(Status.DONE, now) | rules.status_q(Status.DONE_LATE, now),
+                        tracking__done_on__gte=date(year, 1, 1), tracking__done_on__lt=date(year + 1, 1, 1))
+    per_month = dict(done.order_by().annotate(m=ExtractMonth("tracking__done_on")).values("m")
+                     .annotate(n=Sum(Value(1))).values_list("m", "n"))
     out, running = [], 0
     for m in range(1, 13):
         running += per_month.get(m, 0)
@@ -155,31 +184,45 @@ def completion_by_month(rows, year: int) -> list[tuple[str, int, int]]:
 
 
 def agency_tasks(agency, year: int | None = None) -> QuerySet:
+    """The tasks of the agency's active plans (plans.figures.active_tasks: never a draft)."""
     from chiso.plans.models import Task
 
-    qs = Task.objects.filter(plan__agency=agency, plan__status=Plan.Status.IN_FORCE)
+    qs = active_tasks(Task.objects.filter(plan__agency=agency))
     if year:
         qs = qs.filter(plan__year=year)
     return qs
 
 
+def pending_total(tasks: QuerySet) -> int:
+    return tasks.aggregate(n=Sum("tracking__pending"))["n"] or 0
+
+
 def province_lines(agencies, now: date | None = None) -> list[dict]:
-    """Every agency side by side: counts by status, on-time rate, pending reviews."""
+    """Every agency side by side: counts by status, on-time rate, pending reviews. Two grouped queries
+    however many agencies and tasks."""
     from chiso.plans.models import Task
 
-    rows = task_rows(Task.objects.filter(plan__agency__in=agencies, plan__status=Plan.Status.IN_FORCE), now)
-    per: dict[int, list] = defaultdict(list)
-    for t in rows:
-        per[t.plan.agency_id].append(t)
+    now = now or today()
+    tasks = active_tasks(Task.objects.filter(plan__agency__in=agencies))
+    per = {key[0]: c for key, c in count_statuses(tasks, now, by=("plan__agency_id",)).items()}
+    pending = dict(tasks.order_by().values("plan__agency_id").annotate(n=Sum("tracking__pending"))
+                   .values_list("plan__agency_id", "n"))
     out = []
     for agency in agencies:
-        ts = per.get(agency.pk, [])
-        c = counts(ts)
-        decided = c[Status.DONE] + c[Status.DONE_LATE] + c[Status.OVERDUE] + c[Status.FAILED]
-        out.append({"agency": agency, "counts": c, "pending": sum(t.pending for t in ts),
-                    "line": Line(agency.name, "", c),
-                    "rate": round(100 * c[Status.DONE] / decided, 1) if decided else None})
+        c = per.get(agency.pk) or tally({})
+        out.append({"agency": agency, "counts": c, "pending": pending.get(agency.pk) or 0,
+                    "line": Line(agency.name, "", c), "rate": c["rate_on_time"]})
     return out
+
+
+def urgency_order(now: date):
+    """ORDER BY of `urgency_key` in SQL (for paging): overdue first (most late first), then open tasks by due
+    date, tasks without a date, then closed ones."""
+    open_then = rules.open_q(today=now)
+    return [Case(When(open_then & Q(due__isnull=False, due__lt=now), then=Value(0)),
+                 When(open_then & Q(due__isnull=False), then=Value(1)),
+                 When(open_then, then=Value(2)), default=Value(3), output_field=IntegerField()),
+            Case(When(open_then, then="due"), default=None), "id"]
 
 
 def week_ahead(now: date) -> date:

@@ -29,7 +29,8 @@ from chiso.notifications.service import Notice, deliver
 from chiso.periods.checkins import checkins
 from chiso.periods.workdays import WorkCalendar
 from chiso.plans import status as rules
-from chiso.plans.models import Plan, Recurrence, Task
+from chiso.plans.figures import active_q, active_tasks
+from chiso.plans.models import Recurrence, Task
 
 from .models import ProgressUpdate, Reminder, ReminderPolicy, parse_thresholds
 from .permissions import reminder_recipients
@@ -70,7 +71,7 @@ def _fmt(day: date) -> str:
 def wanted_reminders(today: date) -> list[Reminder]:
     """Every reminder due on `today`, unsaved, with its text. A fixed number of queries."""
     tasks = list(
-        Task.objects.filter(plan__status=Plan.Status.IN_FORCE)
+        active_tasks()
         .filter(Q(due__isnull=False) | Q(recurrence__in=PERIODIC))
         .values("id", "ref", "title", "due", "recurrence", "plan__agency_id", "plan__year",
                 "plan__period_start", "plan__period_end", "tracking__reported", "tracking__done_on",
@@ -80,7 +81,7 @@ def wanted_reminders(today: date) -> list[Reminder]:
         return []
     leads: dict[int, set[int]] = defaultdict(set)
     for task_id, unit_id in Task.lead_units.through.objects.filter(
-            task__plan__status=Plan.Status.IN_FORCE).values_list("task_id", "unit_id"):
+            active_q("task__plan__")).values_list("task_id", "unit_id"):
         leads[task_id].add(unit_id)
     reporters, heads, leaders = reminder_recipients()  # (agency, unit) -> people; agency -> leaders
     policies = {p.agency_id: p for p in ReminderPolicy.objects.all()}

@@ -4,6 +4,8 @@ Thin: permissions from tracking.permissions, changes from tracking.actions, read
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Max, Q, Sum
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -14,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from chiso.exports.xlsx import xlsx_response
 from chiso.files.serving import attachment
 from chiso.org.models import Agency
+from chiso.plans.figures import active_tasks, tally, total_counts
 from chiso.plans.models import Task
 from chiso.plans.status import Status, loaded_state
 
@@ -256,22 +259,35 @@ def _task_export_rows(rows):
                t.progress, t.pending]
 
 
+MY_PAGE = 50  # rows of "Việc của tôi" per page; the XLSX has them all
+
+
 @login_required
 def my_tasks(request: HttpRequest) -> HttpResponse:
-    """Tasks the person's unit leads or supports, the most urgent first."""
+    """Tasks of active plans the person's unit leads or supports, the most urgent first, a page at a time;
+    the counts of all of them from one grouped query."""
     user = request.user
     unit_id = perms.access_of(user).unit_id
-    visible = perms.visible_tasks(user)
-    rows = []
+    now = queries.today()
+    rows, page, counts = [], None, tally({})
     if unit_id:
-        lead = visible.filter(lead_units=unit_id)
-        support = visible.filter(support_units=unit_id).exclude(lead_units=unit_id)
-        rows = [*queries.task_rows(lead), *[_mark_support(t) for t in queries.task_rows(support)]]
-        rows.sort(key=queries.urgency_key)
+        led = Task.lead_units.through.objects.filter(unit_id=unit_id).values("task_id")
+        supported = Task.support_units.through.objects.filter(unit_id=unit_id).values("task_id")
+        mine = active_tasks(perms.visible_tasks(user)).filter(Q(pk__in=led) | Q(pk__in=supported))
+        counts = total_counts(mine, now)
+        ordered = mine.order_by(*queries.urgency_order(now))
+        if request.GET.get("xuat") == "xlsx":
+            rows = queries.rows_of(ordered, now)
+        else:
+            page = Paginator(ordered.values_list("pk", flat=True), MY_PAGE).get_page(request.GET.get("page"))
+            rows = queries.rows_of(Task.objects.filter(pk__in=list(page.object_list)), now)
+        lead_ids = set(Task.lead_units.through.objects.filter(unit_id=unit_id, task_id__in=[t.pk for t in rows])
+                       .values_list("task_id", flat=True))
+        rows = [t if t.pk in lead_ids else _mark_support(t) for t in rows]
     if request.GET.get("xuat") == "xlsx":
         return xlsx_response("viec-cua-toi", [str(c) for c in TASK_COLUMNS], _task_export_rows(rows))
     return render(request, "tracking/my_tasks.html", {
-        "nav": "mine", "rows": rows, "counts": queries.counts(rows), "statuses": queries.STATUS_ORDER,
+        "nav": "mine", "rows": rows, "page": page, "counts": counts, "statuses": queries.STATUS_ORDER,
         "labels": queries.STATUS_LABELS, "unit": user.unit if unit_id else None})
 
 
@@ -301,10 +317,12 @@ def agency_dashboard(request: HttpRequest, code: str) -> HttpResponse:
     now = queries.today()
     year = request.GET.get("nam")
     year = int(year) if year and year.isdigit() else None
-    rows = queries.task_rows(queries.agency_tasks(agency, year), now)
-    lines = queries.by_index_and_field(rows)
-    units = queries.unit_table(rows)
-    late, near = queries.overdue(rows), queries.near_due(rows)
+    tasks = queries.agency_tasks(agency, year)
+    groups = queries.field_counts(tasks, now)  # every count of the page: one grouped query (plans.figures)
+    counts = queries.add(groups.values())
+    lines = queries.by_index_and_field(groups)
+    units = queries.unit_table(tasks, now)
+    late_q, near_q = queries.overdue_tasks(tasks, now), queries.near_due_tasks(tasks, now)
     export = request.GET.get("xuat")
     if export in EXPORTS:
         name = f"{agency.code}-{export}"
@@ -319,17 +337,21 @@ def agency_dashboard(request: HttpRequest, code: str) -> HttpResponse:
                                         *[queries.STATUS_LABELS[s] for s in queries.STATUS_ORDER]],
                                  ([ln.label, ln.sub, ln.total, *[ln.counts[s] for s in queries.STATUS_ORDER]]
                                   for ln in lines))
-        chosen = {"nhiem-vu": rows, "qua-han": late, "sap-den-han": near}[export]
-        return xlsx_response(name, [str(c) for c in TASK_COLUMNS], _task_export_rows(chosen))
-    plan_year = year or (rows[0].plan.year if rows else now.year)
+        chosen = {"nhiem-vu": tasks.order_by("plan_id", "order", "id"), "qua-han": late_q,
+                  "sap-den-han": near_q}[export]
+        return xlsx_response(name, [str(c) for c in TASK_COLUMNS], _task_export_rows(
+            queries.rows_of(chosen, now, urgent=export != "nhiem-vu")))
+    totals = tasks.aggregate(pending=Sum("tracking__pending"), year=Max("plan__year"))
+    plan_year = year or totals["year"] or now.year  # the months chart: the latest plan year shown
     return render(request, "tracking/agency_dashboard.html", {
-        "nav": "dashboard", "agency": agency, "year": year, "counts": queries.counts(rows),
-        "total_line": queries.Line(agency.name, "", queries.counts(rows)),
-        "lines": lines, "units": units, "overdue": late[:LIST_LIMIT], "near": near[:LIST_LIMIT],
-        "overdue_count": len(late), "near_count": len(near), "list_limit": LIST_LIMIT,
-        "months": queries.completion_by_month(rows, plan_year), "statuses": queries.STATUS_ORDER,
+        "nav": "dashboard", "agency": agency, "year": year, "counts": counts,
+        "total_line": queries.Line(agency.name, "", counts),
+        "lines": lines, "units": units, "overdue": queries.rows_of(late_q, now, LIST_LIMIT),
+        "near": queries.rows_of(near_q, now, LIST_LIMIT),
+        "overdue_count": counts[Status.OVERDUE], "near_count": near_q.count(), "list_limit": LIST_LIMIT,
+        "months": queries.completion_by_month(tasks, plan_year, now), "statuses": queries.STATUS_ORDER,
         "labels": queries.STATUS_LABELS, "Status": Status,
-        "pending": sum(t.pending for t in rows),
+        "pending": totals["pending"] or 0,
         "can_province": perms.can_view_province(request.user),
         "can_close": perms.can_close_periods(request.user, agency), "close_form": ClosePeriodsForm(),
         "waiting": list(ProgressUpdate.objects.filter(

@@ -30,3 +30,23 @@ def test_it_prints_numbers_the_way_documents_do(value, text):
 def test_it_prints_rates_with_the_decimal_comma():
     assert format_vn_percent(87.5) == "87,5%" and format_vn_percent(None) == "—"
     assert format_vn_percent(100) == "100,0%"
+
+
+@pytest.mark.parametrize("part,whole,rate,text", [
+    (2, 32, 6.3, "6,3%"),        # 6,25: Python's round() gives 6,2
+    (1, 8, 12.5, "12,5%"), (1, 16, 6.3, "6,3%"), (3, 16, 18.8, "18,8%"), (1, 3, 33.3, "33,3%"),
+    (2, 3, 66.7, "66,7%"), (5, 5, 100.0, "100,0%"), (0, 7, 0.0, "0,0%"),
+])
+def test_rates_round_half_up_in_one_helper(part, whole, rate, text):
+    from chiso.lib.numbers import percent
+
+    assert percent(part, whole) == rate
+    assert format_vn_percent(percent(part, whole)) == text
+    assert format_vn_percent(100 * part / whole) == text  # an unrounded float prints the same
+
+
+def test_no_whole_no_rate():
+    from chiso.lib.numbers import percent, round_half_up
+
+    assert percent(3, 0) is None and format_vn_percent(None) == "—"
+    assert round_half_up(0.125, 2) == Decimal("0.13") and round_half_up(Decimal("-2.5"), 0) == Decimal("-3")

@@ -56,6 +56,25 @@ def render(fmt: str, report) -> bytes:
     return build(report)
 
 
+def issued_file(report, fmt: str):
+    """The stored file of an issued (frozen) report: rendered once, then served from storage. Its content
+    never changes — a correction is a new version with its own id — so the file is named by id and version
+    (MEDIA_ROOT/reports/<agency>/<id>-v<version>.<fmt>) and written atomically (a reader never sees half)."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from chiso.files.storage import write_atomically
+
+    if fmt not in CONTENT_TYPES:
+        raise ValueError(fmt)
+    path = Path(settings.MEDIA_ROOT) / "reports" / report.agency.code / f"{report.pk}-v{report.version}.{fmt}"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(path, render(fmt, report))
+    return path
+
+
 def filename(report, fmt: str) -> str:
     n = f"{report.number:02d}-" if report.number else ""
     return f"BC-{report.agency.code}-{n}{report.period_code}-v{report.version}.{fmt}"
