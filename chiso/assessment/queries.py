@@ -1,0 +1,117 @@
+"""Reads for the assessment pages: one agency's grid (fields → criteria → sub-criteria with scores, evidence
+and the task evidence proposed for each), and the totals per field. A fixed number of queries whatever the
+number of sub-criteria."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Prefetch
+
+from chiso.frameworks.exchange import tree_order
+from chiso.frameworks.models import FrameworkNode
+from chiso.plans.models import Task
+from chiso.tracking.models import Evidence, ProgressUpdate
+
+from . import permissions as perms
+from .models import Score, ScoreEvidence, Submission
+
+ZERO = Decimal(0)
+
+
+@dataclass
+class Line:
+    """One row of the grid: a field or criterion header (score None), or a scored sub-criterion."""
+
+    node: FrameworkNode
+    score: Score | None = None
+    evidence: list = field(default_factory=list)
+    proposals: list = field(default_factory=list)  # tracking Evidence of the tasks mapped here, not yet picked
+    tasks: list = field(default_factory=list)
+    editable: bool = False
+    flagged: bool = False
+    self_total: Decimal = ZERO
+    reviewed_total: Decimal = ZERO
+    final_total: Decimal = ZERO
+
+
+def task_nodes(framework_id: int, agency_id: int, year: int):
+    """{sub-criterion id: [tasks]} of the agency's plans of the year mapped to it (or to its criterion)."""
+    tasks = list(Task.objects.filter(plan__agency_id=agency_id, plan__year=year, node__framework_id=framework_id)
+                 .select_related("node", "plan", "tracking").prefetch_related("lead_units"))
+    children = defaultdict(list)
+    for node_id, parent_id in FrameworkNode.objects.filter(framework_id=framework_id).values_list("pk", "parent_id"):
+        if parent_id:
+            children[parent_id].append(node_id)
+    mapped = defaultdict(list)
+    for task in tasks:
+        mapped[task.node_id].append(task)
+        for child in children.get(task.node_id, []):
+            mapped[child].append(task)
+    return mapped
+
+
+def grid(submission: Submission, user) -> list[Line]:
+    """The submission's tree with every scored row filled in; headers carry their subtotals."""
+    framework_id = submission.round.framework_id
+    nodes = tree_order(FrameworkNode.objects.filter(framework_id=framework_id))
+    scores = {s.node_id: s for s in Score.objects.filter(submission=submission).prefetch_related(
+        Prefetch("evidence", queryset=ScoreEvidence.objects.select_related("source"))).select_related("node")}
+    mapped = task_nodes(framework_id, submission.agency_id, submission.round.year)
+    task_ids = {t.pk for tasks in mapped.values() for t in tasks}
+    by_task = defaultdict(list)
+    for ev in (Evidence.objects.filter(update__task_id__in=task_ids)
+               .exclude(update__review=ProgressUpdate.Review.SUPERSEDED)
+               .select_related("update").order_by("-update__created_at", "id")):
+        by_task[ev.update.task_id].append(ev)
+    unit_nodes = perms.unit_node_ids(user, submission) if submission.state == Submission.State.DRAFT else set()
+    office = perms.is_office(user, submission.agency_id)
+    lines, by_id = [], {}
+    for node in nodes:
+        line = Line(node=node)
+        by_id[node.pk] = line
+        score = scores.get(node.pk)
+        if score is not None:
+            score.submission = submission
+            line.score = score
+            line.evidence = list(score.evidence.all())
+            picked = {e.source_id for e in line.evidence if e.source_id}
+            line.tasks = mapped.get(node.pk, [])
+            line.proposals = [ev for t in line.tasks for ev in by_task.get(t.pk, []) if ev.pk not in picked]
+            line.editable = submission.state == Submission.State.DRAFT and (office or node.pk in unit_nodes)
+            line.flagged = bool(score.self_score and not line.evidence and not score.explanation)
+            line.self_total = score.self_score or ZERO
+            line.reviewed_total = score.reviewed_value or ZERO
+            line.final_total = score.final_score or ZERO
+        lines.append(line)
+    for line in reversed(lines):  # children come after their parents: add each row into its ancestors
+        parent = by_id.get(line.node.parent_id)
+        if parent is not None:
+            parent.self_total += line.self_total
+            parent.reviewed_total += line.reviewed_total
+            parent.final_total += line.final_total
+    return lines
+
+
+@dataclass
+class Totals:
+    self_total: Decimal
+    reviewed_total: Decimal
+    final_total: Decimal
+    survey: Decimal | None
+    fields: list  # [(node, self, reviewed, final)]
+
+    @property
+    def final_index(self) -> Decimal:
+        return self.final_total + (self.survey or ZERO)
+
+    @property
+    def reviewed_index(self) -> Decimal:
+        return self.reviewed_total + (self.survey or ZERO)
+
+
+def totals_of(lines: list[Line], submission: Submission) -> Totals:
+    fields = [(ln.node, ln.self_total, ln.reviewed_total, ln.final_total) for ln in lines if ln.node.depth == 1]
+    top = [ln for ln in lines if ln.node.parent_id is None]
+    return Totals(sum((ln.self_total for ln in top), ZERO), sum((ln.reviewed_total for ln in top), ZERO),
+                  sum((ln.final_total for ln in top), ZERO), submission.survey_score, fields)

@@ -1,0 +1,396 @@
+"""Pages of the assessment loop: rounds, one agency's self-assessment grid, its review, the province ranking,
+the projection fragment and the evidence pack. Thin: permissions from `permissions`, changes through
+`actions`, reads from `queries`, `projection` and `ranking`."""
+
+from datetime import datetime
+from decimal import Decimal
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from chiso.accounts.access import can_view_agency, coordinates, sees_province
+from chiso.files.serving import attachment
+from chiso.frameworks.models import Framework
+from chiso.lib.numbers import parse_vn_decimal
+from chiso.org.models import Agency, Province
+from chiso.tracking.models import Evidence
+
+from . import actions, queries
+from . import permissions as perms
+from .models import Round, Score, ScoreEvidence, Submission
+
+NAV = "assessment"
+
+
+class RoundForm(forms.Form):
+    framework = forms.ModelChoiceField(label=gettext_lazy("Bộ chỉ số"), queryset=Framework.objects.none())
+    name = forms.CharField(label=gettext_lazy("Tên đợt"), required=False, max_length=300)
+    self_due = forms.DateField(label=gettext_lazy("Hạn tự đánh giá"))
+    review_due = forms.DateField(label=gettext_lazy("Hạn thẩm định"))
+    explain_due = forms.DateField(label=gettext_lazy("Hạn giải trình"))
+    final_due = forms.DateField(label=gettext_lazy("Hạn công bố kết quả"))
+    survey_max = forms.DecimalField(label=gettext_lazy("Điểm tối đa điều tra xã hội học"), required=False,
+                                    min_value=0, max_digits=7, decimal_places=3)
+
+    def __init__(self, province, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["framework"].queryset = Framework.objects.filter(
+            Q(province=province) | Q(province__isnull=True), index="PAR_INDEX").order_by("-year", "level")
+
+
+def _province_of(user) -> Province | None:
+    """The province a coordinator works for (the first, for the rare person coordinating two)."""
+    from chiso.accounts.access import access_of
+
+    acc = access_of(user)
+    if acc.coordinator_provinces:
+        return Province.objects.filter(pk__in=acc.coordinator_provinces).order_by("pk").first()
+    if acc.is_admin:
+        return Province.objects.filter(is_current=True).order_by("pk").first()
+    return None
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    province = _province_of(request.user)
+    form = RoundForm(province) if province and perms.can_manage_rounds(request.user, province) else None
+    return _render_index(request, province, form)
+
+
+def _render_index(request, province, form, status=200):
+    rounds = perms.visible_rounds(request.user).select_related("framework", "province")
+    subs = (perms.visible_submissions(request.user).filter(agency__in=_own_agencies(request.user))
+            .select_related("round", "agency"))
+    return render(request, "assessment/index.html", {
+        "nav": NAV, "rounds": rounds, "own": subs, "form": form, "province": province}, status=status)
+
+
+def _own_agencies(user):
+    from chiso.accounts.access import access_of
+
+    acc = access_of(user)
+    return [a for a, roles in acc.roles.items() if roles - {"coordinator"}]
+
+
+@require_POST
+@login_required
+def open_round(request: HttpRequest) -> HttpResponse:
+    province = _province_of(request.user)
+    if province is None or not perms.can_manage_rounds(request.user, province):
+        raise PermissionDenied
+    form = RoundForm(province, request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            rnd = actions.do_open_round(
+                request.user, province, data["framework"],
+                actions.Deadlines(data["self_due"], data["review_due"], data["explain_due"], data["final_due"]),
+                name=data["name"], survey_max=data["survey_max"])
+        except actions.AssessmentError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Đã mở đợt “%(name)s” cho %(n)d cơ quan.") % {
+                "name": rnd.name, "n": rnd.submissions.count()})
+            return redirect("assessment_round", pk=rnd.pk)
+    return _render_index(request, province, form, status=400)
+
+
+@login_required
+def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    from .ranking import round_ranking
+
+    rnd = get_object_or_404(Round.objects.select_related("province", "framework"), pk=pk)
+    coordinator = coordinates(request.user, rnd.province)
+    visible = perms.visible_submissions(request.user).filter(round=rnd)
+    if not coordinator and not visible.exists():
+        raise PermissionDenied
+    table = round_ranking(rnd, visible_ids=set(visible.values_list("pk", flat=True)))
+    return render(request, "assessment/round.html", {
+        "nav": NAV, "round": rnd, "table": table, "coordinator": coordinator,
+        "can_publish": coordinator and rnd.published_at is None})
+
+
+@require_POST
+@login_required
+def publish_round(request: HttpRequest, pk: int) -> HttpResponse:
+    rnd = get_object_or_404(Round, pk=pk)
+    try:
+        actions.do_publish_round(request.user, rnd)
+        messages.success(request, _("Đã công bố kết quả."))
+    except actions.AssessmentError as exc:
+        _refused(request, exc)
+    return redirect("assessment_round", pk=rnd.pk)
+
+
+def _submission(request, pk) -> Submission:
+    sub = get_object_or_404(Submission.objects.select_related("round", "round__province", "round__framework",
+                                                             "agency"), pk=pk)
+    if not perms.can_view_submission(request.user, sub):
+        raise PermissionDenied
+    return sub
+
+
+def _refused(request, exc: actions.AssessmentError) -> None:
+    if str(exc) == _("Bạn không có quyền thực hiện việc này."):
+        raise PermissionDenied
+    messages.error(request, str(exc))
+    for problem in exc.problems[1:] if len(exc.problems) > 1 or exc.problems[:1] != [str(exc)] else []:
+        messages.error(request, problem)
+
+
+@login_required
+def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    sub = _submission(request, pk)
+    user = request.user
+    lines = queries.grid(sub, user)
+    totals = queries.totals_of(lines, sub)
+    flagged = [ln for ln in lines if ln.flagged]
+    ctx = {
+        "nav": NAV, "sub": sub, "round": sub.round, "lines": lines, "totals": totals, "flagged": flagged,
+        "can_submit": perms.can_submit(user, sub), "can_approve": perms.can_approve(user, sub),
+        "can_review": perms.can_review(user, sub), "can_answer": perms.can_answer(user, sub),
+        "can_finalize": perms.can_finalize(user, sub), "can_survey": perms.can_enter_survey(user, sub),
+        "can_send_review": sub.state == Submission.State.SUBMITTED and perms.is_coordinator_of(user, sub),
+        "can_pack": perms.can_export_pack(user, sub), "coordinator": perms.is_coordinator_of(user, sub),
+        "pending_reviews": sum(1 for ln in lines if ln.score and ln.score.review == Score.Review.PENDING),
+    }
+    return render(request, "assessment/submission.html", ctx)
+
+
+def _back(sub: Submission, anchor: str = "") -> HttpResponse:
+    return redirect(reverse("assessment_submission", args=[sub.pk]) + (f"#{anchor}" if anchor else ""))
+
+
+def _score(request, pk) -> Score:
+    score = get_object_or_404(Score.objects.select_related("node", "submission__round__province",
+                                                           "submission__agency"), pk=pk)
+    if not perms.can_view_submission(request.user, score.submission):
+        raise PermissionDenied
+    return score
+
+
+class BadInput(Exception):
+    pass
+
+
+def _decimal(value: str, label: str) -> Decimal | None:
+    value = (value or "").strip()
+    if not value:
+        return None
+    number = parse_vn_decimal(value.rstrip("%"))
+    if number is None:
+        raise BadInput(_("%(label)s “%(value)s” không phải là số.") % {"label": label, "value": value})
+    return number
+
+
+def _declared(post) -> actions.Declared:
+    yes = {"co": True, "khong": False}.get(post.get("yes", ""), None)
+    count = _decimal(post.get("count", ""), _("Số lượng"))
+    if count is not None and count != count.to_integral_value():
+        raise BadInput(_("Số lượng phải là số nguyên."))
+    return actions.Declared(yes=yes, rate=_decimal(post.get("rate", ""), _("Tỷ lệ")),
+                            count=int(count) if count is not None else None,
+                            score=_decimal(post.get("score", ""), _("Điểm tự chấm")),
+                            explanation=post.get("explanation", "")[:5000])
+
+
+@require_POST
+@login_required
+def save_score(request: HttpRequest, pk: int) -> HttpResponse:
+    score = _score(request, pk)
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = None
+    try:
+        actions.do_save_score(request.user, score, _declared(request.POST), version)
+        messages.success(request, _("Đã lưu tiêu chí %(code)s.") % {"code": score.node.code})
+    except BadInput as exc:
+        messages.error(request, str(exc))
+    except actions.AssessmentError as exc:
+        _refused(request, exc)
+    return _back(score.submission, f"tc-{score.pk}")
+
+
+@require_POST
+@login_required
+def add_evidence(request: HttpRequest, pk: int) -> HttpResponse:
+    score = _score(request, pk)
+    try:
+        if request.POST.get("source"):
+            try:
+                source = Evidence.objects.get(pk=int(request.POST["source"]))
+            except (ValueError, Evidence.DoesNotExist):
+                raise actions.AssessmentError(_("Không tìm thấy tài liệu đã chọn.")) from None
+            actions.do_pick_evidence(request.user, score, source)
+        else:
+            doc_date = None
+            if request.POST.get("doc_date", "").strip():
+                try:
+                    doc_date = datetime.strptime(request.POST["doc_date"].strip(), "%d/%m/%Y").date()  # noqa: DTZ007
+                except ValueError:
+                    raise actions.AssessmentError(_("Ngày văn bản phải viết dạng dd/mm/yyyy.")) from None
+            actions.do_add_evidence(request.user, score, upload=request.FILES.get("file"),
+                                    doc_number=request.POST.get("doc_number", ""), doc_date=doc_date,
+                                    doc_summary=request.POST.get("doc_summary", ""))
+        messages.success(request, _("Đã thêm tài liệu cho tiêu chí %(code)s.") % {"code": score.node.code})
+    except actions.AssessmentError as exc:
+        _refused(request, exc)
+    return _back(score.submission, f"tc-{score.pk}")
+
+
+@require_POST
+@login_required
+def remove_evidence(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(ScoreEvidence.objects.select_related("score__submission__round__province",
+                                                                  "score__submission__agency"), pk=pk)
+    if not perms.can_view_submission(request.user, item.score.submission):
+        raise PermissionDenied
+    try:
+        actions.do_remove_evidence(request.user, item)
+        messages.success(request, _("Đã gỡ tài liệu."))
+    except actions.AssessmentError as exc:
+        _refused(request, exc)
+    return _back(item.score.submission, f"tc-{item.score_id}")
+
+
+@login_required
+def download_evidence(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(ScoreEvidence.objects.select_related("source", "score__submission__round__province",
+                                                                  "score__submission__agency"), pk=pk)
+    if not perms.can_export_pack(request.user, item.score.submission):
+        raise PermissionDenied
+    return attachment(item.source if item.source_id else item)
+
+
+def _step(request, pk, action, done_message):
+    sub = _submission(request, pk)
+    try:
+        action(sub)
+        messages.success(request, done_message)
+    except BadInput as exc:
+        messages.error(request, str(exc))
+    except actions.AssessmentError as exc:
+        _refused(request, exc)
+    return _back(sub)
+
+
+@require_POST
+@login_required
+def submit(request, pk):
+    return _step(request, pk, lambda s: actions.do_submit(request.user, s),
+                 _("Đã gửi lãnh đạo duyệt hồ sơ tự đánh giá."))
+
+
+@require_POST
+@login_required
+def approve(request, pk):
+    return _step(request, pk, lambda s: actions.do_approve(request.user, s),
+                 _("Đã duyệt và gửi Sở Nội vụ thẩm định."))
+
+
+@require_POST
+@login_required
+def send_back(request, pk):
+    return _step(request, pk, lambda s: actions.do_return(request.user, s, request.POST.get("reason", "")),
+                 _("Đã trả lại Văn phòng."))
+
+
+@require_POST
+@login_required
+def send_review(request, pk):
+    return _step(request, pk, lambda s: actions.do_send_review(request.user, s),
+                 _("Đã gửi kết quả thẩm định cho cơ quan."))
+
+
+@require_POST
+@login_required
+def finalize(request, pk):
+    return _step(request, pk, lambda s: actions.do_finalize(request.user, s), _("Đã chốt kết quả cuối cùng."))
+
+
+@require_POST
+@login_required
+def survey(request, pk):
+    return _step(request, pk, lambda s: actions.do_set_survey(
+        request.user, s, _decimal(request.POST.get("survey", ""), _("Điểm điều tra xã hội học"))),
+        _("Đã lưu điểm điều tra xã hội học."))
+
+
+@require_POST
+@login_required
+def review_score(request: HttpRequest, pk: int) -> HttpResponse:
+    score = _score(request, pk)
+    try:
+        accept = request.POST.get("decision") == "accept"
+        actions.do_review_score(request.user, score, accept=accept,
+                                reviewed_score=None if accept else _decimal(request.POST.get("reviewed_score", ""),
+                                                                             _("Điểm thẩm định")),
+                                reason=request.POST.get("reason", "")[:2000])
+        messages.success(request, _("Đã thẩm định tiêu chí %(code)s.") % {"code": score.node.code})
+    except BadInput as exc:
+        messages.error(request, str(exc))
+    except actions.AssessmentError as exc:
+        _refused(request, exc)
+    return _back(score.submission, f"tc-{score.pk}")
+
+
+@require_POST
+@login_required
+def answer(request: HttpRequest, pk: int) -> HttpResponse:
+    score = _score(request, pk)
+    try:
+        actions.do_answer(request.user, score, request.POST.get("answer", "")[:5000])
+        messages.success(request, _("Đã gửi giải trình tiêu chí %(code)s.") % {"code": score.node.code})
+    except actions.AssessmentError as exc:
+        _refused(request, exc)
+    return _back(score.submission, f"tc-{score.pk}")
+
+
+@login_required
+def projection_fragment(request: HttpRequest, code: str) -> HttpResponse:
+    """The projection box for the agency dashboard and the plan page (loaded by HTMX; GET writes nothing)."""
+    from .projection import projection_for
+
+    agency = get_object_or_404(Agency, code=code)
+    if not can_view_agency(request.user, agency):
+        raise PermissionDenied
+    year = request.GET.get("nam", "")
+    projection = projection_for(agency, int(year) if year.isdigit() else None)
+    return render(request, "assessment/_projection.html", {"p": projection, "agency": agency})
+
+
+@login_required
+def projection_page(request: HttpRequest, code: str) -> HttpResponse:
+    from .projection import projection_for
+
+    agency = get_object_or_404(Agency, code=code)
+    if not can_view_agency(request.user, agency):
+        raise PermissionDenied
+    year = request.GET.get("nam", "")
+    projection = projection_for(agency, int(year) if year.isdigit() else None)
+    return render(request, "assessment/projection.html", {"nav": NAV, "p": projection, "agency": agency})
+
+
+@login_required
+def ranking_page(request: HttpRequest) -> HttpResponse:
+    from .ranking import province_ranking
+
+    if not sees_province(request.user):
+        raise PermissionDenied
+    province = _province_of(request.user)
+    if province is None:
+        raise PermissionDenied
+    year = request.GET.get("nam", "")
+    data = province_ranking(province, int(year) if year.isdigit() else None,
+                            highlight=request.GET.get("co-quan", ""))
+    return render(request, "assessment/ranking.html", {"nav": NAV, "r": data, "province": province})
