@@ -83,6 +83,10 @@ def load_demo(today: date | None = None) -> bool:
     load_dossiers_demo(today, [agencies["STP"], agencies["SVHTTDL"]], people.get("stp.vanphong"))
     add_demo_apologies(today, agencies["STP"], people.get("stp.vanphong"))
     confirm_demo_measures(agencies["STP"], people.get("stp.vanphong"))
+
+    from chiso.assessment.demo import load_assessment_demo  # a PAR INDEX self-assessment round (issue 11)
+
+    load_assessment_demo(today, province, people.get("quantri"))
     return True
 
 
