@@ -105,6 +105,7 @@ class YearRow:
     rank: int | None
     previous_rank: int | None
     highlighted: bool = False
+    hidden: bool = False
 
     @property
     def change(self) -> int | None:
@@ -132,7 +133,31 @@ def _results(province, year: int, field_code: str | None) -> dict[int, tuple]:
     return found
 
 
-def province_ranking(province, year: int | None, highlight: str = "", field_code: str = "") -> dict:
+STAGES = ("self", "reviewed", "final")
+_REACHED = {
+    "self": {Submission.State.SUBMITTED, Submission.State.REVIEWED, Submission.State.FINAL},
+    "reviewed": {Submission.State.REVIEWED, Submission.State.FINAL},
+    "final": {Submission.State.FINAL},
+}
+
+
+def _stage_value(row: RoundRow, stage: str, field_pk: int | None) -> Decimal | None:
+    """The row's points at a stage (self, reviewed, final; "" takes the furthest stage it has reached), in
+    total (with survey points from the reviewed stage on) or for one field; None before it got there."""
+    state = row.submission.state
+    if not stage:
+        stage = next((s for s in reversed(STAGES) if state in _REACHED[s]), "")
+    if not stage or state not in _REACHED[stage]:
+        return None
+    position = STAGES.index(stage)
+    if field_pk is not None:
+        return row.fields.get(field_pk, (ZERO, ZERO, ZERO))[position]
+    total = (row.self_total, row.reviewed_total, row.final_total)[position]
+    return total if stage == "self" else total + (row.survey or ZERO)
+
+
+def province_ranking(province, year: int | None, highlight: str = "", field_code: str = "",
+                     stage: str = "") -> dict:
     """Ranking of a past year (published results) or of the current round, in total or for one field."""
     agencies = {a.pk: a for a in Agency.objects.filter(province=province, is_active=True, is_coordinator=False)}
     years = sorted(set(PublishedResult.objects.filter(agency__province=province, framework__index="PAR_INDEX")
@@ -155,19 +180,9 @@ def province_ranking(province, year: int | None, highlight: str = "", field_code
         code_to_pk = {f["code"]: f["pk"] for f in table["fields"]}
         values = {}
         for r in table["rows"]:
-            if field_code:
-                triple = r.fields.get(code_to_pk.get(field_code), None)
-                if r.submission.state == Submission.State.FINAL:
-                    values[r.agency.pk] = triple[2] if triple else ZERO
-                elif r.submission.state in {Submission.State.REVIEWED}:
-                    values[r.agency.pk] = triple[1] if triple else ZERO
-                elif r.submission.state == Submission.State.SUBMITTED:
-                    values[r.agency.pk] = triple[0] if triple else ZERO
-            else:
-                values[r.agency.pk] = (r.final_index if r.final_index is not None else
-                                       r.reviewed_total + (r.survey or ZERO)
-                                       if r.submission.state == Submission.State.REVIEWED else
-                                       r.self_total if r.submission.state == Submission.State.SUBMITTED else None)
+            value = _stage_value(r, stage, code_to_pk.get(field_code) if field_code else None)
+            if value is not None:
+                values[r.agency.pk] = value
         ranks = rank(values)
         for r in table["rows"]:
             rows.append(YearRow(r.agency, values.get(r.agency.pk), ranks.get(r.agency.pk),
@@ -183,7 +198,8 @@ def province_ranking(province, year: int | None, highlight: str = "", field_code
                                 agency.code == highlight))
     rows.sort(key=lambda r: (r.rank or 10**6, r.agency.name))
     return {"year": year, "years": sorted(set(years) | {r.year for r in rounds}, reverse=True), "round": rnd,
-            "rows": rows, "fields": fields, "field_code": field_code, "source": source, "highlight": highlight}
+            "rows": rows, "fields": fields, "field_code": field_code, "source": source, "highlight": highlight,
+            "stage": stage}
 
 
 def field_scores_by_agency(agency_ids, year) -> dict:

@@ -8,6 +8,7 @@ urlpatterns = [
     path("dot/<int:pk>/", views.round_detail, name="assessment_round"),
     path("dot/<int:pk>/cong-bo/", views.publish_round, name="assessment_publish"),
     path("xep-hang/", views.ranking_page, name="assessment_ranking"),
+    path("xep-hang/nhap-ket-qua/", views.import_results, name="assessment_import_results"),
     path("ho-so/<int:pk>/", views.submission_detail, name="assessment_submission"),
     path("ho-so/<int:pk>/gui/", views.submit, name="assessment_submit"),
     path("ho-so/<int:pk>/duyet/", views.approve, name="assessment_approve"),

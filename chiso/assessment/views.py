@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from chiso.accounts.access import can_view_agency, coordinates, sees_province
+from chiso.accounts.access import can_view_agency, coordinates
 from chiso.files.serving import attachment
 from chiso.frameworks.models import Framework
 from chiso.lib.numbers import parse_vn_decimal
@@ -381,16 +381,66 @@ def projection_page(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "assessment/projection.html", {"nav": NAV, "p": projection, "agency": agency})
 
 
+def _ranking_province(user) -> Province | None:
+    """The coordinator's province, else the province of the person's agency."""
+    province = _province_of(user)
+    if province is None:
+        own = _own_agencies(user)
+        agency = Agency.objects.filter(pk__in=own).select_related("province").first()
+        province = agency.province if agency else None
+    return province
+
+
 @login_required
 def ranking_page(request: HttpRequest) -> HttpResponse:
-    from .ranking import province_ranking
+    """The province's agencies ranked per field and in total, for the current round or a past year."""
+    return _render_ranking(request)
 
-    if not sees_province(request.user):
-        raise PermissionDenied
-    province = _province_of(request.user)
+
+def _render_ranking(request, errors=(), status=200):
+    from .charts import ranking_bars
+    from .ranking import STAGES, province_ranking
+
+    province = _ranking_province(request.user)
     if province is None:
         raise PermissionDenied
     year = request.GET.get("nam", "")
-    data = province_ranking(province, int(year) if year.isdigit() else None,
-                            highlight=request.GET.get("co-quan", ""))
-    return render(request, "assessment/ranking.html", {"nav": NAV, "r": data, "province": province})
+    own_codes = set(Agency.objects.filter(pk__in=_own_agencies(request.user)).values_list("code", flat=True))
+    highlight = request.GET.get("co-quan", "") or next(iter(sorted(own_codes)), "")
+    data = province_ranking(province, int(year) if year.isdigit() else None, highlight=highlight,
+                            field_code=request.GET.get("linh-vuc", ""),
+                            stage=request.GET.get("giai-doan", "") if request.GET.get("giai-doan") in STAGES else "")
+    coordinator = coordinates(request.user, province)
+    if not coordinator and data["round"] is not None and data["round"].published_at is None:
+        for row in data["rows"]:  # before publication an agency sees only its own row of the round
+            row.hidden = row.agency.code not in own_codes
+    shown = [r for r in data["rows"] if not getattr(r, "hidden", False)]
+    chart = ranking_bars([(r.agency.name, r.score, r.highlighted) for r in shown if r.score is not None],
+                         label=_("Xếp hạng"))
+    return render(request, "assessment/ranking.html", {
+        "nav": NAV, "r": data, "province": province, "chart": chart, "coordinator": coordinator,
+        "can_import": coordinator, "import_errors": errors}, status=status)
+
+
+@require_POST
+@login_required
+def import_results(request: HttpRequest) -> HttpResponse:
+    """The coordinator (or an administrator) imports published results for the province's agencies."""
+    from chiso.accounts.access import access_of
+    from chiso.frameworks.results import ResultsRejected, do_import_results
+
+    province = _province_of(request.user)
+    if province is None or not coordinates(request.user, province):
+        raise PermissionDenied
+    upload = request.FILES.get("file")
+    if upload is None or not upload.name.lower().endswith(".xlsx"):
+        return _render_ranking(request, [_("Hãy chọn tệp .xlsx.")], status=400)
+    acc = access_of(request.user)
+    try:
+        result = do_import_results(upload.read(), request.user,
+                                   provinces=None if acc.is_admin else set(acc.coordinator_provinces))
+    except ResultsRejected as rejected:
+        return _render_ranking(request, rejected.errors, status=400)
+    messages.success(request, _("Đã nhập kết quả công bố: thêm %(c)d, cập nhật %(u)d dòng.") % {
+        "c": result.created, "u": result.updated})
+    return redirect("assessment_ranking")
