@@ -9,7 +9,7 @@ Every view asks one of these functions; the querysets lists filter by are here t
 
 from django.db.models import Q, QuerySet
 
-from chiso.accounts.access import (
+from chiso.accounts.access import (  # noqa: F401  (access_of re-exported for the views)
     LEADER_ROLES,
     UNIT_ROLES,
     access_of,

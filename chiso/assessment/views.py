@@ -161,9 +161,56 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_finalize": perms.can_finalize(user, sub), "can_survey": perms.can_enter_survey(user, sub),
         "can_send_review": sub.state == Submission.State.SUBMITTED and perms.is_coordinator_of(user, sub),
         "can_pack": perms.can_export_pack(user, sub), "coordinator": perms.is_coordinator_of(user, sub),
+        "pack_job": _pack_job(request, sub),
         "pending_reviews": sum(1 for ln in lines if ln.score and ln.score.review == Score.Review.PENDING),
     }
     return render(request, "assessment/submission.html", ctx)
+
+
+def _pack_job(request, sub):
+    """The person's latest pack job for this submission (its progress shows on the page)."""
+    from chiso.jobs.models import Job
+
+    return (Job.objects.filter(kind="assessment_pack", created_by=request.user, arguments__submission=sub.pk)
+            .order_by("-pk").first())
+
+
+@require_POST
+@login_required
+def pack_request(request: HttpRequest, pk: int) -> HttpResponse:
+    """Queue the evidence pack; the page shows its progress and the download when it is ready."""
+    from chiso.jobs.api import enqueue
+
+    sub = _submission(request, pk)
+    if not perms.can_export_pack(request.user, sub):
+        raise PermissionDenied
+    enqueue("assessment_pack", {"submission": sub.pk}, user=request.user, agency_id=sub.agency_id,
+            message=_("Đang chờ đóng gói hồ sơ kê khai"))
+    messages.success(request, _("Đang đóng gói hồ sơ kê khai; tệp sẽ sẵn sàng ở đây khi xong."))
+    return _back(sub, "ho-so-ke-khai")
+
+
+@login_required
+def pack_download(request: HttpRequest, pk: int, job_id: int) -> HttpResponse:
+    from django.http import FileResponse, Http404
+
+    from chiso.jobs.models import Job
+
+    from .pack import pack_filename, pack_path
+
+    sub = _submission(request, pk)
+    if not perms.can_export_pack(request.user, sub):
+        raise PermissionDenied
+    job = get_object_or_404(Job, pk=job_id, kind="assessment_pack", arguments__submission=sub.pk)
+    if job.created_by_id != request.user.pk and not perms.access_of(request.user).is_admin:
+        raise PermissionDenied
+    path = pack_path(job.pk, sub)
+    if job.state != "done" or not path.is_file():
+        raise Http404
+    response = FileResponse(path.open("rb"), as_attachment=True, filename=pack_filename(sub),
+                            content_type="application/zip")
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def _back(sub: Submission, anchor: str = "") -> HttpResponse:
