@@ -126,8 +126,9 @@ def _locked_submission(submission: Submission) -> Submission:
         pk=submission.pk)
 
 
-def _today() -> date:
-    return calendar_today()
+def _today(today: date | None = None) -> date:
+    """The day deadlines are judged on: the calendar's today, or the day given (the demo loads as of a day)."""
+    return today or calendar_today()
 
 
 # --- the agency's self-assessment ------------------------------------------------------------------------
@@ -170,13 +171,14 @@ def check_declared(node: FrameworkNode, value: Declared) -> tuple[Decimal | None
 
 
 @transaction.atomic
-def do_save_score(actor, score: Score, value: Declared, version: int | None = None) -> Score:
+def do_save_score(actor, score: Score, value: Declared, version: int | None = None,
+                  today: date | None = None) -> Score:
     """Save an agency's declared value, self-score and explanation for one sub-criterion."""
     sub = _locked_submission(score.submission)
     score = Score.objects.select_for_update().select_related("node").get(pk=score.pk)
     score.submission = sub
     _deny(perms.can_edit_score(actor, score))
-    if _today() > sub.round.self_due:
+    if _today(today) > sub.round.self_due:
         raise AssessmentError(_("Đã quá hạn tự đánh giá (%(due)s).") % {
             "due": sub.round.self_due.strftime("%d/%m/%Y")})
     if version is not None and version != score.version:
@@ -196,17 +198,17 @@ def do_save_score(actor, score: Score, value: Declared, version: int | None = No
     return score
 
 
-def _check_evidence_stage(actor, score: Score, sub: Submission) -> str:
+def _check_evidence_stage(actor, score: Score, sub: Submission, today: date | None = None) -> str:
     """Evidence is added while drafting (by whoever may edit the score) or while answering the review."""
     if sub.state == State.DRAFT:
         _deny(perms.can_edit_score(actor, score))
-        if _today() > sub.round.self_due:
+        if _today(today) > sub.round.self_due:
             raise AssessmentError(_("Đã quá hạn tự đánh giá (%(due)s).") % {
                 "due": sub.round.self_due.strftime("%d/%m/%Y")})
         return ScoreEvidence.Stage.SELF
     if sub.state == State.REVIEWED:
         _deny(perms.can_answer(actor, sub))
-        if _today() > sub.round.explain_due:
+        if _today(today) > sub.round.explain_due:
             raise AssessmentError(_("Đã quá hạn giải trình (%(due)s).") % {
                 "due": sub.round.explain_due.strftime("%d/%m/%Y")})
         return ScoreEvidence.Stage.ANSWER
@@ -235,7 +237,7 @@ def do_pick_evidence(actor, score: Score, source: Evidence) -> ScoreEvidence:
 
 
 def do_add_evidence(actor, score: Score, *, upload=None, doc_number: str = "", doc_date: date | None = None,
-                    doc_summary: str = "") -> ScoreEvidence:
+                    doc_summary: str = "", today: date | None = None) -> ScoreEvidence:
     """Upload a file and/or reference a document (số, ngày, trích yếu) for a sub-criterion."""
     doc_number, doc_summary = doc_number.strip()[:80], doc_summary.strip()[:500]
     if upload is None and not doc_number and not doc_summary:
@@ -252,7 +254,7 @@ def do_add_evidence(actor, score: Score, *, upload=None, doc_number: str = "", d
             sub = _locked_submission(score.submission)
             score = Score.objects.select_for_update().select_related("node").get(pk=score.pk)
             score.submission = sub
-            stage = _check_evidence_stage(actor, score, sub)
+            stage = _check_evidence_stage(actor, score, sub, today)
             item = ScoreEvidence(score=score, stage=stage, added_by=actor, doc_number=doc_number,
                                  doc_date=doc_date, doc_summary=doc_summary)
             if checked is not None:
@@ -300,11 +302,11 @@ def _flag_problems(flagged: list[Score]) -> list[str]:
 
 
 @transaction.atomic
-def do_submit(actor, submission: Submission) -> Submission:
+def do_submit(actor, submission: Submission, today: date | None = None) -> Submission:
     """The office sends the self-assessment to its leader for approval."""
     sub = _locked_submission(submission)
     _deny(perms.can_submit(actor, sub))
-    if _today() > sub.round.self_due:
+    if _today(today) > sub.round.self_due:
         raise AssessmentError(_("Đã quá hạn tự đánh giá (%(due)s).") % {
             "due": sub.round.self_due.strftime("%d/%m/%Y")})
     flagged = flags(sub)

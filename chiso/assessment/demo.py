@@ -32,9 +32,9 @@ def load_assessment_demo(today: date, province, admin) -> Round | None:
                 actions.Declared(rate=Decimal(97 - 3 * (n % 4))) if kind == "rate" else \
                 actions.Declared(count=2 + n % 3) if kind == "count" else \
                 actions.Declared(score=score.node.max_score * Decimal("0.8"))
-            actions.do_save_score(office, score, value)
+            actions.do_save_score(office, score, value, today=today)
             actions.do_add_evidence(office, score, doc_number=f"{100 + n}/BC-SVHTTDL", doc_date=today,
-                                    doc_summary=f"Báo cáo kết quả: {score.node.name}"[:500])
-        actions.do_submit(office, sub)
+                                    doc_summary=f"Báo cáo kết quả: {score.node.name}"[:500], today=today)
+        actions.do_submit(office, sub, today=today)
         actions.do_approve(admin, sub)
     return rnd

@@ -154,7 +154,7 @@ def _framework_for(agency, year: int):
     return (Framework.objects.get(pk=row["node__framework"]) if row else None), None
 
 
-def _last_year(agency, year: int) -> dict[str, Decimal]:
+def last_year_fields(agency, year: int) -> dict[str, Decimal]:
     """{field code: score} published for the agency the year before (its predecessors' when it has none)."""
     rows = PublishedResult.objects.filter(year=year - 1, framework__index="PAR_INDEX", node__isnull=False,
                                           node__depth=1)
@@ -187,7 +187,7 @@ def projection_for(agency, year: int | None = None) -> Projection:
         for t in PlanTarget.objects.filter(plan=plan, index="PAR_INDEX").select_related("node"):
             key = t.node.code if t.node_id else None
             targets[key or t.field_name] = t
-    last = _last_year(agency, year)
+    last = last_year_fields(agency, year)
     by_id = {n.pk: n for n in nodes}
     lines: dict[int, FieldLine] = {}
     for node in nodes:

@@ -26,6 +26,7 @@ from chiso.tracking.models import Evidence
 
 from . import actions, queries
 from . import permissions as perms
+from .charts import field_bars
 from .models import Round, Score, ScoreEvidence, Submission
 
 NAV = "assessment"
@@ -154,8 +155,13 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
     lines = queries.grid(sub, user)
     totals = queries.totals_of(lines, sub)
     flagged = [ln for ln in lines if ln.flagged]
+    last = _last_year_fields(sub)
+    chart = field_bars([(f"{node.code}. {node.name}", reviewed if sub.state in _REVIEWED_STATES else own,
+                         None, last.get(node.code), node.max_score) for node, own, reviewed, _f in totals.fields],
+                       label=_("Điểm theo lĩnh vực"))
     ctx = {
         "nav": NAV, "sub": sub, "round": sub.round, "lines": lines, "totals": totals, "flagged": flagged,
+        "chart": chart, "last_year": last,
         "can_submit": perms.can_submit(user, sub), "can_approve": perms.can_approve(user, sub),
         "can_review": perms.can_review(user, sub), "can_answer": perms.can_answer(user, sub),
         "can_finalize": perms.can_finalize(user, sub), "can_survey": perms.can_enter_survey(user, sub),
@@ -165,6 +171,15 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "pending_reviews": sum(1 for ln in lines if ln.score and ln.score.review == Score.Review.PENDING),
     }
     return render(request, "assessment/submission.html", ctx)
+
+
+_REVIEWED_STATES = {Submission.State.REVIEWED, Submission.State.FINAL}
+
+
+def _last_year_fields(sub: Submission) -> dict:
+    from .projection import last_year_fields
+
+    return last_year_fields(sub.agency, sub.round.year)
 
 
 def _pack_job(request, sub):
@@ -425,7 +440,10 @@ def projection_page(request: HttpRequest, code: str) -> HttpResponse:
         raise PermissionDenied
     year = request.GET.get("nam", "")
     projection = projection_for(agency, int(year) if year.isdigit() else None)
-    return render(request, "assessment/projection.html", {"nav": NAV, "p": projection, "agency": agency})
+    chart = field_bars([(f"{f.node.code}. {f.node.name}", f.projected, f.target, f.last_year, f.max_score)
+                        for f in projection.fields], label=_("Dự kiến điểm theo lĩnh vực"))
+    return render(request, "assessment/projection.html", {"nav": NAV, "p": projection, "agency": agency,
+                                                          "chart": chart})
 
 
 def _ranking_province(user) -> Province | None:

@@ -241,7 +241,7 @@ def do_import_results(data: bytes, actor=None, provinces: set[int] | None = None
     created = updated = 0
     with transaction.atomic():
         for row in rows:
-            existing = (PublishedResult.objects.select_for_update()
+            existing = (PublishedResult.objects.select_for_update().order_by("pk")  # no join to lock
                         .filter(framework=row.framework, agency=row.agency, year=row.year, node=row.node).first())
             before = snapshot(existing) if existing else None
             result = existing or PublishedResult(framework=row.framework, agency=row.agency, year=row.year,

@@ -113,3 +113,32 @@ def test_the_page_runs_a_fixed_number_of_queries(aw, client, django_assert_max_n
     client.force_login(aw.people.coordinator)
     with django_assert_max_num_queries(30):
         assert client.get(f"/danh-gia/ho-so/{aw.sub.pk}/").status_code == 200
+
+
+def test_charts_come_with_their_numbers(aw, client):
+    fill_all(aw)
+    client.force_login(aw.people.office)
+    page = client.get(f"/danh-gia/ho-so/{aw.sub.pk}/").content.decode()
+    assert '<svg class="chart"' in page and 'id="field-totals"' in page
+    assert "<title>1. Chỉ đạo, điều hành: 4,5 / 6</title>" in page  # 2 + 1 + 1,5 of 6, drawn and tabled
+    assert "cdn" not in page.lower() and "http://" not in page and "https://" not in page  # served by the app
+    projection = client.get("/danh-gia/du-bao/STP/?nam=2026").content.decode()
+    assert '<svg class="chart"' in projection
+
+
+def test_get_writes_nothing(aw, client):
+    from django.db import connection
+
+    from chiso.web.tests.test_get_writes_nothing import WriteSpy
+
+    submitted(aw)
+    pages = ["/danh-gia/", f"/danh-gia/dot/{aw.round.pk}/", f"/danh-gia/ho-so/{aw.sub.pk}/",
+             "/danh-gia/xep-hang/", "/danh-gia/xep-hang/?nam=2026&giai-doan=self&linh-vuc=1",
+             "/danh-gia/du-bao/STP/", "/danh-gia/du-bao/STP/khung/?nam=2026"]
+    for user in (aw.people.coordinator, aw.people.office, aw.people.staff):
+        client.force_login(user)
+        spy = WriteSpy()
+        with connection.execute_wrapper(spy):
+            for url in pages:
+                assert client.get(url).status_code == 200, url
+        assert spy.writes == [], (user, spy.writes)
