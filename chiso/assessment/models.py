@@ -180,3 +180,10 @@ class ScoreEvidence(StoredFile):
 
     def __str__(self) -> str:
         return self.doc_summary or self.original_name or self.doc_number or str(self.source or "")
+
+    @property
+    def file_name(self) -> str:
+        """The name of the file that proves it (the task evidence's when picked), "" for a reference only."""
+        if self.source_id:
+            return self.source.original_name if self.source.file else ""
+        return self.original_name if self.file else ""
