@@ -22,10 +22,10 @@ from chiso.frameworks.models import Framework, FrameworkNode, PublishedResult
 from chiso.lib.numbers import format_vn_decimal
 from chiso.periods.calendar import today as calendar_today
 from chiso.plans.models import Plan, PlanTarget, Task
-from chiso.plans.status import Status, status_of
+from chiso.plans.status import Status
 
 from .models import Score, Submission
-from .queries import task_nodes
+from .queries import mapped_tasks
 
 ZERO = Decimal(0)
 EVIDENCED, EXPECTED, AT_RISK, UNTRACKED = "evidenced", "expected", "at_risk", "untracked"
@@ -142,52 +142,94 @@ def classify(max_score: Decimal, counted: Decimal | None, has_evidence: bool, st
     return UNTRACKED, ZERO
 
 
-def _framework_for(agency, year: int):
-    """The round's framework when the agency is in a round of the year, else the one its tasks point to."""
-    sub = (Submission.objects.filter(agency=agency, round__year=year).select_related("round__framework")
-           .order_by("-round__pk").first())
-    if sub is not None:
-        return sub.round.framework, sub
-    row = (Task.objects.filter(plan__agency=agency, plan__year=year, node__isnull=False,
-                               node__framework__index="PAR_INDEX")
-           .values("node__framework").annotate(n=Count("id")).order_by("-n").first())
-    return (Framework.objects.get(pk=row["node__framework"]) if row else None), None
+def _frameworks_for(agencies, year: int) -> dict:
+    """{agency id: (framework, submission)}: the round's framework when the agency is in a round of the year,
+    else the PAR INDEX catalog its tasks of the year point to most (two queries for all agencies)."""
+    found = {}
+    for sub in (Submission.objects.filter(agency__in=agencies, round__year=year)
+                .select_related("round__framework").order_by("round__pk")):
+        found[sub.agency_id] = (sub.round.framework, sub)
+    missing = [a.pk for a in agencies if a.pk not in found]
+    if missing:
+        counts = (Task.objects.filter(plan__agency_id__in=missing, plan__year=year, node__isnull=False,
+                                      node__framework__index="PAR_INDEX")
+                  .values_list("plan__agency_id", "node__framework").annotate(n=Count("id")).order_by("-n"))
+        frameworks = {}
+        for agency_id, framework_id, _n in counts:
+            frameworks.setdefault(agency_id, framework_id)
+        objects = Framework.objects.in_bulk(set(frameworks.values()))
+        for agency_id, framework_id in frameworks.items():
+            found[agency_id] = (objects[framework_id], None)
+    return found
 
 
 def last_year_fields(agency, year: int) -> dict[str, Decimal]:
     """{field code: score} published for the agency the year before (its predecessors' when it has none)."""
+    return _last_years([agency], year).get(agency.pk, {})
+
+
+def _last_years(agencies, year: int) -> dict[int, dict[str, Decimal]]:
     rows = PublishedResult.objects.filter(year=year - 1, framework__index="PAR_INDEX", node__isnull=False,
                                           node__depth=1)
-    found = {r.node.code: r.score for r in rows.filter(agency=agency).select_related("node")}
-    if not found:
-        for r in rows.filter(agency__in=agency.predecessors.all()).select_related("node").order_by("agency_id"):
-            found.setdefault(r.node.code, r.score)
+    found: dict[int, dict] = defaultdict(dict)
+    for agency_id, code, score in rows.filter(agency__in=agencies).values_list("agency_id", "node__code", "score"):
+        found[agency_id][code] = score
+    orphans = [a.pk for a in agencies if a.pk not in found]
+    if orphans:
+        inherited = (rows.filter(agency__successors__in=orphans).order_by("agency_id")
+                     .values_list("agency__successors", "node__code", "score"))
+        for successor, code, score in inherited:
+            if successor in orphans:
+                found[successor].setdefault(code, score)
     return found
 
 
 def projection_for(agency, year: int | None = None) -> Projection:
+    return projections_for([agency], year)[0]
+
+
+def projections_for(agencies, year: int | None = None) -> list[Projection]:
+    """The projection of each agency, loaded together: a fixed number of queries per catalog, not per agency."""
+    agencies = list(agencies)
     year = year or calendar_today().year
     today = calendar_today()
-    framework, sub = _framework_for(agency, year)
-    plans = list(Plan.objects.filter(agency=agency, year=year).order_by("-status", "-pk")) if framework else []
-    plan = next((p for p in plans if "PAR_INDEX" in (p.indices or [])), None)
+    chosen = _frameworks_for(agencies, year)
+    by_framework = defaultdict(list)
+    for agency in agencies:
+        if agency.pk in chosen:
+            by_framework[chosen[agency.pk][0].pk].append(agency)
+    subs = [sub for _f, sub in chosen.values() if sub is not None]
+    scores = defaultdict(dict)
+    for s in Score.objects.filter(submission__in=subs).annotate(ev=Count("evidence")).select_related("submission"):
+        counted = s.final_score if s.submission.state == Submission.State.FINAL else s.reviewed_value
+        scores[s.submission_id][s.node_id] = (counted, s.ev > 0)
+    plans = {}
+    for plan in Plan.objects.filter(agency__in=[a for a in agencies if a.pk in chosen], year=year).order_by(
+            "-status", "-pk"):
+        if "PAR_INDEX" in (plan.indices or []):
+            plans.setdefault(plan.agency_id, plan)
+    targets = defaultdict(dict)
+    for t in PlanTarget.objects.filter(plan__in=list(plans.values()), index="PAR_INDEX").select_related("node"):
+        targets[t.plan_id].setdefault(t.node.code if t.node_id else t.field_name, t)
+    last = _last_years([a for a in agencies if a.pk in chosen], year)
+    results = {}
+    for framework_id, group in by_framework.items():
+        framework = chosen[group[0].pk][0]
+        nodes = tree_order(FrameworkNode.objects.filter(framework_id=framework_id))
+        mapped = mapped_tasks(framework_id, [a.pk for a in group], year, today)
+        for agency in group:
+            sub = chosen[agency.pk][1]
+            plan = plans.get(agency.pk)
+            results[agency.pk] = _compute(agency, year, framework, plan, sub, nodes,
+                                          scores.get(sub.pk, {}) if sub else {}, mapped.get(agency.pk, {}),
+                                          targets.get(plan.pk, {}) if plan else {}, last.get(agency.pk, {}))
+    return [results.get(a.pk) or Projection(agency=a, year=year, framework=None, plan=None, submission=None)
+            for a in agencies]
+
+
+def _compute(agency, year, framework, plan, sub, nodes, scores, mapped, targets, last) -> Projection:
     result = Projection(agency=agency, year=year, framework=framework, plan=plan, submission=sub)
-    if framework is None:
-        return result
-    nodes = tree_order(FrameworkNode.objects.filter(framework=framework))
     parents = {n.parent_id for n in nodes if n.parent_id}
-    scores = {}
-    if sub is not None:
-        for s in Score.objects.filter(submission=sub).annotate(ev=Count("evidence")):
-            counted = s.final_score if sub.state == Submission.State.FINAL else s.reviewed_value
-            scores[s.node_id] = (counted, s.ev > 0)
-    mapped = task_nodes(framework.pk, agency.pk, year)
-    targets = {}
-    if plan is not None:
-        for t in PlanTarget.objects.filter(plan=plan, index="PAR_INDEX").select_related("node"):
-            key = t.node.code if t.node_id else None
-            targets[key or t.field_name] = t
-    last = last_year_fields(agency, year)
     by_id = {n.pk: n for n in nodes}
     lines: dict[int, FieldLine] = {}
     for node in nodes:
@@ -204,10 +246,9 @@ def projection_for(agency, year: int | None = None) -> Projection:
         while top.parent_id:
             top = by_id[top.parent_id]
         tasks = mapped.get(node.pk, [])
-        statuses = [status_of(t, today) for t in tasks]
         counted, has_evidence = scores.get(node.pk, (None, False))
-        kind, points = classify(node.max_score, counted, has_evidence, statuses)
-        risky = [t for t, s in zip(tasks, statuses, strict=True) if s in RISKY]
+        kind, points = classify(node.max_score, counted, has_evidence, [t.status for t in tasks])
+        risky = [t for t in tasks if t.status in RISKY]
         line = lines[top.pk]
         line.leaves.append(Leaf(node, kind, points, tasks, risky))
         if kind == EVIDENCED:
@@ -218,10 +259,6 @@ def projection_for(agency, year: int | None = None) -> Projection:
             line.at_risk += points
             result.risky_task_ids.update(t.pk for t in risky)
     return result
-
-
-def projections_for(agencies, year: int | None = None) -> list[Projection]:
-    return [projection_for(a, year) for a in agencies]
 
 
 def field_counts(projection: Projection) -> dict:

@@ -11,6 +11,7 @@ from django.db.models import Prefetch
 from chiso.frameworks.exchange import tree_order
 from chiso.frameworks.models import FrameworkNode
 from chiso.plans.models import Task
+from chiso.plans.status import derive
 from chiso.tracking.models import Evidence, ProgressUpdate
 
 from . import permissions as perms
@@ -35,20 +36,54 @@ class Line:
     final_total: Decimal = ZERO
 
 
-def task_nodes(framework_id: int, agency_id: int, year: int):
-    """{sub-criterion id: [tasks]} of the agency's plans of the year mapped to it (or to its criterion)."""
-    tasks = list(Task.objects.filter(plan__agency_id=agency_id, plan__year=year, node__framework_id=framework_id)
-                 .select_related("node", "plan", "tracking").prefetch_related("lead_units"))
+@dataclass
+class TaskRow:
+    """What the assessment pages need of a task (a light row, not a model instance)."""
+
+    pk: int
+    agency_id: int
+    node_id: int
+    ref: str
+    title: str
+    due: object
+    status: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.ref} {self.title}".strip()
+
+
+def mapped_tasks(framework_id: int, agency_ids, year: int, today=None) -> dict:
+    """{agency id: {scored node id: [TaskRow]}}: the tasks of the agencies' plans of the year mapped to a node
+    of the framework; a task on a criterion counts for its sub-criteria too (as in permissions.unit_node_ids;
+    a task on a whole field proposes nothing and puts nothing at risk). One query for the
+    tasks and their state (the status rule's inputs), one for the tree. With `today`, each row has its
+    status (plans.status.derive)."""
     children = defaultdict(list)
     for node_id, parent_id in FrameworkNode.objects.filter(framework_id=framework_id).values_list("pk", "parent_id"):
         if parent_id:
             children[parent_id].append(node_id)
-    mapped = defaultdict(list)
-    for task in tasks:
-        mapped[task.node_id].append(task)
-        for child in children.get(task.node_id, []):
-            mapped[child].append(task)
-    return mapped
+
+    def below(node_id):
+        return [node_id, *children.get(node_id, [])]
+
+    found: dict = defaultdict(lambda: defaultdict(list))
+    rows = (Task.objects.filter(plan__agency_id__in=list(agency_ids), plan__year=year,
+                                node__framework_id=framework_id)
+            .order_by("plan_id", "order", "pk")
+            .values_list("pk", "plan__agency_id", "node_id", "ref", "title", "due", "tracking__reported",
+                         "tracking__done_on", "tracking__has_updates"))
+    for pk, agency_id, node_id, ref, title, due, reported, done_on, has_updates in rows:
+        task = TaskRow(pk, agency_id, node_id, ref, title, due)
+        if today is not None:
+            task.status = derive(reported or "", done_on, due, bool(has_updates), today)
+        for target in below(node_id):
+            found[agency_id][target].append(task)
+    return found
+
+
+def task_nodes(framework_id: int, agency_id: int, year: int) -> dict:
+    """{scored node id: [TaskRow]} of one agency."""
+    return mapped_tasks(framework_id, [agency_id], year).get(agency_id, {})
 
 
 def grid(submission: Submission, user) -> list[Line]:

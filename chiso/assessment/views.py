@@ -153,6 +153,7 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
     sub = _submission(request, pk)
     user = request.user
     lines = queries.grid(sub, user)
+    _add_links(lines)
     totals = queries.totals_of(lines, sub)
     flagged = [ln for ln in lines if ln.flagged]
     last = _last_year_fields(sub)
@@ -171,6 +172,31 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "pending_reviews": sum(1 for ln in lines if ln.score and ln.score.review == Score.Review.PENDING),
     }
     return render(request, "assessment/submission.html", ctx)
+
+
+def _linker(name: str):
+    """pk -> URL of `name` without resolving the pattern again for each of hundreds of rows."""
+    marker = "987654321"
+    url = reverse(name, args=[marker])
+    return lambda pk: url.replace(marker, str(pk))
+
+
+def _add_links(lines) -> None:
+    save, evidence, review = (_linker("assessment_save_score"), _linker("assessment_add_evidence"),
+                              _linker("assessment_review_score"))
+    answer, remove, file = (_linker("assessment_answer"), _linker("assessment_remove_evidence"),
+                            _linker("assessment_evidence_file"))
+    task = _linker("task_detail")
+    for ln in lines:
+        if ln.score is None:
+            continue
+        pk = ln.score.pk
+        ln.url_save, ln.url_evidence, ln.url_review = save(pk), evidence(pk), review(pk)
+        ln.url_answer, ln.url_remove = answer(pk), remove(pk)
+        for e in ln.evidence:
+            e.url = file(e.pk)
+        for t in ln.tasks:
+            t.url = task(t.pk)
 
 
 _REVIEWED_STATES = {Submission.State.REVIEWED, Submission.State.FINAL}
@@ -313,16 +339,19 @@ def add_evidence(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def remove_evidence(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_object_or_404(ScoreEvidence.objects.select_related("score__submission__round__province",
-                                                                  "score__submission__agency"), pk=pk)
-    if not perms.can_view_submission(request.user, item.score.submission):
-        raise PermissionDenied
+    """Remove one evidence item of a sub-criterion (the row's form names it in `item`)."""
+    score = _score(request, pk)
+    try:
+        item = ScoreEvidence.objects.get(pk=int(request.POST.get("item", "")), score=score)
+    except (ValueError, ScoreEvidence.DoesNotExist):
+        messages.error(request, _("Không tìm thấy tài liệu cần gỡ."))
+        return _back(score.submission, f"tc-{score.pk}")
     try:
         actions.do_remove_evidence(request.user, item)
         messages.success(request, _("Đã gỡ tài liệu."))
     except actions.AssessmentError as exc:
         _refused(request, exc)
-    return _back(item.score.submission, f"tc-{item.score_id}")
+    return _back(score.submission, f"tc-{score.pk}")
 
 
 @login_required

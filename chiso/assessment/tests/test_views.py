@@ -142,3 +142,18 @@ def test_get_writes_nothing(aw, client):
             for url in pages:
                 assert client.get(url).status_code == 200, url
         assert spy.writes == [], (user, spy.writes)
+
+
+def test_removing_evidence_from_the_row(aw, client):
+    from chiso.assessment.models import ScoreEvidence
+
+    item = actions.do_add_evidence(aw.people.office, aw.scores["1.1.1"], doc_number="9/BC")
+    url = f"/danh-gia/tieu-chi/{aw.scores['1.1.1'].pk}/go-tai-lieu/"
+    client.force_login(aw.people.outsider)
+    assert client.post(url, {"item": item.pk}).status_code == 403
+    client.force_login(aw.people.laws_staff)  # 1.1.1 is not the laws unit's
+    assert client.post(url, {"item": item.pk}).status_code == 403
+    client.force_login(aw.people.office)
+    assert "Không tìm thấy tài liệu" in client.post(url, {"item": "x"}, follow=True).content.decode()
+    assert client.post(url, {"item": item.pk}).status_code == 302
+    assert not ScoreEvidence.objects.filter(pk=item.pk).exists()
