@@ -3,7 +3,8 @@
 Prints, on SQLite (a temporary file) and PostgreSQL (database chiso_assessment_bench, created when missing,
 skipped when unreachable):
 - the agency assessment page (office and coordinator), the round page and the province ranking page: median
-  of 20 renders and the number of queries; the ratio to a baseline page measured in the same run (the
+  of 20 renders (wall, and this process's CPU: the database server's time is not in it on PostgreSQL) and the
+  number of queries; the ratio to a baseline page measured in the same run (the
   plain assessment index);
 - the projection of all 40 agencies: wall and CPU seconds; the ratio to reading every score of the round once;
 - a 500-file (200 MB) evidence pack exported by `chiso assessment export` in a child process: wall seconds,
@@ -148,12 +149,13 @@ def measure(client, url):
 
     with connection.execute_wrapper(count):
         assert client.get(url).status_code == 200, url
-    times = []
+    times, cpu = [], []
     for _ in range(RUNS):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         assert client.get(url).status_code == 200
         times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times), len(executed)
+        cpu.append((time.process_time() - start_cpu) * 1000)
+    return statistics.median(times), len(executed), statistics.median(cpu)
 
 
 def run(backend):
@@ -174,8 +176,8 @@ def run(backend):
           f"load average {os.getloadavg()[0]:.2f}")
     base_client = Client()
     base_client.force_login(office)
-    baseline, base_q = measure(base_client, "/danh-gia/")
-    print(f"  baseline (assessment index)       median {baseline:6.1f} ms  queries {base_q}")
+    baseline, base_q, base_cpu = measure(base_client, "/danh-gia/")
+    print(f"  baseline (assessment index)       median {baseline:6.1f} ms ({base_cpu:5.1f} ms CPU)  queries {base_q}")
     for who, user, name, url in (
             ("office", office, "agency assessment page", f"/danh-gia/ho-so/{first.pk}/"),
             ("coord.", coordinator, "agency assessment page", f"/danh-gia/ho-so/{first.pk}/"),
@@ -184,9 +186,9 @@ def run(backend):
             ("coord.", coordinator, "ranking, one field", "/danh-gia/xep-hang/?nam=2026&giai-doan=self&linh-vuc=3")):
         client = Client()
         client.force_login(user)
-        median, queries = measure(client, url)
-        print(f"  {who:<6} {name:<27} median {median:6.1f} ms  queries {queries:<3} ×{median / baseline:.1f} "
-              f"of baseline  (target < 200 ms)")
+        median, queries, cpu = measure(client, url)
+        print(f"  {who:<6} {name:<27} median {median:6.1f} ms ({cpu:5.1f} ms CPU)  queries {queries:<3} "
+              f"×{median / baseline:.1f} of baseline  (target < 200 ms)")
 
     from chiso.assessment.projection import projections_for
 

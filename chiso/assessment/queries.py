@@ -6,8 +6,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch
-
 from chiso.frameworks.exchange import tree_order
 from chiso.frameworks.models import FrameworkNode
 from chiso.plans.models import Task
@@ -59,7 +57,8 @@ def mapped_tasks(framework_id: int, agency_ids, year: int, today=None) -> dict:
     tasks and their state (the status rule's inputs), one for the tree. With `today`, each row has its
     status (plans.status.derive)."""
     children = defaultdict(list)
-    for node_id, parent_id in FrameworkNode.objects.filter(framework_id=framework_id).values_list("pk", "parent_id"):
+    for node_id, parent_id in (FrameworkNode.objects.filter(framework_id=framework_id).order_by()
+                               .values_list("pk", "parent_id")):
         if parent_id:
             children[parent_id].append(node_id)
 
@@ -86,12 +85,42 @@ def task_nodes(framework_id: int, agency_id: int, year: int) -> dict:
     return mapped_tasks(framework_id, [agency_id], year).get(agency_id, {})
 
 
+@dataclass
+class EvidenceRow:
+    """An evidence item as the grid shows it (a light row: a page holds hundreds)."""
+
+    pk: int
+    label: str
+    file_name: str
+    doc_number: str
+    doc_date: object
+    stage: str
+    source_id: int | None
+    url: str = ""
+
+    def __str__(self) -> str:
+        return self.label
+
+
+def evidence_rows(submission: Submission) -> dict[int, list[EvidenceRow]]:
+    """{score id: [EvidenceRow]} of a submission, in the order they were added (one query)."""
+    found = defaultdict(list)
+    rows = (ScoreEvidence.objects.filter(score__submission=submission).order_by("score_id", "id")
+            .values_list("pk", "score_id", "doc_summary", "original_name", "doc_number", "doc_date", "stage",
+                         "source_id", "file", "source__original_name", "source__file", "source__doc_summary"))
+    for pk, score_id, summary, name, number, day, stage, source, file, s_name, s_file, s_summary in rows:
+        file_name = (s_name if s_file else "") if source else (name if file else "")
+        label = summary or name or number or s_summary or s_name or ""
+        found[score_id].append(EvidenceRow(pk, label, file_name, number, day, stage, source))
+    return found
+
+
 def grid(submission: Submission, user) -> list[Line]:
     """The submission's tree with every scored row filled in; headers carry their subtotals."""
     framework_id = submission.round.framework_id
     nodes = tree_order(FrameworkNode.objects.filter(framework_id=framework_id))
-    scores = {s.node_id: s for s in Score.objects.filter(submission=submission).prefetch_related(
-        Prefetch("evidence", queryset=ScoreEvidence.objects.select_related("source"))).select_related("node")}
+    scores = {s.node_id: s for s in Score.objects.filter(submission=submission).order_by()}
+    evidence = evidence_rows(submission)
     mapped = task_nodes(framework_id, submission.agency_id, submission.round.year)
     task_ids = {t.pk for tasks in mapped.values() for t in tasks}
     by_task = defaultdict(list)
@@ -109,7 +138,8 @@ def grid(submission: Submission, user) -> list[Line]:
         if score is not None:
             score.submission = submission
             line.score = score
-            line.evidence = list(score.evidence.all())
+            score.node = node
+            line.evidence = evidence.get(score.pk, [])
             picked = {e.source_id for e in line.evidence if e.source_id}
             line.tasks = mapped.get(node.pk, [])
             line.proposals = [ev for t in line.tasks for ev in by_task.get(t.pk, []) if ev.pk not in picked]
