@@ -7,6 +7,7 @@ urlpatterns = [
     path("dot/mo/", views.open_round, name="assessment_open_round"),
     path("dot/<int:pk>/", views.round_detail, name="assessment_round"),
     path("dot/<int:pk>/cong-bo/", views.publish_round, name="assessment_publish"),
+    path("dot/<int:pk>/dieu-tra/", views.import_survey, name="assessment_import_survey"),
     path("xep-hang/", views.ranking_page, name="assessment_ranking"),
     path("xep-hang/nhap-ket-qua/", views.import_results, name="assessment_import_results"),
     path("ho-so/<int:pk>/", views.submission_detail, name="assessment_submission"),

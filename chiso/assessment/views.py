@@ -122,6 +122,26 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
+def import_survey(request: HttpRequest, pk: int) -> HttpResponse:
+    """The coordinator imports the survey points of the round's agencies (all or nothing)."""
+    from .imports import do_import_survey
+
+    rnd = get_object_or_404(Round.objects.select_related("province"), pk=pk)
+    if not coordinates(request.user, rnd.province):
+        raise PermissionDenied
+    upload = request.FILES.get("file")
+    try:
+        if upload is None or not upload.name.lower().endswith(".xlsx"):
+            raise actions.AssessmentError(_("Hãy chọn tệp .xlsx."))
+        count = do_import_survey(request.user, rnd, upload.read())
+        messages.success(request, _("Đã nhập điểm điều tra xã hội học của %(n)d cơ quan.") % {"n": count})
+    except actions.AssessmentError as exc:
+        _refused(request, exc)
+    return redirect("assessment_round", pk=rnd.pk)
+
+
+@require_POST
+@login_required
 def publish_round(request: HttpRequest, pk: int) -> HttpResponse:
     rnd = get_object_or_404(Round, pk=pk)
     try:
@@ -144,8 +164,9 @@ def _refused(request, exc: actions.AssessmentError) -> None:
     if str(exc) == _("Bạn không có quyền thực hiện việc này."):
         raise PermissionDenied
     messages.error(request, str(exc))
-    for problem in exc.problems[1:] if len(exc.problems) > 1 or exc.problems[:1] != [str(exc)] else []:
-        messages.error(request, problem)
+    if str(exc) != " ".join(exc.problems):  # the problems are not already the message: list them
+        for problem in exc.problems:
+            messages.error(request, problem)
 
 
 @login_required

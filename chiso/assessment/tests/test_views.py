@@ -157,3 +157,34 @@ def test_removing_evidence_from_the_row(aw, client):
     assert "Không tìm thấy tài liệu" in client.post(url, {"item": "x"}, follow=True).content.decode()
     assert client.post(url, {"item": item.pk}).status_code == 302
     assert not ScoreEvidence.objects.filter(pk=item.pk).exists()
+
+
+def test_survey_points_imported_all_or_nothing(aw, client):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from openpyxl import Workbook
+
+    def upload(rows):
+        wb = Workbook()
+        wb.active.append(["Mã cơ quan", "Điểm điều tra xã hội học"])
+        for row in rows:
+            wb.active.append(row)
+        buf = io.BytesIO()
+        wb.save(buf)
+        return SimpleUploadedFile("dieu-tra.xlsx", buf.getvalue())
+
+    url = f"/danh-gia/dot/{aw.round.pk}/dieu-tra/"
+    client.force_login(aw.people.office)
+    assert client.post(url, {"file": upload([["STP", 5]])}).status_code == 403
+    client.force_login(aw.people.coordinator)
+    page = client.post(url, {"file": upload([["STP", "7,5"], ["SKX", 5], ["SXD", 11], ["STP", 1]])},
+                       follow=True).content.decode()
+    for line in ("Dòng 3: cơ quan “SKX” không có trong đợt này.", "Dòng 4: điểm phải từ 0 đến 10",
+                 "Dòng 5: trùng với dòng 2."):
+        assert line in page
+    assert not Submission.objects.filter(round=aw.round, survey_score__isnull=False).exists()
+    page = client.post(url, {"file": upload([["STP", "7,5"], ["sxd", 6]])}, follow=True).content.decode()
+    assert "2 cơ quan" in page
+    assert dict(Submission.objects.filter(round=aw.round).values_list("agency__code", "survey_score")) == {
+        "STP": Decimal("7.500"), "SXD": Decimal("6.000")}
