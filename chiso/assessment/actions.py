@@ -178,6 +178,7 @@ def do_save_score(actor, score: Score, value: Declared, version: int | None = No
     score = Score.objects.select_for_update().select_related("node").get(pk=score.pk)
     score.submission = sub
     _deny(perms.can_edit_score(actor, score))
+    _same_version(score, sub)
     if _today(today) > sub.round.self_due:
         raise AssessmentError(_("Đã quá hạn tự đánh giá (%(due)s).") % {
             "due": sub.round.self_due.strftime("%d/%m/%Y")})
@@ -196,6 +197,12 @@ def do_save_score(actor, score: Score, value: Declared, version: int | None = No
     record(actor, Action.UPDATE, score, before, snapshot(score), agency=sub.agency,
            summary=f"{score.node.code} {score.node.name}"[:300])
     return score
+
+
+def _same_version(score: Score, sub: Submission) -> None:
+    if score.node.framework_id != sub.round.framework_id:
+        raise AssessmentError(_("Tiêu chí %(code)s thuộc phiên bản bộ chỉ số khác với đợt đánh giá này.")
+                              % {"code": score.node.code})
 
 
 def _check_evidence_stage(actor, score: Score, sub: Submission, today: date | None = None) -> str:
@@ -380,6 +387,7 @@ def do_review_score(actor, score: Score, *, accept: bool, reviewed_score: Decima
     score = Score.objects.select_for_update().select_related("node").get(pk=score.pk)
     score.submission = sub
     _deny(perms.can_review(actor, sub))
+    _same_version(score, sub)
     if _today() > sub.round.final_due:
         raise AssessmentError(_("Đã quá hạn công bố kết quả (%(due)s).") % {
             "due": sub.round.final_due.strftime("%d/%m/%Y")})

@@ -85,13 +85,6 @@ def unit_node_ids(user, submission: Submission) -> set[int]:
     return ids
 
 
-def can_draft(user, submission: Submission) -> bool:
-    """Anyone of the agency who may edit at least one of its scores now (the page shows the forms)."""
-    if submission.state != Submission.State.DRAFT:
-        return False
-    return is_office(user, submission.agency_id) or bool(unit_node_ids(user, submission))
-
-
 def can_edit_score(user, score: Score, unit_nodes: set[int] | None = None) -> bool:
     submission = score.submission
     if submission.state != Submission.State.DRAFT:

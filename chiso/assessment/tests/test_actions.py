@@ -211,3 +211,13 @@ def test_round_deadlines_and_framework_are_checked(aw):
 def test_publishing_needs_every_agency_final(aw):
     with pytest.raises(AssessmentError, match="Còn 2 cơ quan"):
         actions.do_publish_round(aw.people.coordinator, aw.round)
+
+
+def test_a_sub_criterion_of_another_framework_version_is_refused(aw):
+    from chiso.frameworks.actions import do_copy_framework
+
+    next_year = do_copy_framework(aw.people.admin, aw.catalog, 2027)
+    stray = Score.objects.create(submission=aw.sub, node=next_year.nodes.get(code="1.1.3"))
+    with pytest.raises(AssessmentError, match="phiên bản bộ chỉ số khác"):
+        actions.do_save_score(aw.people.office, stray, Declared(score=D(1)))
+    assert reload(stray).self_score is None
