@@ -140,3 +140,22 @@ def test_copy_page_refuses_an_existing_year_in_vietnamese(client, catalog, admin
     assert "Đã có" in response.content.decode()
     response = client.post(f"/bo-chi-so/{catalog.pk}/sao-chep/", {"year": "năm sau"}, follow=True)
     assert "Năm không hợp lệ" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_admin_form_reads_and_checks_the_rule_text(catalog):
+    from chiso.frameworks.admin import NodeAdminForm
+
+    node = FrameworkNode.objects.get(framework=catalog, code="1.1")
+    data = {"framework": catalog.pk, "code": "1.1", "parent": node.parent_id, "depth": 2, "name": node.name,
+            "max_score": "9.28", "method": "mixed", "order": 1, "evidence": "", "rule_text": "Theo tỷ lệ",
+            "rule_input": "bậc: 100% → 10"}
+    form = NodeAdminForm(data, instance=node)
+    assert not form.is_valid() and "lớn hơn điểm tối đa" in str(form.errors["rule_input"])
+    data["rule_input"] = "bậc: 100% → 9,28; 50% → 4"
+    form = NodeAdminForm(data, instance=node)
+    assert form.is_valid(), form.errors
+    form.save()
+    node.refresh_from_db()
+    assert node.rule == {"kind": "tiers", "tiers": [["100", "9.28"], ["50", "4"]]}
+    assert NodeAdminForm(instance=node).fields["rule_input"].initial == "bậc: 100% → 9,28; 50% → 4"
