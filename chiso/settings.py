@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "chiso.tracking",
     "chiso.reports",
     "chiso.dossiers",
+    "chiso.assessment",
     "chiso.web",
 ]
 

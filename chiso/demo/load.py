@@ -60,6 +60,10 @@ def load_demo(today: date | None = None) -> bool:
     par = Framework.objects.filter(index="PAR_INDEX", level="department").order_by("-year").first()
     nodes = {fold(n.name): n for n in FrameworkNode.objects.filter(framework=par)} if par else {}
     _create_results(par, nodes, agencies, predecessor, province, year - 1)
+    # This year's catalog is the demo's own department-level set, with sub-criteria the tasks earn.
+    catalog = _create_demo_catalog(people.get("quantri"), province, year)
+    nodes = {fold(n.name): n for n in catalog.nodes.filter(depth=1)}
+    nodes.update({n.code: n for n in catalog.nodes.all()})
 
     for number, spec in enumerate(a for a in content.AGENCIES if not a.get("coordinator")):
         office = people[next(u for u, _n, r, a, _k, _p in content.USERS if a == spec["code"] and r == "office")]
@@ -79,7 +83,35 @@ def load_demo(today: date | None = None) -> bool:
     load_dossiers_demo(today, [agencies["STP"], agencies["SVHTTDL"]], people.get("stp.vanphong"))
     add_demo_apologies(today, agencies["STP"], people.get("stp.vanphong"))
     confirm_demo_measures(agencies["STP"], people.get("stp.vanphong"))
+
+    from chiso.assessment.demo import load_assessment_demo  # a PAR INDEX self-assessment round (issue 11)
+
+    load_assessment_demo(today, province, people.get("quantri"))
     return True
+
+
+def _create_demo_catalog(actor, province, year):
+    from chiso.frameworks.actions import NodeSpec, do_create_catalog
+    from chiso.frameworks.rules import parse_text
+
+    specs = []
+    for order, (code, name, max_score, rule, rule_text, evidence) in enumerate(content.DEMO_CATALOG, start=1):
+        parsed = parse_text(rule, Decimal(max_score)) if rule else None
+        specs.append(NodeSpec(code=code, name=name, parent_code=code.rpartition(".")[0], max_score=Decimal(max_score),
+                              rule_text=rule_text, rule=parsed.to_data() if parsed else None, evidence=evidence,
+                              order=order))
+    return do_create_catalog(actor, {
+        "index": "PAR_INDEX", "year": year, "level": "department", "province": province,
+        "name": content.DEMO_CATALOG_NAME, "issuer": f"UBND {province.name}",
+        "notes": "Dữ liệu mẫu viết cho bản chạy thử ChiSo, không phải bộ tiêu chí thật của tỉnh nào."}, specs)
+
+
+def _task_node(nodes, index, field, criterion, title):
+    """The demo task's sub-criterion (by its printed criterion or the start of its title), else its field."""
+    if index != "PAR_INDEX":
+        return None
+    key = criterion or next((k for k in content.DEMO_TASK_NODES if title.startswith(k)), None)
+    return nodes.get(content.DEMO_TASK_NODES.get(key or "")) or nodes.get(fold(field))
 
 
 def _create_users(agencies, units) -> dict[str, User]:
@@ -155,7 +187,7 @@ def _create_plan(spec, agency, units, office, nodes, today, year, number):
         counters[index] = counters.get(index, 0) + 1
         task = Task(
             plan=plan, index=index, field_name=field, criterion=criterion or "", title=title, output=output,
-            ref=str(counters[index]), node=nodes.get(fold(field)) if index == "PAR_INDEX" else None,
+            ref=str(counters[index]), node=_task_node(nodes, index, field, criterion, title),
             node_confidence=1.0 if index == "PAR_INDEX" and fold(field) in nodes else None,
             timeframe=_timeframe_text(offset, rec, today, year),
             due=_due(today, offset, year) if rec == "once" else _period_due(rec, year),

@@ -3,6 +3,7 @@
 import io
 import zipfile
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -15,14 +16,51 @@ from django.utils.translation import gettext_lazy
 from .exchange import export_filename, export_framework
 from .forms import CatalogUploadForm, imported_message
 from .models import Framework, FrameworkNode, PublishedResult
+from .rules import RuleError
+from .rules import parse_text as parse_rule
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+class NodeForm(forms.ModelForm):
+    """A node with its scoring rule typed in the XLSX column's text form, checked like an import."""
+
+    rule_input = forms.CharField(label=gettext_lazy("Quy tắc tính"), required=False,
+                                 help_text=gettext_lazy("“có/không”, “bậc: 100% → 1; 80% → 0,5”, “đếm: 0,5”, "
+                                                        "“tỷ lệ: 100%”; để trống khi chấm tay."))
+
+    class Meta:
+        model = FrameworkNode
+        fields = ["code", "parent", "depth", "name", "max_score", "method", "is_verified", "order", "evidence",
+                  "rule_text"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["rule_input"].initial = self.instance.rule_display
+
+    def clean(self):
+        cleaned = super().clean()
+        try:
+            rule = parse_rule(cleaned.get("rule_input", ""), cleaned.get("max_score"))
+        except RuleError as exc:
+            self.add_error("rule_input", str(exc))
+        else:
+            self.instance.rule = rule.to_data() if rule else {}
+        return cleaned
+
+
+class NodeAdminForm(NodeForm):
+    class Meta(NodeForm.Meta):
+        fields = ["framework", *NodeForm.Meta.fields]
+
+
 class FrameworkNodeInline(admin.TabularInline):
     model = FrameworkNode
+    form = NodeForm
     extra = 0
-    fields = ["code", "parent", "depth", "name", "max_score", "method", "is_verified", "order", "evidence"]
+    fields = ["code", "parent", "depth", "name", "max_score", "method", "is_verified", "order", "evidence",
+              "rule_text", "rule_input"]
     ordering = ["order", "code"]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
@@ -89,6 +127,7 @@ class FrameworkAdmin(admin.ModelAdmin):
 
 @admin.register(FrameworkNode)
 class FrameworkNodeAdmin(admin.ModelAdmin):
+    form = NodeAdminForm  # the rule is typed as text and checked, never edited as raw JSON
     list_display = ["code", "name", "framework", "depth", "max_score", "method", "is_verified", "order"]
     list_display_links = ["code", "name"]
     list_filter = ["framework__index", "framework", "depth", "method", "is_verified"]

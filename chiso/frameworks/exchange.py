@@ -31,13 +31,15 @@ from chiso.lib.text import fold, squash
 from chiso.org.models import Province
 
 from .models import Framework, FrameworkNode, IndexCode
+from .rules import RuleError
+from .rules import parse_text as parse_rule
 
 ATTRIBUTE_SHEET = "Bộ chỉ số"
 NODE_SHEET = "Lĩnh vực, tiêu chí"
 NODE_COLUMNS = ["Mã", "Mã cấp trên", "Cấp", "Tên", "Điểm tối đa", "Phương pháp", "Tài liệu kiểm chứng",
-                "Đã đối chiếu", "Thứ tự"]
+                "Đã đối chiếu", "Thứ tự", "Cách chấm điểm", "Quy tắc tính"]
 _NODE_KEYS = ["code", "parent_code", "depth", "name", "max_score", "method", "evidence", "is_verified",
-              "order"]
+              "order", "rule_text", "rule"]
 # (label in the file, attribute of Framework)
 ATTRIBUTE_ROWS = [
     ("Chỉ số", "index"),
@@ -77,6 +79,8 @@ class NodeRow:
     evidence: str
     is_verified: bool
     order: int
+    rule_text: str = ""
+    rule: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -168,14 +172,16 @@ def export_framework(framework: Framework) -> bytes:
             node.evidence,
             YES if node.is_verified else NO,
             node.order,
+            node.rule_text,
+            node.rule_display,
         ]
         for column, value in enumerate(cells, start=1):
             cell = _put(sheet, row, column, value)
             if column in (1, 2):
                 cell.number_format = "@"
-            elif column in (4, 7):
+            elif column in (4, 7, 10, 11):
                 cell.alignment = wrap
-    for letter, width in zip("ABCDEFGHI", [10, 12, 6, 60, 12, 20, 50, 12, 8], strict=True):
+    for letter, width in zip("ABCDEFGHIJK", [10, 12, 6, 60, 12, 20, 50, 12, 8, 50, 30], strict=True):
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "A2"
     last = max(len(nodes) + 1, 200)
@@ -447,13 +453,21 @@ def _read_node(row: int, cells: dict, errors: list[str]) -> NodeRow | None:
     except ValueError:
         problems.append(_("thứ tự “%(value)s” phải là số nguyên không âm.") % {"value": raw["order"]})
 
+    rule = None
+    if raw.get("rule"):
+        try:
+            rule = parse_rule(raw["rule"], max_score)
+        except RuleError as exc:
+            problems.append(_("cột Quy tắc tính: %(message)s") % {"message": exc})
+
     for problem in problems:
         errors.append(_("Dòng %(row)d: %(message)s") % {"row": row, "message": problem})
     if problems:
         return None
     return NodeRow(row=row, code=code, parent_code=_code(cells.get("parent_code")), depth=depth, name=name,
                    max_score=max_score, method=method, evidence=raw.get("evidence", ""),
-                   is_verified=is_verified, order=order)
+                   is_verified=is_verified, order=order, rule_text=raw.get("rule_text", ""),
+                   rule=rule.to_data() if rule else {})
 
 
 def _check_tree(nodes: list[NodeRow], errors: list[str]) -> None:
@@ -611,6 +625,8 @@ def _write(parsed: ParsedCatalog, into: Framework | None, actor) -> ImportResult
         node.evidence = row.evidence
         node.is_verified = row.is_verified
         node.order = row.order
+        node.rule_text = row.rule_text
+        node.rule = row.rule
         node.save()
         saved[row.code] = node
         if before is None:

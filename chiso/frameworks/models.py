@@ -67,6 +67,10 @@ class FrameworkNode(models.Model):
     max_score = models.DecimalField(_("điểm tối đa"), max_digits=7, decimal_places=3, null=True, blank=True)
     method = models.CharField(_("phương pháp"), max_length=10, choices=Method.choices, default=Method.SELF)
     evidence = models.TextField(_("tài liệu kiểm chứng"), blank=True)
+    rule_text = models.TextField(_("cách chấm điểm"), blank=True,
+                                 help_text=_("Cách chấm như văn bản của tỉnh viết."))
+    # The rule as data (chiso.frameworks.rules), when the score can be computed from the declared value.
+    rule = models.JSONField(_("quy tắc tính điểm"), default=dict, blank=True)
     is_verified = models.BooleanField(_("đã đối chiếu văn bản gốc"), default=False)
     order = models.PositiveIntegerField(_("thứ tự"), default=0)
 
@@ -81,6 +85,18 @@ class FrameworkNode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code}. {self.name}"
+
+    @property
+    def scoring_rule(self):
+        """The rule as a `rules.Rule`, or None when the score is entered by hand."""
+        from .rules import from_data
+
+        return from_data(self.rule)
+
+    @property
+    def rule_display(self) -> str:
+        rule = self.scoring_rule
+        return rule.to_text() if rule else ""
 
 
 class PublishedResult(models.Model):

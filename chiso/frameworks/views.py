@@ -4,10 +4,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from chiso.accounts import access as perms
 
+from .actions import CatalogError, do_copy_framework
 from .exchange import export_filename, export_framework
 from .forms import CatalogUploadForm, imported_message
 from .models import Framework
@@ -73,3 +75,21 @@ def framework_import(request: HttpRequest) -> HttpResponse:
     if into is not None:
         return _render_detail(request, into, form, errors, status=400)
     return _render_list(request, form, errors, status=400)
+
+
+@require_POST
+@login_required
+def framework_copy(request: HttpRequest, pk: int) -> HttpResponse:
+    """Administrators copy a catalog to another year (next year by default) to edit it there."""
+    perms.require(perms.is_admin(request.user))
+    source = get_object_or_404(Framework.objects.select_related("province"), pk=pk)
+    try:
+        year = int(request.POST.get("year") or source.year + 1)
+        copy = do_copy_framework(request.user, source, year)
+    except (ValueError, CatalogError) as exc:
+        message = str(exc) if isinstance(exc, CatalogError) else gettext("Năm không hợp lệ.")
+        messages.error(request, message)
+        return redirect("framework_detail", pk=source.pk)
+    messages.success(request, gettext("Đã tạo “%(name)s” năm %(year)d từ bộ năm %(old)d; hãy sửa những gì đã "
+                                      "thay đổi.") % {"name": copy.name, "year": copy.year, "old": source.year})
+    return redirect("framework_detail", pk=copy.pk)
