@@ -107,6 +107,8 @@ INSTALLED_APPS = [
     "chiso.tracking",
     "chiso.reports",
     "chiso.dossiers",
+    "ninja",  # the API's Swagger UI assets, served by the app (no CDN)
+    "chiso.api",
     "chiso.web",
 ]
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("bao-cao/", include("chiso.reports.urls")),
     path("chi-so-phuc-vu/", include("chiso.dossiers.urls")),
     path("viec-nen/", include("chiso.jobs.urls")),
+    path("api/v1/", include("chiso.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("quan-tri/", admin.site.urls),
