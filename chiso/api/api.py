@@ -9,6 +9,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from .core import ApiError, TokenAuth, error_response, max_body_bytes
+from .renderers import Utf8JSONRenderer
 
 log = logging.getLogger(__name__)
 
@@ -20,7 +21,8 @@ của trang trước), tối đa `limit` 1000 dòng một trang. Lỗi luôn có
 `{"error": {"code": "...", "message": "câu tiếng Việt", "details": [...]}}`."""
 
 api = NinjaAPI(title="ChiSo API", version="1", description=DESCRIPTION, auth=TokenAuth(),
-               urls_namespace="api", docs_url="/docs", openapi_url="/openapi.json")
+               urls_namespace="api", docs_url="/docs", openapi_url="/openapi.json",
+               renderer=Utf8JSONRenderer())
 
 # Pydantic's error types in Vietnamese; anything else is "giá trị không hợp lệ".
 PYDANTIC_MESSAGES = {
