@@ -65,3 +65,26 @@ class ApiCall(models.Model):
 
     def __str__(self) -> str:
         return f"{self.token_name} {self.method} {self.path} {self.status}"
+
+
+class IdempotentWrite(models.Model):
+    """A write made with an `Idempotency-Key`: the same key again (a retry after a lost answer) gets the
+    first answer back instead of a second write. The row is claimed in the write's own transaction."""
+
+    token = models.ForeignKey(ApiToken, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(_("khóa chống lặp"), max_length=100)
+    request_hash = models.CharField(max_length=64)  # the same key with another body is refused
+    status = models.PositiveSmallIntegerField(default=0)
+    response = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("lượt ghi có khóa chống lặp")
+        verbose_name_plural = _("lượt ghi có khóa chống lặp")
+        constraints = [
+            models.UniqueConstraint(fields=["token", "key"], name="api_write_once_per_key",
+                                    violation_error_message=_("Khóa chống lặp này đã dùng.")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.token_id} {self.key}"

@@ -1,5 +1,6 @@
 """The shapes of the API's answers and bodies (they make the OpenAPI description)."""
 
+import datetime as dt
 from datetime import date, datetime
 
 from ninja import Field, Schema
@@ -221,3 +222,43 @@ TaskPage = page_of(Task, "TaskPage")
 UpdatePage = page_of(Update, "UpdatePage")
 ReportPage = page_of(Report, "ReportPage")
 IndicatorPage = page_of(Indicator, "IndicatorPage")
+
+
+class DocumentIn(Schema):
+    number: str = Field("", max_length=80, description="số, ký hiệu văn bản")
+    date: dt.date | None = None
+    summary: str = Field("", max_length=500)
+    link: str = Field("", max_length=500)
+
+
+class FileIn(Schema):
+    name: str = Field(..., max_length=255, description="tên tệp, đuôi đúng với nội dung: .pdf .docx .xlsx .png .jpg")
+    content_base64: str = Field(..., description="nội dung tệp mã hóa base64")
+
+
+class UpdateIn(Schema):
+    narrative: str = Field(..., description="kết quả thực hiện")
+    percent: int = Field(..., ge=0, le=100)
+    proposed_status: str = Field("in_progress", description="in_progress, done, failed")
+    done_on: date | None = None
+    cause: str = ""
+    remedy: str = ""
+    kind: str = Field("update", description="update (đơn vị chủ trì) hoặc contribution (đơn vị phối hợp)")
+    documents: list[DocumentIn] = Field([], max_length=20)
+    files: list[FileIn] = Field([], max_length=10)
+
+
+class DossierPush(Schema):
+    kind: str = Field("dossier", description="dossier (hồ sơ TTHC) hoặc pakn (phản ánh, kiến nghị)")
+    agency: str | None = Field(None, description="mã cơ quan khi bản ghi không có trường MaCoQuan")
+    records: list[dict] = Field(..., min_length=1, max_length=5000,
+                                description="bản ghi theo tên trường của chuẩn trao đổi (MaHoSo, MaTTHC, "
+                                            "NgayTiepNhan, NgayHenTra, NgayKetThucXuLy, ...)")
+
+
+class DossierResult(Schema):
+    run_id: int
+    kind: str
+    rows: int
+    created: int
+    updated: int

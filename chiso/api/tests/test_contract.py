@@ -92,3 +92,46 @@ def test_the_description_and_the_docs_are_served_offline(client, db):
     assert "/static/ninja/swagger-ui-bundle.js" in page and "cdn" not in page.lower()
     assert client.get("/static/ninja/swagger-ui-bundle.js").status_code == 200
     assert json.dumps(doc, ensure_ascii=False).count("Error") > 10
+
+
+def test_every_write_answer_matches_the_description(setup, client, settings):
+    import base64
+
+    from chiso.dossiers.tests.conftest import dossier_row
+
+    from .data import PNG
+
+    world, ids, doc, doc_json = setup
+    posts = {t for t, ops in doc["paths"].items() if "post" in ops}
+    assert posts == {"/api/v1/tasks/{task_id}/updates", "/api/v1/dossiers"}, "a new write needs its cases here"
+    admin = token_for(world.people.admin, "*:write", name="writer")
+    update = {"narrative": "Đã xong phần việc", "percent": 30, "cause": "Chậm do thiếu người",
+              "remedy": "Bổ sung người", "files": [{"name": "a.png", "content_base64": base64.b64encode(PNG).decode()}]}
+    dossiers = {"records": [dossier_row("C-1", received="2026-03-03", promised="2026-03-10")]}
+    cases = {
+        "/api/v1/tasks/{task_id}/updates": (update, {"narrative": "", "percent": 1}),
+        "/api/v1/dossiers": (dossiers, {"records": [dossier_row("C-2", received="không rõ")]}),
+    }
+    for template, (good, bad) in cases.items():
+        url = _url(template, ids)
+
+        def post(body, raw=admin, **headers):
+            payload = body if isinstance(body, str) else json.dumps(body)
+            response = client.post(url, payload, content_type="application/json", **bearer(raw) if raw else {},
+                                   **headers)
+            check(doc, doc_json, template, "post", response)
+            return response
+
+        first = post(good, HTTP_IDEMPOTENCY_KEY="contract")
+        assert first.status_code in (200, 201), first.content
+        assert post(good, HTTP_IDEMPOTENCY_KEY="contract").status_code in (200, 201)
+        assert post({**good, "extra": 1}, HTTP_IDEMPOTENCY_KEY="contract").status_code in (200, 409)
+        assert post(bad).status_code == 400
+        assert post("{not json").status_code == 400
+        assert post(good, raw=None).status_code == 401
+        assert post(good, raw=token_for(world.people.admin, "*:read")).status_code == 403
+        if "{" in template:
+            assert post(good, raw=token_for(world.people.admin, "*:write", "agency:SXD")).status_code == 404
+        settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100
+        assert post(good).status_code == 413
+        settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
