@@ -115,7 +115,7 @@ def test_every_write_answer_matches_the_description(setup, client, settings):
     for template, (good, bad) in cases.items():
         url = _url(template, ids)
 
-        def post(body, raw=admin, **headers):
+        def post(body, raw=admin, url=url, template=template, **headers):
             payload = body if isinstance(body, str) else json.dumps(body)
             response = client.post(url, payload, content_type="application/json", **bearer(raw) if raw else {},
                                    **headers)
