@@ -88,3 +88,83 @@ class IdempotentWrite(models.Model):
 
     def __str__(self) -> str:
         return f"{self.token_id} {self.key}"
+
+
+class WebhookSubscription(models.Model):
+    """An integration's subscription to events: where to POST them and the secret that signs them. It belongs
+    to a token and sees what the token reads: events of other agencies are never sent to it."""
+
+    token = models.ForeignKey(ApiToken, verbose_name=_("mã kết nối"), on_delete=models.CASCADE,
+                              related_name="subscriptions")
+    url = models.URLField(_("địa chỉ nhận"), max_length=500)
+    secret = models.CharField(_("khóa ký"), max_length=100, editable=False)  # HMAC-SHA256 key, shown once
+    events = models.JSONField(_("sự kiện"), default=list)  # ["task.status_changed", "update.confirmed", ...]
+    is_active = models.BooleanField(_("đang dùng"), default=True)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("đăng ký webhook")
+        verbose_name_plural = _("đăng ký webhook")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.token} → {self.url}"
+
+
+class WebhookEvent(models.Model):
+    """The outbox: an event written in the same transaction as the change it tells about, so no event is
+    lost when a process dies; its deliveries are made in that transaction too."""
+
+    key = models.CharField(max_length=36, unique=True)  # a UUID: the receiver's idempotency key
+    kind = models.CharField(_("sự kiện"), max_length=40)
+    agency = models.ForeignKey("org.Agency", verbose_name=_("cơ quan"), null=True, on_delete=models.SET_NULL,
+                               related_name="+")
+    data = models.JSONField(_("nội dung"), default=dict)
+    created_at = models.DateTimeField(_("thời điểm"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("sự kiện webhook")
+        verbose_name_plural = _("sự kiện webhook")
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.key}"
+
+
+class WebhookDelivery(models.Model):
+    """One event to one subscription: sent until the receiver answers 2xx, with backoff between attempts.
+    A sender claims a delivery by moving `next_attempt_at` past its lease in one conditional UPDATE: a
+    sender that dies leaves it due again when the lease ends (at least once)."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Đang chờ gửi")
+        DELIVERED = "delivered", _("Đã gửi")
+        FAILED = "failed", _("Gửi không được")
+
+    subscription = models.ForeignKey(WebhookSubscription, verbose_name=_("đăng ký"), on_delete=models.CASCADE,
+                                     related_name="deliveries")
+    event = models.ForeignKey(WebhookEvent, verbose_name=_("sự kiện"), on_delete=models.CASCADE,
+                              related_name="deliveries")
+    state = models.CharField(_("trạng thái"), max_length=10, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("số lần gửi"), default=0)
+    next_attempt_at = models.DateTimeField(_("gửi lần tới lúc"))
+    last_status = models.PositiveSmallIntegerField(_("mã trả lời gần nhất"), null=True, blank=True)
+    last_error = models.CharField(_("lỗi gần nhất"), max_length=300, blank=True)
+    delivered_at = models.DateTimeField(_("gửi được lúc"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("lượt gửi webhook")
+        verbose_name_plural = _("lượt gửi webhook")
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["subscription", "event"], name="webhook_delivery_once",
+                                    violation_error_message=_("Sự kiện đã có lượt gửi cho đăng ký này.")),
+        ]
+        indexes = [
+            # The sender: pending deliveries that are due.
+            models.Index(fields=["state", "next_attempt_at"], name="webhook_due_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} → {self.subscription_id} ({self.state})"

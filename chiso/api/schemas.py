@@ -262,3 +262,22 @@ class DossierResult(Schema):
     rows: int
     created: int
     updated: int
+
+
+class SubscriptionIn(Schema):
+    url: str = Field(..., max_length=500, description="địa chỉ nhận (http:// hoặc https://)")
+    events: list[str] = Field(..., min_length=1, description="task.status_changed, update.confirmed, report.issued")
+
+
+class Subscription(Schema):
+    id: int
+    url: str
+    events: list[str]
+    is_active: bool
+    created_at: datetime
+    pending: int
+    failed: int
+
+
+class NewSubscription(Subscription):
+    secret: str = Field(..., description="khóa ký HMAC-SHA256, chỉ hiện một lần")

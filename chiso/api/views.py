@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -59,3 +60,33 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("Đã thu hồi mã kết nối “%(n)s”.") % {"n": token.name})
         return redirect("api_tokens")
     return render(request, "api/token_revoke.html", {"token": token, "nav": "api"})
+
+
+def _deliveries(user):
+    from .models import WebhookDelivery
+
+    qs = WebhookDelivery.objects.select_related("subscription__token", "event__agency")
+    return qs if access_of(user).is_admin else qs.filter(subscription__token__user=user)
+
+
+@login_required
+def delivery_log(request: HttpRequest) -> HttpResponse:
+    """Webhook deliveries, newest first; `?that-bai=1` shows failures and those still being retried."""
+    require(perms.can_make_tokens(request.user))
+    qs = _deliveries(request.user)
+    failing = request.GET.get("that-bai") == "1"
+    if failing:
+        qs = qs.exclude(state="delivered")
+    return render(request, "api/deliveries.html", {"deliveries": qs[:300], "failing": failing, "nav": "api"})
+
+
+@login_required
+@require_http_methods(["POST"])
+def delivery_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    from .webhooks import do_retry
+
+    require(perms.can_make_tokens(request.user))
+    delivery = get_object_or_404(_deliveries(request.user), pk=pk)
+    do_retry(request.user, delivery)
+    messages.success(request, _("Đã đưa lượt gửi vào hàng chờ gửi lại."))
+    return redirect(reverse("api_deliveries") + "?that-bai=1")

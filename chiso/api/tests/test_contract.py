@@ -103,7 +103,8 @@ def test_every_write_answer_matches_the_description(setup, client, settings):
 
     world, ids, doc, doc_json = setup
     posts = {t for t, ops in doc["paths"].items() if "post" in ops}
-    assert posts == {"/api/v1/tasks/{task_id}/updates", "/api/v1/dossiers"}, "a new write needs its cases here"
+    assert posts == {"/api/v1/tasks/{task_id}/updates", "/api/v1/dossiers", "/api/v1/webhooks"}, \
+        "a new write needs its cases here"
     admin = token_for(world.people.admin, "*:write", name="writer")
     update = {"narrative": "Đã xong phần việc", "percent": 30, "cause": "Chậm do thiếu người",
               "remedy": "Bổ sung người", "files": [{"name": "a.png", "content_base64": base64.b64encode(PNG).decode()}]}
@@ -111,6 +112,8 @@ def test_every_write_answer_matches_the_description(setup, client, settings):
     cases = {
         "/api/v1/tasks/{task_id}/updates": (update, {"narrative": "", "percent": 1}),
         "/api/v1/dossiers": (dossiers, {"records": [dossier_row("C-2", received="không rõ")]}),
+        "/api/v1/webhooks": ({"url": "http://127.0.0.1:9/h", "events": ["update.confirmed"]},
+                             {"url": "http://127.0.0.1:9/h", "events": ["bogus"]}),
     }
     for template, (good, bad) in cases.items():
         url = _url(template, ids)
@@ -125,13 +128,29 @@ def test_every_write_answer_matches_the_description(setup, client, settings):
         first = post(good, HTTP_IDEMPOTENCY_KEY="contract")
         assert first.status_code in (200, 201), first.content
         assert post(good, HTTP_IDEMPOTENCY_KEY="contract").status_code in (200, 201)
-        assert post({**good, "extra": 1}, HTTP_IDEMPOTENCY_KEY="contract").status_code in (200, 409)
+        assert post({**good, "extra": 1}, HTTP_IDEMPOTENCY_KEY="contract").status_code in (200, 201, 409)
         assert post(bad).status_code == 400
         assert post("{not json").status_code == 400
         assert post(good, raw=None).status_code == 401
         assert post(good, raw=token_for(world.people.admin, "*:read")).status_code == 403
         if "{" in template:
             assert post(good, raw=token_for(world.people.admin, "*:write", "agency:SXD")).status_code == 404
-        settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100
+        settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 20
         assert post(good).status_code == 413
         settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+
+def test_every_delete_answer_matches_the_description(setup, client):
+    world, ids, doc, doc_json = setup
+    deletes = {t for t, ops in doc["paths"].items() if "delete" in ops}
+    assert deletes == {"/api/v1/webhooks/{subscription_id}"}, "a new delete needs its cases here"
+    template = "/api/v1/webhooks/{subscription_id}"
+    raw = token_for(world.people.admin, "webhooks:write", "*:read")
+    made = client.post("/api/v1/webhooks", json.dumps({"url": "http://127.0.0.1:9/h", "events": ["report.issued"]}),
+                       content_type="application/json", **bearer(raw)).json()
+    url = _url(template, {"subscription_id": made["id"]})
+    for token, status in ((None, 401), (token_for(world.people.admin, "webhooks:read"), 403),
+                          (token_for(world.people.admin, "webhooks:write"), 404), (raw, 204)):
+        response = client.delete(url, **(bearer(token) if token else {}))
+        assert response.status_code == status
+        check(doc, doc_json, template, "delete", response)

@@ -12,7 +12,10 @@ class Command(one_line_command_base()):
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="what", required=True, parser_class=self.subparser_class,
-                                    metavar="{token}")
+                                    metavar="{token,webhooks}")
+        hooks = sub.add_parser("webhooks", help=_("gửi các sự kiện webhook đang chờ"))
+        hooks.add_argument("--loop", action="store_true", help=_("chạy liên tục"))
+        hooks.add_argument("--interval", type=int, default=5, help=_("số giây nghỉ giữa hai lượt khi --loop (5)"))
         token = sub.add_parser("token", help=_("mã kết nối"))
         actions = token.add_subparsers(dest="action", required=True, parser_class=self.subparser_class,
                                        metavar="{create,revoke,list}")
@@ -33,6 +36,8 @@ class Command(one_line_command_base()):
         from chiso.api.tokens import Refused, do_create_token, do_revoke_token
 
         with translation.override("vi"):
+            if options["what"] == "webhooks":
+                return self.webhooks(options)
             action = options["action"]
             if action == "create":
                 user = User.objects.filter(username=options["user"]).first()
@@ -63,3 +68,21 @@ class Command(one_line_command_base()):
                     used = t.last_used_at.strftime("%d/%m/%Y %H:%M") if t.last_used_at else "-"
                     self.stdout.write(f"{t.name}\t{t.user.username}\t{' '.join(t.scopes)}\t{agencies}\t{state}"
                                       f"\t{used}")
+
+    def webhooks(self, options):
+        import time
+
+        from django.db import close_old_connections
+
+        from chiso.api.webhooks import run_once
+
+        while True:
+            sent, failed = run_once()
+            if sent or failed or not options["loop"]:
+                self.stdout.write(_("Webhook: %(s)s lượt gửi được, %(f)s lượt chưa được (sẽ gửi lại).")
+                                  % {"s": sent, "f": failed})
+                self.stdout.flush()
+            if not options["loop"]:
+                return
+            close_old_connections()
+            time.sleep(max(1, options["interval"]))
