@@ -29,7 +29,7 @@ def subscriptions(request):
     return [sub_row(x) for x in _subs(request).order_by("id")]
 
 
-@api.post("/webhooks", response={201: s.NewSubscription, **ERRORS}, tags=["Webhook"],
+@api.post("/webhooks", response={201: s.NewSubscription, 413: s.Error, **ERRORS}, tags=["Webhook"],
           summary="Đăng ký nhận sự kiện (khóa ký chỉ hiện một lần)")
 def subscribe(request, payload: s.SubscriptionIn):
     """Events of the agencies this token reads are POSTed to `url`, signed (see the X-ChiSo-* headers in
