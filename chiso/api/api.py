@@ -128,4 +128,4 @@ def _crash(request, exc):
     return error_response(500, "server_error", "Lỗi của hệ thống khi xử lý yêu cầu; đã ghi nhật ký để kiểm tra.")
 
 
-from . import hooks, read, write  # noqa: E402,F401  (register their endpoints on `api`)
+from . import bulk, hooks, read, write  # noqa: E402,F401  (register their endpoints on `api`)
