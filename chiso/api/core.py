@@ -10,7 +10,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.db.models import Case, F, QuerySet, Value, When
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from ninja.security import HttpBearer
 
@@ -158,3 +158,11 @@ def logged(view):
 
 def max_body_bytes() -> int:
     return int(getattr(settings, "DATA_UPLOAD_MAX_MEMORY_SIZE", 10 * 1024 * 1024) or 10 * 1024 * 1024)
+
+
+def json_answer(data) -> HttpResponse:
+    """A 200 JSON answer rendered as the API renders (Vietnamese letters unescaped, dates ISO)."""
+    from ninja.responses import NinjaJSONEncoder
+
+    return HttpResponse(json.dumps(data, cls=NinjaJSONEncoder, ensure_ascii=False),
+                        content_type="application/json; charset=utf-8")
