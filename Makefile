@@ -38,7 +38,8 @@ run: install
 	fi; \
 	$(BIN)/chiso remind --loop & REMIND=$$!; \
 	$(BIN)/chiso jobs --loop & JOBS=$$!; \
-	trap 'kill $$REMIND $$JOBS $$SMTP 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/chiso api webhooks --loop & HOOKS=$$!; \
+	trap 'kill $$REMIND $$JOBS $$HOOKS $$SMTP 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/chiso serve --port $(PORT)
 
 # System packages the tests use (browser, fonts, OCR), installed when missing and possible.

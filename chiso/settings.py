@@ -108,6 +108,8 @@ INSTALLED_APPS = [
     "chiso.reports",
     "chiso.dossiers",
     "chiso.assessment",
+    "ninja",  # the API's Swagger UI assets, served by the app (no CDN)
+    "chiso.api",
     "chiso.web",
 ]
 

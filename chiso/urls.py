@@ -13,6 +13,8 @@ urlpatterns = [
     path("chi-so-phuc-vu/", include("chiso.dossiers.urls")),
     path("viec-nen/", include("chiso.jobs.urls")),
     path("danh-gia/", include("chiso.assessment.urls")),
+    path("api/v1/", include("chiso.api.urls")),
+    path("ket-noi-api/", include("chiso.api.page_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("quan-tri/", admin.site.urls),

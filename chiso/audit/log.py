@@ -1,6 +1,8 @@
 """Write and read audit records. `record` is the only writer: action functions call it inside their
 transaction, whatever app they belong to."""
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -10,6 +12,21 @@ from django.db.models.fields.files import FieldFile
 from .models import BOOKKEEPING, AuditEntry
 
 Action = AuditEntry.Action
+
+# The channel a change came through when it was not a page (an API token's name): entries recorded while it
+# is set start with "[API: name]" (kept when a history table shortens the line), so a task's history says
+# which integration made the change.
+_via: ContextVar[str] = ContextVar("chiso_audit_via", default="")
+
+
+@contextmanager
+def via(label: str):
+    """Name the channel of every entry recorded inside the block."""
+    token = _via.set(label)
+    try:
+        yield
+    finally:
+        _via.reset(token)
 
 
 def snapshot(obj: models.Model, exclude: tuple[str, ...] = ()) -> dict:
@@ -59,12 +76,16 @@ def record(actor, action: str, obj: models.Model, before: dict | None, after: di
     changed nothing is not recorded unless `keep_unchanged`."""
     if action == Action.UPDATE and not keep_unchanged and _without_bookkeeping(before) == _without_bookkeeping(after):
         return None
+    text = summary if summary is not None else str(obj)
+    channel = _via.get()
+    if channel:
+        text = f"[{channel}] {text}"
     return AuditEntry.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
         action=action,
         model=obj._meta.label_lower,
         object_id=str(obj.pk),
-        object_repr=(summary if summary is not None else str(obj))[:300],
+        object_repr=text[:300],
         agency_id=_agency_id(obj, plan, agency),
         plan_id=plan.pk if plan is not None else None,
         before=before,

@@ -1,0 +1,168 @@
+"""The API's shared machinery: the one error body, token authentication with its rate limit, the scope
+check, cursor pagination and the log of every call."""
+
+import base64
+import binascii
+import json
+import logging
+import time
+from functools import wraps
+
+from django.conf import settings
+from django.db.models import Case, F, QuerySet, Value, When
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils import timezone
+from ninja.security import HttpBearer
+
+from . import permissions
+from .models import ApiCall, ApiToken
+from .scopes import RESOURCES
+from .tokens import find
+
+log = logging.getLogger(__name__)
+
+MAX_LIMIT = 1000
+DEFAULT_LIMIT = 100
+
+
+class ApiError(Exception):
+    """An answer other than success, with the one error body: {"error": {"code", "message", "details"}}."""
+
+    def __init__(self, status: int, code: str, message: str, details: list | None = None,
+                 headers: dict | None = None):
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+        self.details = details or []
+        self.headers = headers or {}
+
+
+def error_response(status: int, code: str, message: str, details: list | None = None,
+                   headers: dict | None = None) -> JsonResponse:
+    response = JsonResponse({"error": {"code": code, "message": message, "details": details or []}},
+                            status=status, json_dumps_params={"ensure_ascii": False})
+    for key, value in (headers or {}).items():
+        response[key] = value
+    return response
+
+
+def not_found(what: str = "đối tượng") -> ApiError:
+    """Another agency's object and a missing one get the same answer: nothing says it exists."""
+    return ApiError(404, "not_found", f"Không tìm thấy {what} (không có, hoặc mã kết nối không được xem).")
+
+
+# --- authentication ---------------------------------------------------------------------------------
+
+class TokenAuth(HttpBearer):
+    """`Authorization: Bearer <token>`: a known, unrevoked, unexpired token of an active person, within its
+    rate limit. Each accepted call moves the token's last use and its rate window in one UPDATE."""
+
+    def __call__(self, request: HttpRequest):
+        header = request.headers.get("Authorization") or ""
+        scheme, _sep, raw = header.partition(" ")
+        if scheme.lower() != "bearer" or not raw.strip():
+            raise ApiError(401, "unauthenticated", "Thiếu mã kết nối: gửi tiêu đề “Authorization: Bearer <mã>”.",
+                           headers={"WWW-Authenticate": "Bearer"})
+        return self.authenticate(request, raw.strip())
+
+    def authenticate(self, request: HttpRequest, token: str):
+        found = find(token)
+        if found is None:
+            raise ApiError(401, "unauthenticated", "Mã kết nối không đúng.", headers={"WWW-Authenticate": "Bearer"})
+        request.api_token = found  # the call log names it, even when it is refused below
+        now = timezone.now()
+        if found.revoked_at is not None:
+            raise ApiError(401, "revoked", f"Mã kết nối “{found.name}” đã bị thu hồi.")
+        if found.expires_at is not None and found.expires_at <= now:
+            raise ApiError(401, "expired", f"Mã kết nối “{found.name}” đã hết hạn.")
+        if not found.user.is_active:
+            raise ApiError(401, "inactive", "Người tạo mã kết nối không còn hoạt động.")
+        minute = int(time.time() // 60)
+        ApiToken.objects.filter(pk=found.pk).update(
+            window_count=Case(When(window_minute=minute, then=F("window_count") + 1), default=Value(1)),
+            window_minute=minute, last_used_at=now)
+        count = ApiToken.objects.filter(pk=found.pk).values_list("window_count", flat=True).first() or 0
+        if count > found.rate_per_minute:
+            raise ApiError(429, "rate_limited",
+                           f"Mã kết nối “{found.name}” đã gọi quá {found.rate_per_minute} lượt trong một phút; "
+                           "hãy thử lại sau.", headers={"Retry-After": str(60 - int(time.time()) % 60)})
+        return found
+
+
+def need(request: HttpRequest, resource: str, access: str = "read") -> ApiToken:
+    """The request's token, when its scopes allow `access` to `resource`; else 403."""
+    token: ApiToken = request.auth
+    if not permissions.scopes_of(token).allows(resource, access):
+        verb = "ghi" if access == "write" else "đọc"
+        raise ApiError(403, "forbidden",
+                       f"Mã kết nối “{token.name}” không có quyền {verb} {RESOURCES.get(resource, resource)} "
+                       f"(cần phạm vi {resource}:{access}).")
+    return token
+
+
+def agency_ids(request: HttpRequest) -> list[int]:
+    return permissions.agency_ids(request.auth)
+
+
+# --- pagination -------------------------------------------------------------------------------------
+
+def _encode(last_id: int) -> str:
+    return base64.urlsafe_b64encode(json.dumps({"after": last_id}).encode()).decode().rstrip("=")
+
+
+def _decode(cursor: str) -> int:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        after = json.loads(base64.urlsafe_b64decode(padded.encode()))["after"]
+        if not isinstance(after, int) or after < 0:
+            raise ValueError
+        return after
+    except (ValueError, KeyError, TypeError, binascii.Error, UnicodeDecodeError) as exc:
+        raise ApiError(400, "bad_cursor", "Tham số cursor không hợp lệ: hãy dùng next_cursor của trang trước.") \
+            from exc
+
+
+def page(qs: QuerySet, cursor: str | None, limit: int | None) -> tuple[list, str | None]:
+    """One page in id order after the cursor: (rows, the cursor of the next page or None)."""
+    limit = DEFAULT_LIMIT if limit is None else limit
+    if not 1 <= limit <= MAX_LIMIT:
+        raise ApiError(400, "bad_limit", f"Tham số limit phải từ 1 đến {MAX_LIMIT}.")
+    if cursor:
+        qs = qs.filter(pk__gt=_decode(cursor))
+    rows = list(qs.order_by("pk")[:limit + 1])
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return rows, (_encode(rows[-1].pk) if more and rows else None)
+
+
+# --- the call log -----------------------------------------------------------------------------------
+
+def logged(view):
+    """Wrap an API view: every call made with a token is recorded with the token's name and the answer."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        started = time.monotonic()
+        response = view(request, *args, **kwargs)
+        token = getattr(request, "api_token", None)
+        if token is not None:
+            try:
+                ApiCall.objects.create(token=token, token_name=token.name, method=request.method[:8],
+                                       path=request.get_full_path()[:300], status=response.status_code,
+                                       duration_ms=int((time.monotonic() - started) * 1000))
+            except Exception:  # a call log that cannot be written must not turn a good answer into a 500
+                log.exception("API call log not written")
+        return response
+
+    return wrapper
+
+
+def max_body_bytes() -> int:
+    return int(getattr(settings, "DATA_UPLOAD_MAX_MEMORY_SIZE", 10 * 1024 * 1024) or 10 * 1024 * 1024)
+
+
+def json_answer(data) -> HttpResponse:
+    """A 200 JSON answer rendered as the API renders (Vietnamese letters unescaped, dates ISO)."""
+    from ninja.responses import NinjaJSONEncoder
+
+    return HttpResponse(json.dumps(data, cls=NinjaJSONEncoder, ensure_ascii=False),
+                        content_type="application/json; charset=utf-8")
