@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "chiso.tracking",
     "chiso.reports",
     "chiso.dossiers",
+    "chiso.survey",
     "chiso.web",
 ]
 
@@ -229,6 +230,12 @@ CHISO_BASE_URL = env_url("CHISO_BASE_URL", "http://127.0.0.1:8000")
 SERVE_HOST = env_str("HOST", "127.0.0.1")
 SERVE_PORT = env_int("PORT", 8000, minimum=1, maximum=65535)
 SERVE_WORKERS = env_int("CHISO_WORKERS", 3, minimum=1, maximum=64)
+
+# The citizens' survey and the public pages (issue 13). Behind a reverse proxy, the header that carries the
+# client's address (as Django names it, e.g. HTTP_X_REAL_IP); empty: REMOTE_ADDR.
+CHISO_CLIENT_IP_HEADER = env_str("CHISO_CLIENT_IP_HEADER", "")
+CHISO_SURVEY_RATE_LIMIT = env_int("CHISO_SURVEY_RATE_LIMIT", 60, minimum=1)  # answers per address per 10 minutes
+CHISO_SURVEY_KIOSK_RESET = env_int("CHISO_SURVEY_KIOSK_RESET", 8, minimum=2, maximum=120)  # seconds on "thanks"
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("CHISO_SECURE_COOKIES", False)

@@ -14,6 +14,8 @@ urlpatterns = [
     path("bao-cao/", include("chiso.reports.urls")),
     path("chi-so-phuc-vu/", include("chiso.dossiers.urls")),
     path("viec-nen/", include("chiso.jobs.urls")),
+    path("khao-sat/", include("chiso.survey.urls")),
+    path("cong-khai/khao-sat/", include("chiso.survey.public_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("quan-tri/", admin.site.urls),

@@ -79,6 +79,10 @@ def load_demo(today: date | None = None) -> bool:
     load_dossiers_demo(today, [agencies["STP"], agencies["SVHTTDL"]], people.get("stp.vanphong"))
     add_demo_apologies(today, agencies["STP"], people.get("stp.vanphong"))
     confirm_demo_measures(agencies["STP"], people.get("stp.vanphong"))
+
+    from chiso.survey.demo import load_survey_demo  # the SIPAS survey: counters, QR, a year of answers (issue 13)
+
+    load_survey_demo(today, agencies, people.get("quantri"))
     return True
 
 

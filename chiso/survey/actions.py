@@ -1,0 +1,260 @@
+"""Every change of the survey: questionnaires, counters, responses. Each `do_*` runs in one transaction
+with its audit record; views, the paper entry, the XLSX import, the demo and the tests call these."""
+
+import hashlib
+import hmac
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from chiso.audit.log import Action, record, snapshot
+from chiso.lib.text import fold
+
+from . import defaults
+from .models import Answer, Aspect, Channel, Counter, Question, Questionnaire, RateBucket, Response
+from .structure import AspectSpec
+
+
+class Refused(Exception):
+    """A change that cannot be made; the message is one Vietnamese sentence for the person."""
+
+
+class Duplicate(Refused):
+    """The person (dossier, device, form) has already answered."""
+
+
+# --- questionnaires --------------------------------------------------------------------------------
+
+def _next_version(agency) -> int:
+    return (Questionnaire.objects.filter(agency=agency).aggregate(v=Max("version"))["v"] or 0) + 1
+
+
+def _default_specs() -> list[AspectSpec]:
+    specs = []
+    for code, name, statements in defaults.ASPECTS:
+        specs.append(AspectSpec(code, name, questions=[
+            (f"{code}{i}", text, f"{code}{i}" not in defaults.OPTIONAL) for i, text in enumerate(statements, 1)]))
+    return specs
+
+
+def _write_structure(q: Questionnaire, specs: list[AspectSpec]) -> None:
+    Question.objects.filter(questionnaire=q).delete()
+    Aspect.objects.filter(questionnaire=q).delete()
+    order = 0
+    for a_order, spec in enumerate(specs):
+        aspect = Aspect.objects.create(questionnaire=q, code=spec.code, name=spec.name, weight=spec.weight,
+                                       order=a_order)
+        for code, text, required in spec.questions:
+            order += 1
+            Question.objects.create(questionnaire=q, aspect=aspect, code=code, text=text, required=required,
+                                    order=order)
+
+
+def _structure_of(q: Questionnaire) -> list:
+    return [[a.code, a.name, str(a.weight), [[x.code, x.text, x.required] for x in a.questions.all()]]
+            for a in q.aspects.all()]
+
+
+@transaction.atomic
+def do_create_questionnaire(actor, agency=None) -> Questionnaire:
+    """A new draft with ChiSo's proposed content (the five SIPAS aspects, the 5-level scale)."""
+    q = Questionnaire.objects.create(
+        agency=agency, name=str(defaults.NAME), version=_next_version(agency), intro=defaults.INTRO,
+        thanks=defaults.THANKS, scale=list(defaults.SCALE), satisfied_levels=list(defaults.SATISFIED),
+        channels=list(defaults.CHANNELS), age_groups=list(defaults.AGE_GROUPS))
+    _write_structure(q, _default_specs())
+    record(actor, Action.CREATE, q, None, {**snapshot(q), "structure": _structure_of(q)}, agency=agency)
+    return q
+
+
+EDITABLE = ("name", "intro", "thanks", "scale", "satisfied_levels", "target", "ask_procedure", "ask_channel",
+            "ask_age_group", "ask_comment", "channels", "age_groups", "comment_max")
+
+
+@transaction.atomic
+def do_save_questionnaire(actor, pk: int, revision: int, data: dict, specs: list[AspectSpec]) -> Questionnaire:
+    """Save a draft's fields and structure. An active or retired version is never edited (answers point at it)."""
+    q = Questionnaire.objects.select_for_update().get(pk=pk)
+    if q.status != Questionnaire.Status.DRAFT:
+        raise Refused(_("Chỉ sửa được bản nháp; hãy tạo phiên bản mới từ phiếu đang dùng."))
+    if q.revision != revision:
+        raise Refused(_("Phiếu vừa được người khác sửa; hãy mở lại trang để xem bản mới nhất."))
+    scale = data.get("scale", q.scale)
+    levels = data.get("satisfied_levels", q.satisfied_levels)
+    if not 2 <= len(scale) <= 10:
+        raise Refused(_("Thang trả lời cần từ 2 đến 10 mức."))
+    if not levels or any(not 1 <= v <= len(scale) for v in levels):
+        raise Refused(_("Mức được tính là hài lòng phải nằm trong thang (1 đến %(n)s).") % {"n": len(scale)})
+    before = {**snapshot(q), "structure": _structure_of(q)}
+    for name in EDITABLE:
+        if name in data:
+            setattr(q, name, data[name])
+    q.revision += 1
+    q.save()
+    _write_structure(q, specs)
+    record(actor, Action.UPDATE, q, before, {**snapshot(q), "structure": _structure_of(q)}, agency=q.agency)
+    return q
+
+
+@transaction.atomic
+def do_new_version(actor, pk: int) -> Questionnaire:
+    """A draft copy of a questionnaire, numbered after the scope's latest version."""
+    src = Questionnaire.objects.select_for_update().get(pk=pk)
+    q = Questionnaire.objects.create(**{n: getattr(src, n) for n in EDITABLE}, agency=src.agency,
+                                     version=_next_version(src.agency))
+    _write_structure(q, [AspectSpec(a.code, a.name, a.weight, [(x.code, x.text, x.required)
+                                                              for x in a.questions.all()])
+                         for a in src.aspects.all()])
+    record(actor, Action.CREATE, q, None, {**snapshot(q), "structure": _structure_of(q)}, agency=q.agency,
+           summary=_("%(q)s, sao từ phiên bản %(v)s") % {"q": q, "v": src.version})
+    return q
+
+
+@transaction.atomic
+def do_activate(actor, pk: int) -> Questionnaire:
+    """Put a draft in use; the version in use of the same scope (agency or common) is retired."""
+    q = Questionnaire.objects.select_for_update().get(pk=pk)
+    if q.status != Questionnaire.Status.DRAFT:
+        raise Refused(_("Chỉ áp dụng được bản nháp."))
+    if not q.questions.exists():
+        raise Refused(_("Phiếu chưa có câu hỏi nào."))
+    for old in Questionnaire.objects.select_for_update().filter(agency=q.agency, status=Questionnaire.Status.ACTIVE):
+        before = snapshot(old)
+        old.status = Questionnaire.Status.RETIRED
+        old.save(update_fields=["status"])
+        record(actor, Action.UPDATE, old, before, snapshot(old), agency=old.agency)
+    before = snapshot(q)
+    q.status, q.activated_at = Questionnaire.Status.ACTIVE, timezone.now()
+    q.save(update_fields=["status", "activated_at"])
+    record(actor, Action.UPDATE, q, before, snapshot(q), agency=q.agency)
+    return q
+
+
+def active_questionnaire(agency) -> Questionnaire | None:
+    """The agency's own version in use, else the common one."""
+    own = Questionnaire.objects.filter(agency=agency, status=Questionnaire.Status.ACTIVE).first()
+    return own or Questionnaire.objects.filter(agency__isnull=True, status=Questionnaire.Status.ACTIVE).first()
+
+
+# --- counters ---------------------------------------------------------------------------------------
+
+def _slug(name: str) -> str:
+    slug = slugify(fold(name))[:60] or "quay"
+    return "quay-cam-on" if slug == "cam-on" else slug  # "cam-on" is the thanks page
+
+
+@transaction.atomic
+def do_save_counter(actor, agency, name: str, is_active: bool = True, pk: int | None = None,
+                    version: int | None = None) -> Counter:
+    name = " ".join((name or "").split())[:120]
+    if not name:
+        raise Refused(_("Hãy nhập tên quầy."))
+    if pk is None:
+        slug = _slug(name)
+        if Counter.objects.filter(agency=agency, slug=slug).exists():
+            raise Refused(_("Cơ quan đã có quầy “%(n)s”.") % {"n": name})
+        counter = Counter.objects.create(agency=agency, name=name, slug=slug, is_active=is_active)
+        record(actor, Action.CREATE, counter, None, snapshot(counter), agency=agency)
+        return counter
+    counter = Counter.objects.select_for_update().get(pk=pk, agency=agency)
+    if version is not None and counter.version != version:
+        raise Refused(_("Quầy vừa được người khác sửa; hãy mở lại trang."))
+    before = snapshot(counter)
+    counter.name, counter.is_active, counter.version = name, is_active, counter.version + 1
+    counter.save()  # the slug stays: printed QR codes keep working
+    record(actor, Action.UPDATE, counter, before, snapshot(counter), agency=agency)
+    return counter
+
+
+# --- responses ----------------------------------------------------------------------------------------
+
+@dataclass
+class Submission:
+    """A validated answer sheet (forms.read_answers made it), ready to store."""
+
+    questionnaire: Questionnaire
+    agency: object
+    counter: Counter | None
+    channel: str
+    values: dict[int, int]                  # question id -> level
+    procedure: str = ""
+    applied_via: str = ""
+    age_group: str = ""
+    comment: str = ""
+    receipt_code: str | None = None
+    device_hash: str | None = None
+    nonce: str | None = None
+    entered_by: object = None
+    when: datetime | None = None
+    extra: dict = field(default_factory=dict)
+
+
+def do_submit(sub: Submission) -> Response:
+    """Store one response and its answers, or refuse a duplicate (same dossier, device and day, or form)."""
+    when = sub.when or timezone.now()
+    day = timezone.localtime(when).date() if timezone.is_aware(when) else when.date()
+    month = day.year * 12 + day.month - 1
+    q = sub.questionnaire
+    satisfied = set(q.satisfied_levels)
+    questions = {x.pk: x for x in q.questions.all()} if not hasattr(q, "_questions") else q._questions
+    try:
+        with transaction.atomic():
+            resp = Response.objects.create(
+                questionnaire=q, agency=sub.agency, counter=sub.counter, channel=sub.channel, submitted_at=when,
+                day=day, month=month, procedure=sub.procedure, applied_via=sub.applied_via,
+                age_group=sub.age_group, comment=sub.comment, receipt_code=sub.receipt_code or None,
+                device_hash=sub.device_hash, nonce=sub.nonce, entered_by=sub.entered_by)
+            Answer.objects.bulk_create([
+                Answer(response=resp, question_id=qid, aspect_id=questions[qid].aspect_id, agency=sub.agency,
+                       counter=sub.counter, month=month, value=v, satisfied=v in satisfied)
+                for qid, v in sub.values.items()])
+            record(sub.entered_by, Action.CREATE, resp, None,
+                   {"channel": sub.channel, "counter": sub.counter.pk if sub.counter else None,
+                    "answers": len(sub.values), "receipt_code": bool(sub.receipt_code)},
+                   agency=sub.agency, summary=_("Phiếu khảo sát (%(c)s)") % {"c": Channel(sub.channel).label})
+    except IntegrityError as exc:
+        text = str(exc)
+        if "receipt" in text or "one_per_dossier" in text:
+            raise Duplicate(_("Hồ sơ %(c)s đã được đánh giá; mỗi hồ sơ chỉ đánh giá một lần.")
+                            % {"c": sub.receipt_code}) from exc
+        if "nonce" in text or "one_per_form" in text:
+            raise Duplicate(_("Phiếu này đã được gửi rồi.")) from exc
+        if "device" in text or "one_per_device" in text:
+            raise Duplicate(_("Hôm nay Ông/Bà đã đánh giá quầy này từ thiết bị này rồi.")) from exc
+        raise Duplicate(_("Phiếu này đã được ghi nhận trước đó.")) from exc
+    return resp
+
+
+# --- abuse control -------------------------------------------------------------------------------------
+
+WINDOW_SECONDS = 600
+
+
+def salted(*parts: object) -> str:
+    """An HMAC of `parts` with the secret key: what the database keeps instead of an address or a device."""
+    message = "|".join(str(p) for p in parts).encode()
+    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
+
+
+def do_count_hit(address: str, now: datetime | None = None) -> int:
+    """Count one submission from `address` in the current 10-minute window; return the window's count.
+    The key's salt includes the day, so keys of different days cannot be linked."""
+    now = now or timezone.now()
+    window = int(now.timestamp()) // WINDOW_SECONDS
+    key = salted("rate", timezone.localtime(now).date().isoformat(), address)
+    with transaction.atomic():
+        if not RateBucket.objects.filter(key=key, window=window).update(hits=F("hits") + 1):
+            try:
+                with transaction.atomic():
+                    RateBucket.objects.create(key=key, window=window, hits=1)
+            except IntegrityError:
+                RateBucket.objects.filter(key=key, window=window).update(hits=F("hits") + 1)
+            else:
+                RateBucket.objects.filter(window__lt=window - 6).delete()  # older than an hour
+        return RateBucket.objects.filter(key=key, window=window).values_list("hits", flat=True).first() or 0
