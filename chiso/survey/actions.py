@@ -155,10 +155,16 @@ def do_save_counter(actor, agency, name: str, is_active: bool = True, pk: int | 
     name = " ".join((name or "").split())[:120]
     if not name:
         raise Refused(_("Hãy nhập tên quầy."))
+    others = Counter.objects.select_for_update().filter(agency=agency).exclude(pk=pk)
+    if any(fold(c.name) == fold(name) for c in others):
+        raise Refused(_("Cơ quan đã có quầy “%(n)s”.") % {"n": name})
     if pk is None:
-        slug = _slug(name)
-        if Counter.objects.filter(agency=agency, slug=slug).exists():
-            raise Refused(_("Cơ quan đã có quầy “%(n)s”.") % {"n": name})
+        base = slug = _slug(name)
+        taken = {c.slug for c in others}
+        n = 1
+        while slug in taken:
+            n += 1
+            slug = f"{base[:55]}-{n}"
         counter = Counter.objects.create(agency=agency, name=name, slug=slug, is_active=is_active)
         record(actor, Action.CREATE, counter, None, snapshot(counter), agency=agency)
         return counter
