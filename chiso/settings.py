@@ -108,12 +108,14 @@ INSTALLED_APPS = [
     "chiso.reports",
     "chiso.dossiers",
     "chiso.survey",
+    "chiso.public",
     "chiso.web",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "chiso.public.middleware.PublicOnlyMiddleware",  # CHISO_PUBLIC_ONLY: answer /cong-khai/ and nothing else
     "django.contrib.sessions.middleware.SessionMiddleware",
     "chiso.web.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -236,6 +238,9 @@ SERVE_WORKERS = env_int("CHISO_WORKERS", 3, minimum=1, maximum=64)
 CHISO_CLIENT_IP_HEADER = env_str("CHISO_CLIENT_IP_HEADER", "")
 CHISO_SURVEY_RATE_LIMIT = env_int("CHISO_SURVEY_RATE_LIMIT", 60, minimum=1)  # answers per address per 10 minutes
 CHISO_SURVEY_KIOSK_RESET = env_int("CHISO_SURVEY_KIOSK_RESET", 8, minimum=2, maximum=120)  # seconds on "thanks"
+# An internet-facing instance answers only the public prefix /cong-khai/ (docs/architecture.md, "Public pages").
+CHISO_PUBLIC_ONLY = env_bool("CHISO_PUBLIC_ONLY", False)
+CHISO_PUBLIC_CACHE_SECONDS = env_int("CHISO_PUBLIC_CACHE_SECONDS", 120, minimum=0, maximum=3600)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("CHISO_SECURE_COOKIES", False)

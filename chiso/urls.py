@@ -16,6 +16,8 @@ urlpatterns = [
     path("viec-nen/", include("chiso.jobs.urls")),
     path("khao-sat/", include("chiso.survey.urls")),
     path("cong-khai/khao-sat/", include("chiso.survey.public_urls")),
+    path("cong-khai/", include("chiso.public.urls")),
+    path("minh-bach/", include("chiso.public.manage_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("quan-tri/", admin.site.urls),
