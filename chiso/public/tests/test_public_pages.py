@@ -186,3 +186,9 @@ def test_public_only_mode_hides_the_intranet(world, client, settings):
     assert client.get(reverse("login")).status_code == 404
     assert client.get("/quan-tri/").status_code == 404
     assert client.get(reverse("public_home")).status_code == 200
+
+
+def test_the_leader_finds_the_switch_on_the_home_page(world, login):
+    body = login(world.people.leader).get(reverse("home")).content.decode()
+    assert reverse("public_manage", args=["STP"]) in body and "chưa công khai" in body
+    assert reverse("public_manage", args=["STP"]) not in login(world.people.office).get(reverse("home")).content.decode()
