@@ -12,4 +12,6 @@ urlpatterns = [
     path("co-quan/<str:code>/gop-y/", views.comments, name="survey_comments"),
     path("co-quan/<str:code>/quay/", views.counters, name="survey_counters"),
     path("co-quan/<str:code>/ma-qr.pdf", views.poster_pdf, name="survey_poster"),
+    path("co-quan/<str:code>/phieu-giay/", views.paper_entry, name="survey_paper"),
+    path("co-quan/<str:code>/nhap-tep/", views.import_answers, name="survey_import"),
 ]

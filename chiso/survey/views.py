@@ -20,7 +20,7 @@ from chiso.org.models import Agency
 from . import actions, formula, measures, poster, queries
 from . import permissions as perms
 from .forms import QuestionnaireForm
-from .models import Counter, Questionnaire
+from .models import Channel, Counter, Questionnaire
 from .public_views import kiosk_token
 
 PAGE_SIZE = 50
@@ -322,3 +322,89 @@ def questionnaire_action(request: HttpRequest, pk: int, verb: str) -> HttpRespon
     except actions.Refused as exc:
         messages.error(request, str(exc))
     return redirect("survey_questionnaire", pk=q.pk)
+
+
+# --- paper forms and spreadsheets (the office) -----------------------------------------------------------
+
+@login_required
+def paper_entry(request: HttpRequest, code: str) -> HttpResponse:
+    """Typing paper forms, keyboard only: one string of digits per sheet, Enter saves, the next sheet starts
+    with the same counter and date."""
+    import secrets
+
+    from . import paper
+    from .forms import questions_of, read_sheet
+
+    agency = get_object_or_404(Agency, code=code)
+    require(perms.can_enter_answers(request.user, agency))
+    q = actions.active_questionnaire(agency)
+    counters = list(Counter.objects.filter(agency=agency, is_active=True).order_by("name"))
+    errors: list[str] = []
+    data = request.POST if request.method == "POST" else request.GET
+    if request.method == "POST" and q is not None:
+        raw = data.get("quay", "")
+        counter = next((c for c in counters if str(c.pk) == raw), None)
+        if raw and counter is None:
+            errors.append(_("Không có quầy này."))
+        day = paper.parse_day(data.get("ngay"))
+        if (msg := paper.check_day(day)) is not None:
+            errors.append(msg)
+        values, msg = paper.digits_to_data(q, data.get("day-tra-loi", ""))
+        if msg:
+            errors.append(msg)
+        sheet = read_sheet(q, {**values, **{k: data.get(k, "") for k in ("receipt_code", "procedure", "comment",
+                                                                           "applied_via", "age_group")}})
+        if not msg:
+            errors += list(sheet.errors.values())
+        if not errors:
+            try:
+                actions.do_submit(actions.Submission(
+                    questionnaire=q, agency=agency, counter=counter, channel=Channel.PAPER, values=sheet.values,
+                    procedure=sheet.procedure, applied_via=sheet.applied_via, age_group=sheet.age_group,
+                    comment=sheet.comment, receipt_code=sheet.receipt_code, entered_by=request.user,
+                    when=paper.when_of(day), nonce=actions.salted("paper", data.get("nonce", ""))))
+            except actions.Duplicate as exc:
+                errors.append(str(exc))
+            else:
+                messages.success(request, _("Đã ghi phiếu giấy (%(d)s%(c)s).") % {
+                    "d": day.strftime("%d/%m/%Y"), "c": f", {counter.name}" if counter else ""})
+                return redirect(f"{request.path}?quay={counter.pk if counter else ''}&ngay={data.get('ngay', '')}")
+    today = timezone.localdate()
+    return render(request, "survey/paper.html", {
+        "nav": "survey", "agency": agency, "q": q, "counters": counters, "errors": errors, "data": data,
+        "questions": questions_of(q) if q else [], "nonce": secrets.token_hex(16),
+        "digits": data.get("day-tra-loi", "") if errors else "",
+        "day": data.get("ngay") or today.strftime("%d/%m/%Y"), "counter_id": data.get("quay", ""),
+        "n": sum(1 for _x in questions_of(q)) if q else 0}, status=400 if errors else 200)
+
+
+@login_required
+def import_answers(request: HttpRequest, code: str) -> HttpResponse:
+    """Answers from a spreadsheet (one row per sheet); every bad row listed, nothing stored unless all are good."""
+    from . import paper
+
+    agency = get_object_or_404(Agency, code=code)
+    require(perms.can_enter_answers(request.user, agency))
+    q = actions.active_questionnaire(agency)
+    if q is not None and request.GET.get("mau") == "xlsx":
+        return xlsx_response(f"mau-phieu-khao-sat-{agency.code}", paper.template_headers(q), [])
+    errors: list[str] = []
+    if request.method == "POST" and q is not None:
+        upload = request.FILES.get("file")
+        if upload is None:
+            errors.append(_("Hãy chọn tệp XLSX."))
+        elif upload.size > 20 * 1024 * 1024:
+            errors.append(_("Tệp lớn hơn 20 MB; hãy chia nhỏ."))
+        else:
+            rows, errors = paper.read_xlsx(upload, agency, q, request.user)
+            if not errors:
+                try:
+                    n = paper.do_import_answers(rows)
+                except actions.Refused as exc:
+                    errors.append(str(exc))
+                else:
+                    messages.success(request, _("Đã nhập %(n)s phiếu.") % {"n": n})
+                    return redirect("survey_dashboard", code=agency.code)
+    return render(request, "survey/import.html", {"nav": "survey", "agency": agency, "q": q,
+                                                  "errors": errors[:200], "more": max(0, len(errors) - 200)},
+                  status=400 if errors else 200)
