@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import F, Max
+from django.core.cache import cache
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -17,7 +18,7 @@ from chiso.audit.log import Action, record, snapshot
 from chiso.lib.text import fold
 
 from . import defaults
-from .models import Answer, Aspect, Channel, Counter, Question, Questionnaire, RateBucket, Response
+from .models import Answer, Aspect, Channel, Counter, Question, Questionnaire, RateBucket, Response, procedure_key
 from .structure import AspectSpec
 
 
@@ -133,6 +134,8 @@ def do_activate(actor, pk: int) -> Questionnaire:
     q.status, q.activated_at = Questionnaire.Status.ACTIVE, timezone.now()
     q.save(update_fields=["status", "activated_at"])
     record(actor, Action.UPDATE, q, before, snapshot(q), agency=q.agency)
+    transaction.on_commit(cache.clear if q.agency_id is None else
+                          lambda: cache.delete(f"survey:active:{q.agency_id}"))
     return q
 
 
@@ -140,6 +143,28 @@ def active_questionnaire(agency) -> Questionnaire | None:
     """The agency's own version in use, else the common one."""
     own = Questionnaire.objects.filter(agency=agency, status=Questionnaire.Status.ACTIVE).first()
     return own or Questionnaire.objects.filter(agency__isnull=True, status=Questionnaire.Status.ACTIVE).first()
+
+
+ACTIVE_CACHE_SECONDS = 30
+
+
+def active_questionnaire_cached(agency) -> Questionnaire | None:
+    """The same, with its questions loaded, kept 30 s in the process's cache: the public page asks for it on
+    every answer. A version activated meanwhile is picked up within 30 s here (at once in this process);
+    a form made from the old one is then refused with a request to reopen the page."""
+    from .forms import questions_of
+
+    key = f"survey:active:{agency.pk}"
+    q = cache.get(key)
+    if q is None:
+        q = active_questionnaire(agency)
+        if q is not None:
+            questions_of(q)
+        cache.set(key, q or 0, ACTIVE_CACHE_SECONDS)
+    return q or None
+
+
+
 
 
 # --- counters ---------------------------------------------------------------------------------------
@@ -216,9 +241,10 @@ def do_submit(sub: Submission) -> Response:
                 day=day, month=month, procedure=sub.procedure, applied_via=sub.applied_via,
                 age_group=sub.age_group, comment=sub.comment, receipt_code=sub.receipt_code or None,
                 device_hash=sub.device_hash, nonce=sub.nonce, entered_by=sub.entered_by)
+            key = procedure_key(sub.procedure)
             Answer.objects.bulk_create([
                 Answer(response=resp, question_id=qid, aspect_id=questions[qid].aspect_id, agency=sub.agency,
-                       counter=sub.counter, month=month, value=v, satisfied=v in satisfied)
+                       counter=sub.counter, month=month, procedure_key=key, value=v, satisfied=v in satisfied)
                 for qid, v in sub.values.items()])
             record(sub.entered_by, Action.CREATE, resp, None,
                    {"channel": sub.channel, "counter": sub.counter.pk if sub.counter else None,
@@ -250,17 +276,17 @@ def salted(*parts: object) -> str:
 
 def do_count_hit(address: str, now: datetime | None = None) -> int:
     """Count one submission from `address` in the current 10-minute window; return the window's count.
-    The key's salt includes the day, so keys of different days cannot be linked."""
+    One statement (an upsert), so a burst of submissions costs one write each. The key's salt includes the
+    day, so keys of different days cannot be linked."""
     now = now or timezone.now()
     window = int(now.timestamp()) // WINDOW_SECONDS
     key = salted("rate", timezone.localtime(now).date().isoformat(), address)
-    with transaction.atomic():
-        if not RateBucket.objects.filter(key=key, window=window).update(hits=F("hits") + 1):
-            try:
-                with transaction.atomic():
-                    RateBucket.objects.create(key=key, window=window, hits=1)
-            except IntegrityError:
-                RateBucket.objects.filter(key=key, window=window).update(hits=F("hits") + 1)
-            else:
-                RateBucket.objects.filter(window__lt=window - 6).delete()  # older than an hour
-        return RateBucket.objects.filter(key=key, window=window).values_list("hits", flat=True).first() or 0
+    table = connection.ops.quote_name(RateBucket._meta.db_table)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f'INSERT INTO {table} ("key", "window", "hits") VALUES (%s, %s, 1) '  # noqa: S608
+                       f'ON CONFLICT ("key", "window") DO UPDATE SET "hits" = {table}."hits" + 1 RETURNING "hits"',
+                       [key, window])
+        hits = cursor.fetchone()[0]
+        if hits == 1:  # a new window of this address: forget windows older than an hour
+            RateBucket.objects.filter(window__lt=window - 6).delete()
+    return hits

@@ -54,13 +54,13 @@ def _is_kiosk(raw: str, counter: Counter | None) -> bool:
 
 
 def _place(code: str, slug: str | None):
-    agency = get_object_or_404(Agency, code=code, is_active=True)
-    counter = None
-    if slug is not None:
-        counter = Counter.objects.filter(agency=agency, slug=slug, is_active=True).first()
-        if counter is None:
-            raise Http404(_("Không có quầy này."))
-    return agency, counter
+    if slug is None:
+        return get_object_or_404(Agency, code=code, is_active=True), None
+    counter = (Counter.objects.select_related("agency")
+               .filter(agency__code=code, agency__is_active=True, slug=slug, is_active=True).first())
+    if counter is None:
+        raise Http404(_("Không có quầy này."))
+    return counter.agency, counter
 
 
 def _refusal(request, agency, counter, message: str, status: int, kiosk: str = "") -> HttpResponse:
@@ -80,7 +80,7 @@ def _survey_url(agency, counter, kiosk: str = "") -> str:
 @csrf_protect
 def survey(request: HttpRequest, code: str, slug: str | None = None) -> HttpResponse:
     agency, counter = _place(code, slug)
-    q = actions.active_questionnaire(agency)
+    q = actions.active_questionnaire_cached(agency)
     if q is None:
         return _refusal(request, agency, counter, _("Cơ quan chưa mở khảo sát. Xin cảm ơn Ông/Bà."), 404)
     kiosk_raw = request.GET.get("kiosk", "") or request.POST.get("kiosk", "")

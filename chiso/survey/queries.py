@@ -7,7 +7,7 @@ from django.db.models import Count, Q
 
 from . import formula
 from .actions import active_questionnaire
-from .models import Answer, Aspect, Question, Questionnaire, Response
+from .models import Answer, Aspect, Question, Questionnaire, Response, procedure_key
 
 
 def month_index(day) -> int:
@@ -55,28 +55,46 @@ def _answers(agency_ids, first: int, last: int, counter_id=None, procedure: str 
     if counter_id:
         qs = qs.filter(counter_id=counter_id)
     if procedure:
-        qs = qs.filter(response__procedure=procedure)
+        qs = qs.filter(procedure_key=procedure_key(procedure))
     return qs
 
 
 def grouped(agency_ids, first: int, last: int, by: str | None = None, counter_id=None, procedure: str = "",
             meta: Meta | None = None) -> dict:
     """{group value: formula.Score} over months first..last (month indexes), grouped by `by`
-    ("agency_id", "counter_id", "month", "response__procedure" or None for one group keyed None)."""
+    ("agency_id", "counter_id", "month", "procedure_key" or None for one group keyed None)."""
+    meta = meta or meta_for()
+    return {key: formula.score(c, meta.aspect_of, meta.weights)
+            for key, c in counts(agency_ids, first, last, by, counter_id, procedure, meta).items()}
+
+
+def counts(agency_ids, first: int, last: int, by: str | None = None, counter_id=None, procedure: str = "",
+           meta: Meta | None = None) -> dict:
+    """{group value: {question code: (satisfied, valid)}}: one grouped scan of the covering index."""
     meta = meta or meta_for()
     fields = ["question_id"] + ([by] if by else [])
     rows = (_answers(agency_ids, first, last, counter_id, procedure).values(*fields)
             .annotate(valid=Count("id"), sat=Count("id", filter=Q(satisfied=True))).order_by())
-    counts: dict = {}
+    out: dict = {}
     for r in rows:
         code = meta.question_code.get(r["question_id"])
         if code is None:
             continue
         key = r[by] if by else None
-        cell = counts.setdefault(key, {})
+        cell = out.setdefault(key, {})
         s, v = cell.get(code, (0, 0))
         cell[code] = (s + r["sat"], v + r["valid"])
-    return {key: formula.score(c, meta.aspect_of, meta.weights) for key, c in counts.items()}
+    return out
+
+
+def merged(cells) -> dict:
+    """The sum of several {question code: (satisfied, valid)} cells (months into a year)."""
+    out: dict = {}
+    for cell in cells:
+        for code, (s, v) in cell.items():
+            a, b = out.get(code, (0, 0))
+            out[code] = (a + s, b + v)
+    return out
 
 
 def responses_count(agency_ids, first: int, last: int, by: str | None = None, counter_id=None,
@@ -86,10 +104,21 @@ def responses_count(agency_ids, first: int, last: int, by: str | None = None, co
         qs = qs.filter(counter_id=counter_id)
     if procedure:
         qs = qs.filter(procedure=procedure)
+    if by == "procedure_key":  # the names, keyed as answers are
+        out: dict = {}
+        for r in qs.values("procedure").annotate(n=Count("id")).order_by():
+            key = procedure_key(r["procedure"])
+            out[key] = out.get(key, 0) + r["n"]
+        return out
     if not by:
         return {None: qs.count()}
-    by = by.replace("response__", "")
     return {r[by]: r["n"] for r in qs.values(by).annotate(n=Count("id")).order_by()}
+
+
+def procedure_names(agency_ids, first: int, last: int) -> dict[int, str]:
+    return {procedure_key(p): p for p in Response.objects.filter(
+        agency_id__in=list(agency_ids), month__gte=first, month__lte=last).values_list("procedure", flat=True)
+        .distinct().order_by()}
 
 
 def comments(agency_id: int, first: int, last: int, counter_id=None, search: str = "", low_only: bool = False):

@@ -86,29 +86,34 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
     counter_rows = sorted(({"pk": k, "name": names.get(k, _("(không theo quầy)")), "value": _pct(s.overall),
                             "responses": counter_n.get(k, 0)} for k, s in by_counter.items()),
                           key=lambda r: (r["value"] is None, r["value"] or 0))
-    by_proc = queries.grouped(ids, first, last, "response__procedure", counter_id, None, meta)
-    proc_n = queries.responses_count(ids, first, last, "response__procedure", counter_id)
-    proc_rows = sorted(({"name": k or _("(không ghi thủ tục)"), "key": k, "value": _pct(s.overall),
-                         "responses": proc_n.get(k, 0)} for k, s in by_proc.items()),
+    by_proc = queries.grouped(ids, first, last, "procedure_key", counter_id, None, meta)
+    proc_n = queries.responses_count(ids, first, last, "procedure_key", counter_id)
+    proc_names = queries.procedure_names(ids, first, last)
+    proc_rows = sorted(({"name": proc_names.get(k) or _("(không ghi thủ tục)"), "key": proc_names.get(k, ""),
+                         "value": _pct(s.overall), "responses": proc_n.get(k, 0)} for k, s in by_proc.items()),
                        key=lambda r: -r["responses"])[:20]
     proc_rows.sort(key=lambda r: (r["value"] is None, r["value"] or 0))
     year = period.start.year
-    by_month = queries.grouped(ids, year * 12, year * 12 + 11, "month", counter_id, procedure, meta)
+    # one scan for the months of the last five years: the year's months and each year's figure
+    by_month = queries.counts(ids, (year - 4) * 12, year * 12 + 11, "month", counter_id, procedure, meta)
     month_n = queries.responses_count(ids, year * 12, year * 12 + 11, "month", counter_id, procedure)
+
+    def score_of(cells):
+        cell = queries.merged(cells)
+        return _pct(formula.score(cell, meta.aspect_of, meta.weights).overall) if cell else None
+
     trend = [{"period": periods.from_index("month", year * 12 + i),
-              "value": _pct(by_month[year * 12 + i].overall) if year * 12 + i in by_month else None,
+              "value": score_of([by_month[year * 12 + i]]) if year * 12 + i in by_month else None,
               "responses": month_n.get(year * 12 + i, 0)} for i in range(12)]
-    years = []
-    for y in range(year - 4, year + 1):
-        s = queries.grouped(ids, y * 12, y * 12 + 11, None, counter_id, procedure, meta).get(None)
-        years.append({"year": y, "value": _pct(s.overall) if s else None})
+    years = [{"year": y, "value": score_of([by_month[m] for m in range(y * 12, y * 12 + 12) if m in by_month])}
+             for y in range(year - 4, year + 1)]
     lowest_aspects = sorted((a for a in aspects if a["value"] is not None), key=lambda a: a["value"])[:2]
     lowest_counters = [r for r in counter_rows if r["value"] is not None and r["responses"]][:3]
     if request.GET.get("xuat") == "xlsx":
         return xlsx_response(f"hai-long-{agency.code}-{period.code}", [
             _("Nhóm"), _("Mã"), _("Tên"), _("Số phiếu"), _("Hài lòng / hợp lệ"), _("Tỷ lệ hài lòng (%)")],
             _export_rows(overall, n_responses, aspects, questions, counter_rows, proc_rows, trend))
-    year_cache: dict = {}
+    year_cache: dict = {y["year"]: y["value"] for y in years} if not counter_id and not procedure else {}
 
     def value_of_year(y):
         if y not in year_cache:

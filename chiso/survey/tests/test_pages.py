@@ -75,6 +75,10 @@ def test_the_dashboard_shows_the_index_and_the_weakest(answered, login):
     counter_only = login(world.people.office).get(
         reverse("survey_dashboard", args=[world.home.code]) + f"?ky=2026-03&quay={c1.pk}").content.decode()
     assert 'data-testid="overall">100,00%' in counter_only
+    by_procedure = login(world.people.office).get(
+        reverse("survey_dashboard", args=[world.home.code]) + "?ky=2026-03&thu-tuc=Chứng thực").content.decode()
+    assert 'data-testid="overall">0,00%' in by_procedure
+    assert "Cấp Phiếu lý lịch tư pháp</a></td><td class=\"num\">3</td><td class=\"num\">100,00%" in body
     year = login(world.people.office).get(reverse("survey_dashboard", args=[world.home.code]) + "?ky=2026-Y")
     assert 'data-testid="overall">80,00%' in year.content.decode()  # 4 of 5 sheets satisfied on every question
 
