@@ -194,14 +194,21 @@ def test_no_questionnaire_in_use_is_a_friendly_page(client, world):
     assert resp.status_code == 404 and "chưa mở khảo sát" in resp.content.decode()
 
 
-def test_receipt_codes_are_checked_against_imported_dossiers(client, survey, monkeypatch):
+def test_receipt_codes_are_checked_against_imported_dossiers(client, survey, tmp_path):
+    """With dossiers imported for the agency, an unknown code is refused and a known one names its procedure."""
+    from chiso.dossiers.actions import do_import_dossiers
+    from chiso.dossiers.tests.conftest import dossier_row, write_rows
+
     world, q, counter, url = survey
+    do_import_dossiers(None, write_rows(tmp_path / "hs.csv", [
+        dossier_row("000.12.H01-250301-0007", procedure="1.001", received="2025-03-01", promised="2025-03-10",
+                    finished="2025-03-05")]))
+    wrong = post(client, url, q, receipt_code="000.12.H01-250301-9999")
+    assert wrong.status_code == 400 and "Không tìm thấy hồ sơ mã 000.12.H01-250301-9999" in wrong.content.decode()
+    assert Response.objects.count() == 0
+    assert post(client, url, q, receipt_code="000.12.h01-250301-0007").status_code == 302
+    assert Response.objects.get().procedure == "Thủ tục 1.001"
+    # another agency without dossier data takes any well-formed code
     from chiso.survey import receipts
 
-    monkeypatch.setattr(receipts, "has_dossiers", lambda agency: True)
-    monkeypatch.setattr(receipts, "find", lambda agency, code: {"procedure_name": "Cấp Phiếu lý lịch tư pháp"}
-                        if code == "HS-THAT" else None)
-    wrong = post(client, url, q, receipt_code="HS-GIA")
-    assert wrong.status_code == 400 and "Không tìm thấy hồ sơ mã HS-GIA" in wrong.content.decode()
-    assert post(client, url, q, receipt_code="HS-THAT").status_code == 302
-    assert Response.objects.get().procedure == "Cấp Phiếu lý lịch tư pháp"
+    assert receipts.has_dossiers(world.home) and not receipts.has_dossiers(world.other)
