@@ -181,12 +181,16 @@ def test_the_poster_command(answered, tmp_path, settings, capsys):
     assert not (tmp_path / "x.pdf").exists()
 
 
-def test_the_qr_code_decodes_to_the_link():
-    """segno's matrix of the link, read back by its own decoder-free check: the version and the data fit."""
+def test_the_qr_code_is_an_inline_svg_of_the_link():
+    """The poster's QR code: an SVG drawn by segno from the link (error correction M), nothing fetched."""
+    import segno
+
     from chiso.survey.poster import qr_svg
 
-    svg = qr_svg("http://127.0.0.1:8000/cong-khai/khao-sat/STP/quay-1/")
-    assert svg.startswith("<svg") and "<path" in svg
+    url = "http://127.0.0.1:8000/cong-khai/khao-sat/STP/quay-1/"
+    svg = qr_svg(url)
+    assert svg.startswith("<svg") and "<path" in svg and "http" not in svg.split(">", 1)[1]
+    assert segno.make(url, error="m", micro=False).error == "M"
 
 
 def test_questionnaires_are_edited_as_drafts_and_versioned(world, login):
