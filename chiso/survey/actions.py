@@ -30,6 +30,10 @@ class Duplicate(Refused):
     """The person (dossier, device, form) has already answered."""
 
 
+class RateLimited(Refused):
+    """Too many submissions from one address in the window."""
+
+
 # --- questionnaires --------------------------------------------------------------------------------
 
 def _next_version(agency) -> int:
@@ -134,8 +138,9 @@ def do_activate(actor, pk: int) -> Questionnaire:
     q.status, q.activated_at = Questionnaire.Status.ACTIVE, timezone.now()
     q.save(update_fields=["status", "activated_at"])
     record(actor, Action.UPDATE, q, before, snapshot(q), agency=q.agency)
-    transaction.on_commit(cache.clear if q.agency_id is None else
-                          lambda: cache.delete(f"survey:active:{q.agency_id}"))
+    forget = cache.clear if q.agency_id is None else (lambda: cache.delete(f"survey:active:{q.agency_id}"))
+    forget()  # this process at once, and again once committed (a page may have cached the old one meanwhile)
+    transaction.on_commit(forget)
     return q
 
 
@@ -226,8 +231,9 @@ class Submission:
     extra: dict = field(default_factory=dict)
 
 
-def do_submit(sub: Submission) -> Response:
-    """Store one response and its answers, or refuse a duplicate (same dossier, device and day, or form)."""
+def do_submit(sub: Submission, rate: tuple[str, int] | None = None) -> Response:
+    """Store one response and its answers, or refuse a duplicate (same dossier, device and day, or form).
+    `rate` (address, limit): count the address in the same transaction and refuse beyond the limit."""
     when = sub.when or timezone.now()
     day = timezone.localtime(when).date() if timezone.is_aware(when) else when.date()
     month = day.year * 12 + day.month - 1
@@ -236,6 +242,8 @@ def do_submit(sub: Submission) -> Response:
     questions = {x.pk: x for x in q.questions.all()} if not hasattr(q, "_questions") else q._questions
     try:
         with transaction.atomic():
+            if rate is not None and _hit(rate[0], when) > rate[1]:
+                raise RateLimited(_("Có quá nhiều phiếu gửi từ cùng một địa chỉ."))
             resp = Response.objects.create(
                 questionnaire=q, agency=sub.agency, counter=sub.counter, channel=sub.channel, submitted_at=when,
                 day=day, month=month, procedure=sub.procedure, applied_via=sub.applied_via,
@@ -275,18 +283,22 @@ def salted(*parts: object) -> str:
 
 
 def do_count_hit(address: str, now: datetime | None = None) -> int:
-    """Count one submission from `address` in the current 10-minute window; return the window's count.
-    One statement (an upsert), so a burst of submissions costs one write each. The key's salt includes the
-    day, so keys of different days cannot be linked."""
-    now = now or timezone.now()
+    """Count one submission from `address` in the current 10-minute window; return the window's count."""
+    with transaction.atomic():
+        return _hit(address, now or timezone.now())
+
+
+def _hit(address: str, now: datetime) -> int:
+    """One upsert (inside the caller's transaction). The key's salt includes the day, so keys of different
+    days cannot be linked; the address itself is never stored."""
     window = int(now.timestamp()) // WINDOW_SECONDS
     key = salted("rate", timezone.localtime(now).date().isoformat(), address)
     table = connection.ops.quote_name(RateBucket._meta.db_table)
-    with transaction.atomic(), connection.cursor() as cursor:
+    with connection.cursor() as cursor:
         cursor.execute(f'INSERT INTO {table} ("key", "window", "hits") VALUES (%s, %s, 1) '  # noqa: S608
                        f'ON CONFLICT ("key", "window") DO UPDATE SET "hits" = {table}."hits" + 1 RETURNING "hits"',
                        [key, window])
         hits = cursor.fetchone()[0]
-        if hits == 1:  # a new window of this address: forget windows older than an hour
-            RateBucket.objects.filter(window__lt=window - 6).delete()
+    if hits == 1:  # a new window of this address: forget windows older than an hour
+        RateBucket.objects.filter(window__lt=window - 6).delete()
     return hits

@@ -1,8 +1,9 @@
 """The public survey page (no login): one per agency and per service counter, opened from a QR code.
 
-Order of checks on a POST: honeypot, rate limit per address (salted hash), the signed form token (forged,
-expired or for another counter), the sheet (scale, required statements, sizes), the receipt code against
-imported dossiers, then the store with its uniqueness rules (dossier, device and day, form). Every refusal is
+Order of checks on a POST: honeypot, the signed form token (forged, expired or for another counter), the
+sheet (scale, required statements, sizes), the receipt code against imported dossiers; then the rate limit
+per address (salted hash) — counted on its own for a refused sheet, in the same transaction as the answer
+for a good one — and the store with its uniqueness rules (dossier, device and day, form). Every refusal is
 a page in plain Vietnamese; nothing is stored twice."""
 
 import secrets
@@ -93,31 +94,42 @@ def survey(request: HttpRequest, code: str, slug: str | None = None) -> HttpResp
                             kiosk_raw)
         address = f"kiosk:{counter.pk}" if kiosk else client_address(request)
         limit = settings.CHISO_SURVEY_RATE_LIMIT * (5 if kiosk else 1)
-        if actions.do_count_hit(address) > limit:
+
+        def too_many():
             return _refusal(request, agency, counter, _(
                 "Có quá nhiều phiếu gửi từ cùng một địa chỉ trong ít phút. Xin Ông/Bà thử lại sau 10 phút."), 429,
                 kiosk_raw)
+
+        refusal = None
         try:
             token = signing.loads(request.POST.get("token", ""), salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE)
         except signing.SignatureExpired:
-            return _refusal(request, agency, counter, _("Phiếu đã mở quá lâu. Xin mở lại trang khảo sát."), 400,
-                            kiosk_raw)
+            token = None
+            refusal = _refusal(request, agency, counter, _("Phiếu đã mở quá lâu. Xin mở lại trang khảo sát."), 400,
+                               kiosk_raw)
         except signing.BadSignature:
             token = None
-        if not token or token.get("a") != agency.pk or token.get("c") != (counter.pk if counter else 0) \
-                or token.get("q") != q.pk:
-            return _refusal(request, agency, counter, _(
+        if refusal is None and (not token or token.get("a") != agency.pk
+                                or token.get("c") != (counter.pk if counter else 0) or token.get("q") != q.pk):
+            refusal = _refusal(request, agency, counter, _(
                 "Phiếu không hợp lệ (có thể trang đã cũ hoặc phiếu đã thay đổi). Xin mở lại trang khảo sát."), 400,
                 kiosk_raw)
-        sheet = read_sheet(q, request.POST)
         dossier = None
-        if sheet.ok and sheet.receipt_code and receipts.has_dossiers(agency):
-            dossier = receipts.find(agency, sheet.receipt_code)
-            if dossier is None:
-                sheet.errors["receipt_code"] = _(
-                    "Không tìm thấy hồ sơ mã %(c)s của cơ quan. Xin kiểm tra lại mã trên giấy hẹn, "
-                    "hoặc để trống ô này.") % {"c": sheet.receipt_code}
-        if sheet.ok:
+        if refusal is None:
+            sheet = read_sheet(q, request.POST)
+            if sheet.ok and sheet.receipt_code and receipts.has_dossiers(agency):
+                dossier = receipts.find(agency, sheet.receipt_code)
+                if dossier is None:
+                    sheet.errors["receipt_code"] = _(
+                        "Không tìm thấy hồ sơ mã %(c)s của cơ quan. Xin kiểm tra lại mã trên giấy hẹn, "
+                        "hoặc để trống ô này.") % {"c": sheet.receipt_code}
+        if refusal is not None or not sheet.ok:
+            # a refused sheet counts against the address too (its own small write)
+            if actions.do_count_hit(address) > limit:
+                return too_many()
+            if refusal is not None:
+                return refusal
+        else:
             device = None
             if not kiosk:
                 token_raw = request.COOKIES.get(DEVICE_COOKIE) or token.get("d", "")
@@ -125,11 +137,14 @@ def survey(request: HttpRequest, code: str, slug: str | None = None) -> HttpResp
                                         timezone.localdate().isoformat())
             procedure = sheet.procedure or (dossier or {}).get("procedure_name") or ""
             try:
+                # the address is counted in the same transaction as the answer: one write per answer
                 actions.do_submit(actions.Submission(
                     questionnaire=q, agency=agency, counter=counter, channel=Channel.KIOSK if kiosk else Channel.QR,
                     values=sheet.values, procedure=str(procedure)[:200], applied_via=sheet.applied_via,
                     age_group=sheet.age_group, comment=sheet.comment, receipt_code=sheet.receipt_code,
-                    device_hash=device, nonce=actions.salted("nonce", token.get("n", ""))))
+                    device_hash=device, nonce=actions.salted("nonce", token.get("n", ""))), rate=(address, limit))
+            except actions.RateLimited:
+                return too_many()
             except actions.Duplicate as exc:
                 return _refusal(request, agency, counter, str(exc) + " " + _("Xin cảm ơn Ông/Bà."), 409, kiosk_raw)
             thanks = reverse("survey_thanks", args=[agency.code])

@@ -74,14 +74,17 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
     procedure = request.GET.get("thu-tuc", "").strip()[:200]
     meta = queries.meta_for(agency)
     ids = [agency.pk]
-    overall = queries.grouped(ids, first, last, None, counter_id, procedure, meta).get(None) or formula.Score(None)
+    # one scan by counter (for every counter); the overall figure is the sum of the chosen counters' cells
+    counter_cells = queries.counts(ids, first, last, "counter_id", None, procedure, meta)
+    by_counter = {k: formula.score(c, meta.aspect_of, meta.weights) for k, c in counter_cells.items()}
+    chosen = [c for k, c in counter_cells.items() if counter_id is None or k == counter_id]
+    overall = formula.score(queries.merged(chosen), meta.aspect_of, meta.weights)
     n_responses = queries.responses_count(ids, first, last, None, counter_id, procedure)[None]
     aspects = [{"code": a, "name": meta.aspect_name.get(a, a), "value": _pct(overall.aspects.get(a))}
                for a in meta.aspect_order if a in overall.aspects]
     questions = [{"code": c, "text": meta.question_text.get(c, c), "aspect": meta.aspect_of.get(c),
                   "sat": overall.counts[c][0], "valid": overall.counts[c][1], "value": _pct(overall.questions[c])}
                  for c in meta.question_order if c in overall.counts]
-    by_counter = queries.grouped(ids, first, last, "counter_id", None, procedure, meta)
     counter_n = queries.responses_count(ids, first, last, "counter_id", None, procedure)
     counter_rows = sorted(({"pk": k, "name": names.get(k, _("(không theo quầy)")), "value": _pct(s.overall),
                             "responses": counter_n.get(k, 0)} for k, s in by_counter.items()),

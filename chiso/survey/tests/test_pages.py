@@ -233,3 +233,31 @@ def test_questionnaires_are_edited_as_drafts_and_versioned(world, login):
     from chiso.audit.models import AuditEntry
 
     assert AuditEntry.objects.filter(model="survey.questionnaire").count() >= 6
+
+
+def test_the_agency_page_runs_a_fixed_number_of_queries(answered, login, django_assert_max_num_queries):
+    """More counters, procedures and answers add rows to the groups, not queries."""
+    world, q, c1, c2 = answered
+    client = login(world.people.office)
+    url = reverse("survey_dashboard", args=[world.home.code]) + "?ky=2026-Y"
+    client.get(url)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as before:
+        client.get(url)
+    for i in range(6):
+        extra = actions.do_save_counter(world.people.office, world.home, f"Quầy thêm {i}")
+        _answer(world, q, extra, 3, procedure=f"Thủ tục {i}", comment="x")
+    with django_assert_max_num_queries(len(before.captured_queries)):
+        assert client.get(url).status_code == 200
+
+
+def test_a_new_version_reaches_the_public_page_at_once(answered, client):
+    world, q, c1, c2 = answered
+    url = reverse("survey_counter", args=[world.home.code, c1.slug])
+    assert "Tiếp cận dịch vụ" in client.get(url).content.decode()
+    draft = actions.do_new_version(world.people.admin, q.pk)
+    draft.aspects.filter(code="A").update(name="Đến nơi làm thủ tục")
+    actions.do_activate(world.people.admin, draft.pk)
+    assert "Đến nơi làm thủ tục" in client.get(url).content.decode()
