@@ -170,6 +170,23 @@ class Http:
         return resp.status, data
 
 
+def server_cpu(proc) -> float:
+    """CPU seconds used so far by the gunicorn master and its workers (from /proc)."""
+    pids = [proc.pid]
+    try:
+        pids += [int(p) for p in Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()]
+    except OSError:
+        return float("nan")
+    total = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
 def start_server(env):
     proc = subprocess.Popen([str(ROOT / ".venv/bin/gunicorn"), "chiso.wsgi:application", "--bind",
                              f"127.0.0.1:{PORT}", "--workers", "4", "--log-level", "error"], env=env, cwd=ROOT,
@@ -183,7 +200,7 @@ def start_server(env):
     raise SystemExit("the server did not start")
 
 
-def bench_http(agency, counters, q):
+def bench_http(agency, counters, q, server):
     from chiso.survey.models import Answer, Response
 
     path = f"/cong-khai/khao-sat/{agency.code}/{counters[0].slug}/"
@@ -232,15 +249,18 @@ def bench_http(agency, counters, q):
         with lock:
             codes.append(status)
 
-    t, cpu = time.perf_counter(), time.process_time()
+    t, cpu, scpu = time.perf_counter(), time.process_time(), server_cpu(server)
     with ThreadPoolExecutor(16) as pool:
         list(pool.map(send, forms))
     wall = time.perf_counter() - t
+    used = server_cpu(server) - scpu
     stored_r, stored_a = Response.objects.count() - before_r, Answer.objects.count() - before_a
     ok = codes.count(302)
     print(f"  submissions: {len(forms)} in {wall:.2f} s = {len(forms) / wall:.0f}/s (client cpu "
           f"{time.process_time() - cpu:.2f} s); 302: {ok}, other: {len(codes) - ok}; stored {stored_r} responses, "
           f"{stored_a} answers (expected {ok} and {ok * len(questions)}); load {load()}")
+    print(f"  server cpu {used:.1f} s = {used / len(forms) * 1000:.1f} ms per submission (the database's own cpu "
+          f"not counted): about {os.cpu_count() / (used / len(forms)):.0f}/s if the web workers had every core")
     with ThreadPoolExecutor(16) as pool:
         replays = list(pool.map(lambda item: item[0].request("POST", path, item[1])[0], forms[:100]))
     again = Response.objects.count() - before_r
@@ -268,11 +288,17 @@ def main(backends):
     agencies, counters, q = build()
     server = start_server(env)
     try:
-        bench_http(agencies[0], counters, q)
+        bench_http(agencies[0], counters, q, server)
     finally:
         server.terminate()
         server.wait()
     year = fill_answers(agencies[0], counters, q)
+    if backend == "postgres":  # the steady state autovacuum keeps: statistics and the visibility map
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE survey_answer")
+            cursor.execute("VACUUM ANALYZE survey_response")
     bench_index(agencies[0], year)
 
 
