@@ -59,3 +59,24 @@ def test_a_citizen_answers_from_a_phone_and_the_office_sees_it(live_server):
         finally:
             browser.close()
     assert Response.objects.get().comment == "Cán bộ hướng dẫn tận tình"
+
+
+def test_the_office_types_paper_sheets_with_the_keyboard_only(live_server):
+    """The cursor starts in the answers field; digits, Enter, and the next sheet starts there again with the
+    counter and date kept."""
+    from chiso.web.tests.browser import browser_page
+
+    world = make_world()
+    q, (counter,) = open_survey(world)
+    digits = "".join("4" if x.required else "-" for x in q.questions.order_by("aspect__order", "order"))
+    with browser_page() as page:
+        sign_in(page, live_server.url, "office")
+        page.goto(f"{live_server.url}/khao-sat/co-quan/{world.home.code}/phieu-giay/?quay={counter.pk}")
+        for n in range(2):
+            assert page.evaluate("document.activeElement.id") == "day-tra-loi"
+            page.keyboard.type(digits)
+            with page.expect_navigation():
+                page.keyboard.press("Enter")
+            assert "Đã ghi phiếu giấy" in page.inner_text("body")
+            assert Response.objects.filter(channel="paper", counter=counter).count() == n + 1
+        assert page.input_value("select[name=quay]") == str(counter.pk)
