@@ -302,3 +302,25 @@ def _hit(address: str, now: datetime) -> int:
     if hits == 1:  # a new window of this address: forget windows older than an hour
         RateBucket.objects.filter(window__lt=window - 6).delete()
     return hits
+
+
+# --- plan targets measured by the index -------------------------------------------------------------------
+
+@transaction.atomic
+def do_decide_target(actor, task, confirm: bool):
+    """The office confirms (or refuses) that the index measures the task's target, as worded now."""
+    from .measures import target_of
+    from .models import SurveyTarget
+
+    found = target_of(task)
+    if found is None:
+        raise Refused(_("Nội dung nhiệm vụ không còn nêu tỷ lệ hài lòng cần đạt."))
+    link = SurveyTarget.objects.select_for_update().filter(task=task).first()
+    before = snapshot(link) if link else None
+    link = link or SurveyTarget(task=task)
+    link.confirmed, (link.op, link.target), link.decided_by = confirm, found, actor
+    link.save()
+    record(actor, Action.UPDATE if before else Action.CREATE, link, before, snapshot(link), plan=task.plan,
+           summary=_("Chỉ tiêu hài lòng của nhiệm vụ %(t)s: %(d)s") % {
+               "t": task, "d": _("xác nhận") if confirm else _("không đo bằng chỉ số hài lòng")})
+    return link

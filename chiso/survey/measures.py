@@ -18,6 +18,7 @@ class Measured:
     target: Decimal
     value: float | None
     met: bool | None
+    state: str = "proposed"  # proposed (found in the wording now), confirmed (by the office)
 
 
 def target_of(task) -> tuple[str, Decimal] | None:
@@ -35,15 +36,20 @@ def target_of(task) -> tuple[str, Decimal] | None:
     return (op, target) if 0 < target <= 100 else None
 
 
-def measured(tasks, value_of_year) -> list[Measured]:
-    """`value_of_year(year) -> overall % or None` (cached by the caller)."""
+def measured(tasks, value_of_year, links: dict | None = None) -> list[Measured]:
+    """`value_of_year(year) -> overall % or None` (cached by the caller); `links`: task id -> SurveyTarget.
+    A refused link hides the task; a confirmed one keeps the target the office confirmed."""
     out = []
+    links = links or {}
     for task in tasks:
-        t = target_of(task)
+        link = links.get(task.pk)
+        if link is not None and not link.confirmed:
+            continue
+        t = (link.op, link.target) if link is not None else target_of(task)
         if t is None:
             continue
         op, target = t
         value = value_of_year(task.plan.year)
         met = None if value is None else (value > float(target) if op == ">" else value >= float(target))
-        out.append(Measured(task, op, target, value, met))
+        out.append(Measured(task, op, Decimal(target), value, met, "confirmed" if link is not None else "proposed"))
     return out

@@ -227,3 +227,24 @@ class RateBucket(models.Model):
 
     def __str__(self) -> str:
         return f"{self.window}: {self.hits}"
+
+
+class SurveyTarget(models.Model):
+    """The office's decision on a plan task whose target the satisfaction index measures: confirmed (the
+    task shows the measured value, met or not met) or refused (the wording matched by chance)."""
+
+    task = models.OneToOneField("plans.Task", verbose_name=_("nhiệm vụ"), on_delete=models.CASCADE,
+                                related_name="survey_target")
+    confirmed = models.BooleanField(_("đã xác nhận"))
+    op = models.CharField(_("so sánh"), max_length=2, default=">=")  # ">" or ">="
+    target = models.DecimalField(_("chỉ tiêu (%)"), max_digits=5, decimal_places=2)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người quyết định"), null=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(_("thời điểm"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("chỉ tiêu đo bằng chỉ số hài lòng")
+        verbose_name_plural = _("chỉ tiêu đo bằng chỉ số hài lòng")
+
+    def __str__(self) -> str:
+        return f"{self.task_id} {self.op} {self.target}"

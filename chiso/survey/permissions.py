@@ -2,8 +2,8 @@
 
 - the index, comments and XLSX of an agency: whoever reads the agency (its people, the provincial
   coordinator, administrators);
-- counters, posters, kiosk links, paper entry and XLSX import of answers: the agency's office and
-  administrators;
+- counters, posters, kiosk links, paper entry and XLSX import of answers, confirming which plan task the
+  index measures: the agency's office and administrators;
 - the questionnaires (the common one and an agency's own): administrators;
 - the ranking of every agency: administrators and provincial coordinators.
 Answering the survey needs no login (public_views).
@@ -22,6 +22,11 @@ def can_manage_counters(user, agency) -> bool:
 
 
 def can_enter_answers(user, agency) -> bool:
+    return is_office(user, agency)
+
+
+def can_confirm_targets(user, agency) -> bool:
+    """Whether the index measures a plan task's target: the agency's office decides."""
     return is_office(user, agency)
 
 

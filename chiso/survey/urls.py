@@ -8,6 +8,7 @@ urlpatterns = [
     path("phieu/", views.questionnaires, name="survey_questionnaires"),
     path("phieu/<int:pk>/", views.questionnaire, name="survey_questionnaire"),
     path("phieu/<int:pk>/<str:verb>/", views.questionnaire_action, name="survey_questionnaire_action"),
+    path("nhiem-vu/<int:pk>/", views.decide_target, name="survey_decide_target"),
     path("co-quan/<str:code>/", views.dashboard, name="survey_dashboard"),
     path("co-quan/<str:code>/gop-y/", views.comments, name="survey_comments"),
     path("co-quan/<str:code>/quay/", views.counters, name="survey_counters"),

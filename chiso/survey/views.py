@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -20,7 +21,7 @@ from chiso.org.models import Agency
 from . import actions, formula, measures, poster, queries
 from . import permissions as perms
 from .forms import QuestionnaireForm
-from .models import Channel, Counter, Questionnaire
+from .models import Channel, Counter, Questionnaire, SurveyTarget
 from .public_views import kiosk_token
 
 PAGE_SIZE = 50
@@ -135,7 +136,8 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
         "aspects": aspects, "questions": questions, "counter_rows": counter_rows, "proc_rows": proc_rows,
         "trend": trend, "year_rows": years, "target": meta.target,
         "lowest_aspects": lowest_aspects, "lowest_counters": lowest_counters,
-        "measured": measures.measured(tasks, value_of_year),
+        "measured": measures.measured(tasks, value_of_year, {
+            t.task_id: t for t in SurveyTarget.objects.filter(task__in=[t.pk for t in tasks])}),
         "trend_svg": charts.trend_svg([(f"{t['period'].start.month:02d}", t["value"]) for t in trend], meta.target,
                                       label=_("Tỷ lệ hài lòng theo tháng")),
         "aspect_svg": charts.bars_svg([(a["name"], a["value"]) for a in aspects],
@@ -416,3 +418,19 @@ def import_answers(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "survey/import.html", {"nav": "survey", "agency": agency, "q": q,
                                                   "errors": errors[:200], "more": max(0, len(errors) - 200)},
                   status=400 if errors else 200)
+
+
+@login_required
+@require_POST
+def decide_target(request: HttpRequest, pk: int) -> HttpResponse:
+    """The office confirms or refuses a task target found in the wording ("trên 90% … hài lòng")."""
+    from chiso.plans.models import Task
+
+    task = get_object_or_404(Task.objects.select_related("plan__agency"), pk=pk)
+    agency = task.plan.agency
+    require(perms.can_confirm_targets(request.user, agency))
+    try:
+        actions.do_decide_target(request.user, task, request.POST.get("quyet-dinh") == "confirm")
+    except actions.Refused as exc:
+        messages.error(request, str(exc))
+    return redirect(f"{reverse('survey_dashboard', args=[agency.code])}#measures")

@@ -261,3 +261,32 @@ def test_a_new_version_reaches_the_public_page_at_once(answered, client):
     draft.aspects.filter(code="A").update(name="Đến nơi làm thủ tục")
     actions.do_activate(world.people.admin, draft.pk)
     assert "Đến nơi làm thủ tục" in client.get(url).content.decode()
+
+
+def test_the_office_confirms_or_refuses_a_task_target(answered, login):
+    from chiso.plans import actions as plan_actions
+    from chiso.plans.models import Task
+    from chiso.survey.models import SurveyTarget
+
+    world = answered[0]
+    task = plan_actions.do_save_task(world.people.office, Task(
+        plan=world.plan, index="SIPAS", field_name="Tác động", ref="9",
+        title="Phấn đấu trên 90% cá nhân, tổ chức hài lòng với sự phục vụ"), [world.civil], [])
+    url = reverse("survey_decide_target", args=[task.pk])
+    dashboard = reverse("survey_dashboard", args=[world.home.code])
+    for who in ("outsider", "viewer", "leader"):
+        assert login(getattr(world.people, who)).post(url, {"quyet-dinh": "confirm"}).status_code == 403
+    assert login(world.people.viewer).get(url).status_code == 405  # GET never decides
+    client = login(world.people.office)
+    assert "tự nhận diện theo nội dung" in client.get(dashboard).content.decode()
+    client.post(url, {"quyet-dinh": "confirm"})
+    link = SurveyTarget.objects.get(task=task)
+    assert link.confirmed and link.op == ">" and link.target == 90
+    body = client.get(dashboard).content.decode()
+    assert "đã xác nhận" in body and "Chưa đạt" in body  # 80 % measured against > 90 %
+    client.post(url, {"quyet-dinh": "reject"})
+    assert not SurveyTarget.objects.get(task=task).confirmed
+    assert task.title not in client.get(dashboard).content.decode()
+    from chiso.audit.models import AuditEntry
+
+    assert AuditEntry.objects.filter(model="survey.surveytarget").count() == 2
