@@ -212,3 +212,18 @@ def test_receipt_codes_are_checked_against_imported_dossiers(client, survey, tmp
     from chiso.survey import receipts
 
     assert receipts.has_dossiers(world.home) and not receipts.has_dossiers(world.other)
+
+
+def test_a_thousand_submissions_from_one_address_in_a_minute(client, survey, settings):
+    """Forged or not, the 61st submission of the window and every later one is refused, and a real answer from
+    that address then too; another address is served; nothing was stored from the flood."""
+    world, q, counter, url = survey
+    assert settings.CHISO_SURVEY_RATE_LIMIT == 60
+    form = {**form_token(client, url), **all_answers(q)}
+    codes = [client.post(url, {**form, "token": f"gia-{i}"}, REMOTE_ADDR="192.0.2.66").status_code
+             for i in range(1000)]
+    assert codes[:60] == [400] * 60 and set(codes[60:]) == {429}
+    assert client.post(url, form, REMOTE_ADDR="192.0.2.66").status_code == 429
+    assert Response.objects.count() == 0
+    assert client.post(url, form, REMOTE_ADDR="192.0.2.67").status_code == 302
+    assert Response.objects.count() == 1
