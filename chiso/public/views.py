@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from chiso.accounts.access import require
 from chiso.org.models import Agency, Province
+from chiso.survey.public_views import public_404
 
 from . import actions, queries
 from .models import PublicPage
@@ -47,12 +48,14 @@ def home(request: HttpRequest) -> HttpResponse:
     return _cached(f"public:home:{latest.isoformat() if latest else '-'}", build)
 
 
+@public_404
 def province(request: HttpRequest, code: str) -> HttpResponse:
     prov = get_object_or_404(Province, code=code)
     agencies = queries.published_agencies(prov)
     return render(request, "public/province.html", {"province": prov, "agencies": agencies})
 
 
+@public_404
 def agency_page(request: HttpRequest, code: str) -> HttpResponse:
     page = queries.page_of(code)
     if page is None:

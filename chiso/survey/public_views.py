@@ -30,6 +30,22 @@ KIOSK_SALT = "chiso.survey.kiosk"
 TOKEN_MAX_AGE = 4 * 3600  # a form left open longer is refused with a link to a fresh one
 
 
+def public_404(view):
+    """A page that does not exist (or is not published) answered with the public base template: a citizen
+    never sees the intranet's layout."""
+    from functools import wraps
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except Http404 as exc:
+            message = str(exc) if exc.args and isinstance(exc.args[0], str) else ""
+            return render(request, "survey/public_not_found.html", {"message": message}, status=404)
+
+    return wrapper
+
+
 def client_address(request: HttpRequest) -> str:
     """The client's address: REMOTE_ADDR, or the header the reverse proxy sets (CHISO_CLIENT_IP_HEADER)."""
     header = settings.CHISO_CLIENT_IP_HEADER
@@ -60,7 +76,7 @@ def _place(code: str, slug: str | None):
     counter = (Counter.objects.select_related("agency")
                .filter(agency__code=code, agency__is_active=True, slug=slug, is_active=True).first())
     if counter is None:
-        raise Http404(_("Không có quầy này."))
+        raise Http404(_("Không có quầy này, hoặc quầy đã ngừng nhận đánh giá."))
     return counter.agency, counter
 
 
@@ -76,6 +92,7 @@ def _survey_url(agency, counter, kiosk: str = "") -> str:
     return f"{url}?kiosk={kiosk}" if kiosk else url
 
 
+@public_404
 @never_cache
 @ensure_csrf_cookie
 @csrf_protect
@@ -168,6 +185,7 @@ def survey(request: HttpRequest, code: str, slug: str | None = None) -> HttpResp
     return response
 
 
+@public_404
 def thanks(request: HttpRequest, code: str) -> HttpResponse:
     agency = get_object_or_404(Agency, code=code, is_active=True)
     counter = Counter.objects.filter(agency=agency, slug=request.GET.get("quay", ""), is_active=True).first()

@@ -193,3 +193,12 @@ def test_the_leader_finds_the_switch_on_the_home_page(world, login):
     assert reverse("public_manage", args=["STP"]) in body and "chưa công khai" in body
     office_home = login(world.people.office).get(reverse("home")).content.decode()
     assert reverse("public_manage", args=["STP"]) not in office_home
+
+
+def test_a_missing_public_page_keeps_the_public_layout(world, client):
+    for url in (reverse("public_agency", args=["STP"]), reverse("public_province", args=["khong-co"]),
+                reverse("survey_counter", args=["STP", "khong-co"]), reverse("survey_agency", args=["KHONG"])):
+        resp = client.get(url)
+        body = resp.content.decode()
+        assert resp.status_code == 404 and 'class="pub"' in body and "Không tìm thấy trang" in body, url
+        assert "mainnav" not in body and "dang-nhap" not in body
