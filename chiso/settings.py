@@ -241,6 +241,7 @@ CHISO_SURVEY_KIOSK_RESET = env_int("CHISO_SURVEY_KIOSK_RESET", 8, minimum=2, max
 # An internet-facing instance answers only the public prefix /cong-khai/ (docs/architecture.md, "Public pages").
 CHISO_PUBLIC_ONLY = env_bool("CHISO_PUBLIC_ONLY", False)
 CHISO_PUBLIC_CACHE_SECONDS = env_int("CHISO_PUBLIC_CACHE_SECONDS", 120, minimum=0, maximum=3600)
+CSRF_FAILURE_VIEW = "chiso.public.views.csrf_failure"  # a citizen's refused form gets a Vietnamese page
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("CHISO_SECURE_COOKIES", False)

@@ -94,3 +94,17 @@ def manage(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "public/manage.html", {
         "nav": "home", "agency": agency, "page": page, "public_url": settings.CHISO_BASE_URL.rstrip("/")
         + reverse("public_agency", args=[agency.code])})
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """CSRF refusals (CSRF_FAILURE_VIEW): under /cong-khai/ a plain Vietnamese page in the public layout
+    (usually a phone that keeps no cookies, or a form left open across a restart); elsewhere Django's own."""
+    from .middleware import PUBLIC_PREFIX
+
+    if request.path.startswith(PUBLIC_PREFIX):
+        return render(request, "survey/public_not_found.html", {
+            "message": _("Phiếu chưa gửi được vì trình duyệt không gửi kèm mã bảo vệ của trang (có thể do chặn "
+                         "cookie). Xin mở lại trang khảo sát rồi gửi lại.")}, status=403)
+    from django.views.csrf import csrf_failure as django_csrf_failure
+
+    return django_csrf_failure(request, reason)

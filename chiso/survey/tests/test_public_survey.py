@@ -168,7 +168,9 @@ def test_csrf_is_enforced(survey):
     strict = Client(enforce_csrf_checks=True)
     data = form_token(strict, url)
     strict.cookies.pop("csrftoken")
-    assert strict.post(url, {**data, **all_answers(q)}).status_code == 403
+    refused = strict.post(url, {**data, **all_answers(q)})
+    assert refused.status_code == 403 and "mở lại trang khảo sát" in refused.content.decode()
+    assert 'class="pub"' in refused.content.decode()
     assert Response.objects.count() == 0
 
 
