@@ -202,3 +202,22 @@ def test_a_missing_public_page_keeps_the_public_layout(world, client):
         body = resp.content.decode()
         assert resp.status_code == 404 and 'class="pub"' in body and "Không tìm thấy trang" in body, url
         assert "mainnav" not in body and "dang-nhap" not in body
+
+
+def test_service_indicators_appear_when_dossier_data_exists(secrets_world, client, tmp_path):
+    from chiso.dossiers.actions import do_import_dossiers
+    from chiso.dossiers.tests.conftest import dossier_row, write_rows
+
+    world = secrets_world
+    actions.do_set_public_page(world.people.leader, world.home, enabled=True, show_survey=True, show_services=True)
+    url = reverse("public_agency", args=["STP"])
+    assert "Chỉ số phục vụ người dân" not in client.get(url).content.decode()
+    do_import_dossiers(None, write_rows(tmp_path / "hs.csv", [
+        dossier_row("HS-A", received="2026-03-02", promised="2026-03-12", finished="2026-03-05",
+                    applicant="Lê Thị Riêng Tư"),
+        dossier_row("HS-B", received="2026-03-02", promised="2026-03-06", finished="2026-03-20")]))
+    cache.clear()
+    body = client.get(url).content.decode()
+    services = body.split("Chỉ số phục vụ người dân năm 2026")[1].split("</section>")[0]
+    assert "2.1. Tỷ lệ hồ sơ giải quyết trước hạn, đúng hạn</td><td class=\"num\">50,00%" in services
+    assert "Lê Thị Riêng Tư" not in body and "HS-A" not in body  # rates only, never a dossier
