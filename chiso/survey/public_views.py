@@ -148,7 +148,9 @@ def survey(request: HttpRequest, code: str, slug: str | None = None) -> HttpResp
                 return refusal
         else:
             device = None
-            if not kiosk:
+            # one answer per dossier when the code is checked against the agency's dossiers; otherwise (no
+            # code, or no dossier data to check it against) one per device, day and counter
+            if not kiosk and dossier is None:
                 token_raw = request.COOKIES.get(DEVICE_COOKIE) or token.get("d", "")
                 device = actions.salted("device", token_raw, counter.pk if counter else 0,
                                         timezone.localdate().isoformat())

@@ -210,6 +210,14 @@ def test_receipt_codes_are_checked_against_imported_dossiers(client, survey, tmp
     assert Response.objects.count() == 0
     assert post(client, url, q, receipt_code="000.12.h01-250301-0007").status_code == 302
     assert Response.objects.get().procedure == "Thủ tục 1.001"
+    # a checked code is the rule: the same phone answers for its second dossier, not twice for one
+    do_import_dossiers(None, write_rows(tmp_path / "hs2.csv", [
+        dossier_row("000.12.H01-250301-0008", procedure="1.002", received="2025-03-01", promised="2025-03-10")]))
+    assert post(client, url, q, receipt_code="000.12.H01-250301-0008").status_code == 302
+    assert post(client, url, q, receipt_code="000.12.H01-250301-0008").status_code == 409
+    assert post(client, url, q).status_code == 302  # no code: the device rule, first time today
+    assert post(client, url, q).status_code == 409
+    assert Response.objects.count() == 3
     # another agency without dossier data takes any well-formed code
     from chiso.survey import receipts
 
