@@ -41,7 +41,9 @@ LAYERS: list[tuple[str, ...]] = [
     ("plans",),                                         # plans, tasks, their status
     ("tracking",),                                      # progress, evidence, reminders
     ("reports",),                                       # periodic reports
-    ("assessment", "dossiers", "survey", "public"),     # capabilities built on reports
+    ("assessment", "dossiers"),                         # capabilities built on reports
+    ("survey",),                                        # SIPAS survey (checks receipt codes against dossiers)
+    ("public",),                                        # the public pages (read survey and dossiers)
     ("api",),
     ("demo",),                                          # the demo's data, through every app's actions
     ("web",),                                           # the shell: home, directory, the background loop

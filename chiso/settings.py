@@ -110,12 +110,15 @@ INSTALLED_APPS = [
     "chiso.assessment",
     "ninja",  # the API's Swagger UI assets, served by the app (no CDN)
     "chiso.api",
+    "chiso.survey",
+    "chiso.public",
     "chiso.web",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "chiso.public.middleware.PublicOnlyMiddleware",  # CHISO_PUBLIC_ONLY: answer /cong-khai/ and nothing else
     "django.contrib.sessions.middleware.SessionMiddleware",
     "chiso.web.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -262,6 +265,16 @@ SERVE_ACCESS_LOG = env_bool("CHISO_ACCESS_LOG", True)
 # Secure cookies, HSTS and the redirect to HTTPS follow, each overridable. docs/production.md lists the
 # settings `chiso check --deploy` passes with.
 CHISO_HTTPS = env_bool("CHISO_HTTPS", False)
+# The citizens' survey and the public pages (issue 13). Behind a reverse proxy, the header that carries the
+# client's address (as Django names it, e.g. HTTP_X_REAL_IP); empty: REMOTE_ADDR.
+CHISO_CLIENT_IP_HEADER = env_str("CHISO_CLIENT_IP_HEADER", "")
+CHISO_SURVEY_RATE_LIMIT = env_int("CHISO_SURVEY_RATE_LIMIT", 60, minimum=1)  # answers per address per 10 minutes
+CHISO_SURVEY_KIOSK_RESET = env_int("CHISO_SURVEY_KIOSK_RESET", 8, minimum=2, maximum=120)  # seconds on "thanks"
+# An internet-facing instance answers only the public prefix /cong-khai/ (docs/architecture.md, "Public pages").
+CHISO_PUBLIC_ONLY = env_bool("CHISO_PUBLIC_ONLY", False)
+CHISO_PUBLIC_CACHE_SECONDS = env_int("CHISO_PUBLIC_CACHE_SECONDS", 120, minimum=0, maximum=3600)
+CSRF_FAILURE_VIEW = "chiso.public.views.csrf_failure"  # a citizen's refused form gets a Vietnamese page
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("CHISO_SECURE_COOKIES", CHISO_HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

@@ -87,6 +87,9 @@ def load_demo(today: date | None = None) -> bool:
     from chiso.assessment.demo import load_assessment_demo  # a PAR INDEX self-assessment round (issue 11)
 
     load_assessment_demo(today, province, people.get("quantri"))
+    from chiso.survey.demo import load_survey_demo  # the SIPAS survey: counters, QR, a year of answers (issue 13)
+
+    load_survey_demo(today, agencies, people.get("quantri"))
     return True
 
 

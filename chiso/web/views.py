@@ -7,6 +7,7 @@ from django.shortcuts import render
 
 from chiso.accounts import access
 from chiso.accounts.models import Role
+from chiso.org.models import Agency
 from chiso.plans import permissions as plan_perms
 from chiso.plans import queries
 from chiso.plans.figures import active_q, active_tasks, total_counts
@@ -48,4 +49,11 @@ def home(request: HttpRequest) -> HttpResponse:
         first = list(tasks.order_by("due", "id").values_list("id", flat=True)[:15])
         ctx["upcoming"] = sorted(task_rows(Task.objects.filter(pk__in=first), now), key=urgency_key)
     ctx["recent_plans"] = plans.select_related("agency").order_by("-updated_at")[:8]
+    if role == Role.LEADER:
+        # The leader's switch of the agency's public page (issue 13).
+        from chiso.public.models import PublicPage
+
+        ids = [a for a, roles in acc.roles.items() if Role.LEADER in roles]
+        on = set(PublicPage.objects.filter(agency_id__in=ids, enabled=True).values_list("agency_id", flat=True))
+        ctx["public_pages"] = [(a, a.pk in on) for a in Agency.objects.filter(pk__in=ids).order_by("name")]
     return render(request, "web/home.html", ctx)

@@ -1,0 +1,200 @@
+"""The public survey page (no login): one per agency and per service counter, opened from a QR code.
+
+Order of checks on a POST: honeypot, the signed form token (forged, expired or for another counter), the
+sheet (scale, required statements, sizes), the receipt code against imported dossiers; then the rate limit
+per address (salted hash) — counted on its own for a refused sheet, in the same transaction as the answer
+for a good one — and the store with its uniqueness rules (dossier, device and day, form). Every refusal is
+a page in plain Vietnamese; nothing is stored twice."""
+
+import secrets
+
+from django.conf import settings
+from django.core import signing
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect, ensure_csrf_cookie
+
+from chiso.org.models import Agency
+
+from . import actions, receipts
+from .forms import questions_of, read_sheet
+from .models import Channel, Counter
+
+DEVICE_COOKIE = "chiso_thiet_bi"
+TOKEN_SALT = "chiso.survey.form"  # noqa: S105 - a signing namespace, not a secret
+KIOSK_SALT = "chiso.survey.kiosk"
+TOKEN_MAX_AGE = 4 * 3600  # a form left open longer is refused with a link to a fresh one
+
+
+def public_404(view):
+    """A page that does not exist (or is not published) answered with the public base template: a citizen
+    never sees the intranet's layout."""
+    from functools import wraps
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except Http404 as exc:
+            message = str(exc) if exc.args and isinstance(exc.args[0], str) else ""
+            return render(request, "survey/public_not_found.html", {"message": message}, status=404)
+
+    return wrapper
+
+
+def client_address(request: HttpRequest) -> str:
+    """The client's address: REMOTE_ADDR, or the header the reverse proxy sets (CHISO_CLIENT_IP_HEADER)."""
+    header = settings.CHISO_CLIENT_IP_HEADER
+    if header:
+        value = request.META.get(header, "")
+        if value:
+            return value.split(",")[-1].strip()  # the hop our own proxy added
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def kiosk_token(counter: Counter) -> str:
+    """The signed key of a counter's tablet: its link turns on kiosk mode (no per-device rule, resets itself)."""
+    return signing.dumps({"c": counter.pk}, salt=KIOSK_SALT)
+
+
+def _is_kiosk(raw: str, counter: Counter | None) -> bool:
+    if not raw or counter is None:
+        return False
+    try:
+        return signing.loads(raw, salt=KIOSK_SALT).get("c") == counter.pk
+    except signing.BadSignature:
+        return False
+
+
+def _place(code: str, slug: str | None):
+    if slug is None:
+        return get_object_or_404(Agency, code=code, is_active=True), None
+    counter = (Counter.objects.select_related("agency")
+               .filter(agency__code=code, agency__is_active=True, slug=slug, is_active=True).first())
+    if counter is None:
+        raise Http404(_("Không có quầy này, hoặc quầy đã ngừng nhận đánh giá."))
+    return counter.agency, counter
+
+
+def _refusal(request, agency, counter, message: str, status: int, kiosk: str = "") -> HttpResponse:
+    return render(request, "survey/public_refused.html", {
+        "agency": agency, "counter": counter, "message": message, "kiosk": kiosk,
+        "again": _survey_url(agency, counter, kiosk)}, status=status)
+
+
+def _survey_url(agency, counter, kiosk: str = "") -> str:
+    url = (reverse("survey_counter", args=[agency.code, counter.slug]) if counter
+           else reverse("survey_agency", args=[agency.code]))
+    return f"{url}?kiosk={kiosk}" if kiosk else url
+
+
+@public_404
+@never_cache
+@ensure_csrf_cookie
+@csrf_protect
+def survey(request: HttpRequest, code: str, slug: str | None = None) -> HttpResponse:
+    agency, counter = _place(code, slug)
+    q = actions.active_questionnaire_cached(agency)
+    if q is None:
+        return _refusal(request, agency, counter, _("Cơ quan chưa mở khảo sát. Xin cảm ơn Ông/Bà."), 404)
+    kiosk_raw = request.GET.get("kiosk", "") or request.POST.get("kiosk", "")
+    kiosk = _is_kiosk(kiosk_raw, counter)
+    kiosk_raw = kiosk_raw if kiosk else ""
+    sheet = None
+    if request.method == "POST":
+        if request.POST.get("website"):  # the honeypot: a field people never see
+            return _refusal(request, agency, counter, _("Phiếu không hợp lệ nên không được ghi nhận."), 400,
+                            kiosk_raw)
+        address = f"kiosk:{counter.pk}" if kiosk else client_address(request)
+        limit = settings.CHISO_SURVEY_RATE_LIMIT * (5 if kiosk else 1)
+
+        def too_many():
+            return _refusal(request, agency, counter, _(
+                "Có quá nhiều phiếu gửi từ cùng một địa chỉ trong ít phút. Xin Ông/Bà thử lại sau 10 phút."), 429,
+                kiosk_raw)
+
+        refusal = None
+        try:
+            token = signing.loads(request.POST.get("token", ""), salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE)
+        except signing.SignatureExpired:
+            token = None
+            refusal = _refusal(request, agency, counter, _("Phiếu đã mở quá lâu. Xin mở lại trang khảo sát."), 400,
+                               kiosk_raw)
+        except signing.BadSignature:
+            token = None
+        if refusal is None and (not token or token.get("a") != agency.pk
+                                or token.get("c") != (counter.pk if counter else 0) or token.get("q") != q.pk):
+            refusal = _refusal(request, agency, counter, _(
+                "Phiếu không hợp lệ (có thể trang đã cũ hoặc phiếu đã thay đổi). Xin mở lại trang khảo sát."), 400,
+                kiosk_raw)
+        dossier = None
+        if refusal is None:
+            sheet = read_sheet(q, request.POST)
+            if sheet.ok and sheet.receipt_code and receipts.has_dossiers(agency):
+                dossier = receipts.find(agency, sheet.receipt_code)
+                if dossier is None:
+                    sheet.errors["receipt_code"] = _(
+                        "Không tìm thấy hồ sơ mã %(c)s của cơ quan. Xin kiểm tra lại mã trên giấy hẹn, "
+                        "hoặc để trống ô này.") % {"c": sheet.receipt_code}
+        if refusal is not None or not sheet.ok:
+            # a refused sheet counts against the address too (its own small write)
+            if actions.do_count_hit(address) > limit:
+                return too_many()
+            if refusal is not None:
+                return refusal
+        else:
+            device = None
+            # one answer per dossier when the code is checked against the agency's dossiers; otherwise (no
+            # code, or no dossier data to check it against) one per device, day and counter
+            if not kiosk and dossier is None:
+                token_raw = request.COOKIES.get(DEVICE_COOKIE) or token.get("d", "")
+                device = actions.salted("device", token_raw, counter.pk if counter else 0,
+                                        timezone.localdate().isoformat())
+            procedure = sheet.procedure or (dossier or {}).get("procedure_name") or ""
+            try:
+                # the address is counted in the same transaction as the answer: one write per answer
+                actions.do_submit(actions.Submission(
+                    questionnaire=q, agency=agency, counter=counter, channel=Channel.KIOSK if kiosk else Channel.QR,
+                    values=sheet.values, procedure=str(procedure)[:200], applied_via=sheet.applied_via,
+                    age_group=sheet.age_group, comment=sheet.comment, receipt_code=sheet.receipt_code,
+                    device_hash=device, nonce=actions.salted("nonce", token.get("n", ""))), rate=(address, limit))
+            except actions.RateLimited:
+                return too_many()
+            except actions.Duplicate as exc:
+                return _refusal(request, agency, counter, str(exc) + " " + _("Xin cảm ơn Ông/Bà."), 409, kiosk_raw)
+            thanks = reverse("survey_thanks", args=[agency.code])
+            target = f"{thanks}?quay={counter.slug}" if counter else thanks
+            return redirect(f"{target}{'&' if counter else '?'}kiosk={kiosk_raw}" if kiosk else target)
+    device = request.COOKIES.get(DEVICE_COOKIE) or secrets.token_hex(16)
+    token = signing.dumps({"a": agency.pk, "c": counter.pk if counter else 0, "q": q.pk,
+                           "n": secrets.token_hex(16), "d": device}, salt=TOKEN_SALT)
+    chosen = request.POST if sheet is not None else {}
+    rows = []
+    for question in questions_of(q):
+        rows.append({"q": question, "name": f"q{question.pk}", "error": sheet.errors.get(f"q{question.pk}")
+                     if sheet else None, "chosen": str(chosen.get(f"q{question.pk}", ""))})
+    response = render(request, "survey/public_form.html", {
+        "agency": agency, "counter": counter, "q": q, "rows": rows, "token": token, "kiosk": kiosk_raw,
+        "sheet": sheet, "errors": list(sheet.errors.values()) if sheet else [], "chosen": chosen,
+        "action": _survey_url(agency, counter), "levels": q.levels}, status=400 if sheet else 200)
+    if DEVICE_COOKIE not in request.COOKIES:
+        response.set_cookie(DEVICE_COOKIE, device, max_age=400 * 86400, httponly=True, samesite="Lax",
+                            secure=settings.SESSION_COOKIE_SECURE)
+    return response
+
+
+@public_404
+def thanks(request: HttpRequest, code: str) -> HttpResponse:
+    agency = get_object_or_404(Agency, code=code, is_active=True)
+    counter = Counter.objects.filter(agency=agency, slug=request.GET.get("quay", ""), is_active=True).first()
+    kiosk_raw = request.GET.get("kiosk", "")
+    kiosk = _is_kiosk(kiosk_raw, counter)
+    q = actions.active_questionnaire(agency)
+    return render(request, "survey/public_thanks.html", {
+        "agency": agency, "counter": counter, "q": q, "kiosk": kiosk,
+        "again": _survey_url(agency, counter, kiosk_raw if kiosk else ""),
+        "reset_seconds": settings.CHISO_SURVEY_KIOSK_RESET})
