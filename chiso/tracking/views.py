@@ -316,7 +316,7 @@ def agency_dashboard(request: HttpRequest, code: str) -> HttpResponse:
     perms.require(perms.can_view_dashboard(request.user, agency))
     now = queries.today()
     year = request.GET.get("nam")
-    year = int(year) if year and year.isdigit() else None
+    year = int(year) if year and year.isdigit() and 2000 <= int(year) <= 2100 else None  # else: every year
     tasks = queries.agency_tasks(agency, year)
     groups = queries.field_counts(tasks, now)  # every count of the page: one grouped query (plans.figures)
     counts = queries.add(groups.values())
