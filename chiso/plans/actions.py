@@ -1,7 +1,10 @@
 """Changes to plans and tasks. Each function is one transaction with its audit record;
 views, imports, commands and tests all go through these."""
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import ProtectedError
+from django.utils.translation import gettext as _
 
 from chiso.audit.log import record, snapshot
 from chiso.audit.models import AuditEntry
@@ -40,7 +43,11 @@ def do_delete_plan(actor, plan: Plan) -> None:
     for task in plan.tasks.all():
         record(actor, AuditEntry.Action.DELETE, task, snapshot(task), None, plan=plan)
     record(actor, AuditEntry.Action.DELETE, plan, before, None, plan=plan)
-    plan.delete()
+    try:
+        plan.delete()
+    except ProtectedError as exc:  # progress reports are records of work done: they are never deleted with it
+        raise ValidationError(_("Kế hoạch đã có báo cáo tiến độ của các đơn vị nên không xóa được; "
+                                "hãy chuyển kế hoạch sang trạng thái hết hiệu lực.")) from exc
 
 
 @transaction.atomic
@@ -79,4 +86,7 @@ def do_reorder_task(actor, task: Task, order: int) -> Task:
 @transaction.atomic
 def do_delete_task(actor, task: Task) -> None:
     record(actor, AuditEntry.Action.DELETE, task, snapshot(task), None, plan=task.plan)
-    task.delete()
+    try:
+        task.delete()
+    except ProtectedError as exc:
+        raise ValidationError(_("Nhiệm vụ đã có báo cáo tiến độ nên không xóa được.")) from exc

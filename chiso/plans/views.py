@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -157,7 +158,11 @@ def plan_delete(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _get_plan(request.user, pk)
     perms.require(perms.can_edit_plan(request.user, plan))
     if request.method == "POST":
-        actions.do_delete_plan(request.user, plan)
+        try:
+            actions.do_delete_plan(request.user, plan)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("plan_detail", pk=plan.pk)
         messages.success(request, _("Đã xóa kế hoạch."))
         return redirect("plan_list")
     return render(request, "plans/confirm_delete.html", {
@@ -219,7 +224,11 @@ def task_delete(request: HttpRequest, pk: int) -> HttpResponse:
     perms.require(perms.can_delete_task(request.user, task))
     if request.method == "POST":
         plan = task.plan
-        actions.do_delete_task(request.user, task)
+        try:
+            actions.do_delete_task(request.user, task)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("task_detail", pk=task.pk)
         messages.success(request, _("Đã xóa nhiệm vụ."))
         return redirect("plan_detail", pk=plan.pk)
     return render(request, "plans/confirm_delete.html", {
