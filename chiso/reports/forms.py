@@ -44,3 +44,24 @@ class AdHocForm(forms.ModelForm):
         if data.get("unit_due") and data.get("agency_due") and data["unit_due"] > data["agency_due"]:
             self.add_error("unit_due", _("Hạn của đơn vị phải trước hạn của cơ quan."))
         return data
+
+
+class StepForm(forms.Form):
+    """The confirmation of one sign-off step; a step that needs a comment, a reason or the scan asks here."""
+
+    comment = forms.CharField(label=_("Ý kiến"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(label=_("Lý do rút"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    scan = forms.FileField(label=_("Bản quét văn bản đã ký, đóng dấu (PDF)"), required=False)
+
+    def __init__(self, *args, needs: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("comment", "reason", "scan"):
+            if name != needs and not (name == "comment" and needs == "comment?"):
+                del self.fields[name]
+        if needs in ("comment", "reason", "scan"):
+            self.fields[needs].required = True
+            self.fields[needs].error_messages["required"] = {
+                "comment": _("Hãy ghi ý kiến: cần sửa gì trước khi trình lại."),
+                "reason": _("Hãy ghi lý do rút báo cáo."),
+                "scan": _("Hãy chọn tệp PDF bản đã ký."),
+            }[needs]

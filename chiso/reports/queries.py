@@ -323,8 +323,8 @@ def province_rollup(province, code: str, now: date | None = None) -> dict:
     agencies = list(Agency.objects.filter(province=province, is_active=True, is_coordinator=False)
                     .exclude(kind=Agency.Kind.PROVINCE).order_by("name"))
     reports = defaultdict(list)
-    for r in AgencyReport.objects.filter(agency__in=agencies, period_code=code).exclude(
-            state=AgencyReport.State.DRAFT).order_by("version"):
+    for r in AgencyReport.objects.filter(agency__in=agencies, period_code=code, sent_on__isnull=False) \
+            .select_related("signed_copy").order_by("version"):  # only a sent report counts (issue 10)
         reports[r.agency_id].append(r)
     lines, all_rows = [], []
     period = None
@@ -335,9 +335,13 @@ def province_rollup(province, code: str, now: date | None = None) -> dict:
         issued = reports.get(agency.pk, [])
         first = issued[0] if issued else None
         state = "missing" if first is None else "on_time" if first.on_time else "late"
+        latest = issued[-1] if issued else None
         lines.append({"agency": agency.name, "code": agency.code, "state": state,
-                      "issued_on": _iso(first.issued_on) if first else None,
-                      "number": issued[-1].number_symbol if issued else "", "due": _iso(period.agency_due),
+                      "issued_on": _iso(first.sent_on) if first else None,
+                      "number": latest.number_symbol if latest else "", "due": _iso(period.agency_due),
+                      "report_id": latest.pk if latest else None,
+                      "withdrawn": bool(latest and latest.state == AgencyReport.State.WITHDRAWN),
+                      "has_scan": bool(latest and hasattr(latest, "signed_copy")),
                       "counts": counts(rows), "by_field": by_field(rows),
                       "by_index": {i["index_label"]: i["rate_done"] for i in by_index(rows)},
                       "overdue": [r for r in rows if r["status"] == Status.OVERDUE]})

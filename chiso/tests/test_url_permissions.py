@@ -36,7 +36,7 @@ EXEMPT_PREFIXES = {
 # Apps whose views keep their own matrix test (the file must exist).
 ELSEWHERE: dict[str, str] = {}
 
-# name -> (method, kwargs from the scene, who may use it[, who may open its page when it is a POST form that
+# name[#variant] -> (method, kwargs from the scene, who may use it[, who may open its page when it is a POST form that
 # readers see too]). "OPEN": any signed-in person, the page shows only
 # what the person may read (checked by the app's own tests); the anonymous visitor is still sent to sign in.
 OPEN = "open"
@@ -129,6 +129,14 @@ MATRIX = {
     "reports:rollup_default": ("GET", NONE, frozenset({"admin", "coordinator"})),
     "reports:rollup": ("GET", _s(period="2026-Q1"), frozenset({"admin", "coordinator"})),
     "reports:agency_report": ("POST", REPORT, OFFICE, HOME_READERS),
+    # the sign-off: the office submits, numbers, attaches the scan, sends, withdraws; the leader decides
+    "reports:report_step": ("POST", _s(pk=lambda s: s.report.pk, step="trinh"), OFFICE),
+    "reports:report_step#duyet": ("POST", _s(pk=lambda s: s.submitted.pk, step="duyet"),
+                                  frozenset({"admin", "leader"})),
+    "reports:report_step#tra-lai": ("POST", _s(pk=lambda s: s.submitted.pk, step="tra-lai"),
+                                    frozenset({"admin", "leader"})),
+    "reports:report_step#rut": ("POST", _s(pk=lambda s: s.sent.pk, step="rut"), OFFICE),
+    "reports:signed_copy": ("GET", _s(pk=lambda s: s.sent.pk), HOME_READERS),
     "reports:download": ("GET", _s(pk=lambda s: s.report.pk, fmt="docx"), HOME_READERS),
     "reports:calendar": ("GET", HOME, HOME_READERS),
     "reports:edit_rule": ("POST", _s(code=lambda s: s.home.code, kind="quarter"), OFFICE),
@@ -172,12 +180,12 @@ def test_every_url_is_in_the_matrix():
         if elsewhere:
             assert (root / elsewhere).is_file(), f"{route}: {elsewhere} is missing"
             continue
-        if name not in MATRIX:
+        if name not in {n.split("#")[0] for n in MATRIX}:
             missing.append(f"{route} ({name}, {module})")
     assert not missing, "URLs without a permission rule in chiso/tests/test_url_permissions.py: " + \
         "; ".join(missing)
     known = {name for _r, name, _m in site_urls()}
-    assert set(MATRIX) <= known, f"rules for URLs that no longer exist: {set(MATRIX) - known}"
+    assert {n.split("#")[0] for n in MATRIX} <= known, f"rules for URLs that no longer exist: {set(MATRIX) - known}"
 
 
 @pytest.fixture
@@ -217,6 +225,12 @@ def scene(world, settings, tmp_path):
     session = ImportSession.objects.get()
     job = enqueue(import_jobs.KIND, {"filename": "quet.pdf"}, user=p.office, agency_id=world.home.pk)
     agency_report = reports.do_compile_agency_report(p.office, world.home, resolve(world.home, "2026-Q1"))
+    from chiso.reports.tests.helpers import sent
+
+    submitted = reports.do_submit_agency_report(p.office, reports.do_compile_agency_report(
+        p.office, world.home, resolve(world.home, "2026-H1")))
+    sent_report = sent(world, reports.do_compile_agency_report(p.office, world.home, resolve(world.home, "2025-Y")),
+                       date(2025, 12, 17))
     notify([p.office], "update_submitted", "Có báo cáo mới", reverse("task_detail", args=[task.pk]))
     from chiso.dossiers.models import ImportRun
     from chiso.notifications.models import Notification
@@ -225,7 +239,7 @@ def scene(world, settings, tmp_path):
                            evidence=update.evidence.get(),
                            period=period, session=session, job=job, report=agency_report,
                            notification=Notification.objects.filter(user=p.office).latest("pk"),
-                           framework=Framework.objects.first(),
+                           framework=Framework.objects.first(), submitted=submitted, sent=sent_report,
                            kpi_run=ImportRun.objects.create(agency=world.home, filename="ho-so.csv"))
 
 
@@ -250,7 +264,7 @@ def _try(client, method, url):
 def test_each_url_refuses_whoever_lacks_the_right(scene, client, name):
     method, kwargs, allowed, *page = MATRIX[name]
     readers = page[0] if page else allowed
-    url = reverse(name, kwargs=kwargs(scene))
+    url = reverse(name.split("#")[0], kwargs=kwargs(scene))
     anonymous = _try(client, method, url)
     assert anonymous.status_code == 302 and "/dang-nhap/" in anonymous["Location"], url
     if allowed == OPEN:

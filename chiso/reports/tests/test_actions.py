@@ -13,7 +13,7 @@ from chiso.reports import actions
 from chiso.reports.documents import render
 from chiso.reports.models import AgencyReport, UnitReport
 
-from .helpers import confirmed_done, late_with_cause
+from .helpers import confirmed_done, issued, late_with_cause, sent
 
 DAY = date(2026, 12, 16)
 
@@ -69,7 +69,7 @@ def test_submitted_unit_report_is_frozen(world, year):
 def test_issued_agency_report_does_not_change_when_tasks_change(world, year):
     late_with_cause(world, world.laws_task, day=date(2026, 9, 25))
     report = actions.do_compile_agency_report(world.people.office, world.home, year, DAY)
-    report = actions.do_issue_agency_report(world.people.office, report, date(2026, 12, 17))
+    report = sent(world, report, date(2026, 12, 17))
     assert report.number == 1 and report.on_time
     frozen = Document(io.BytesIO(render("docx", report)))
     frozen_text = [p.text for p in frozen.paragraphs]
@@ -86,7 +86,7 @@ def test_issued_agency_report_does_not_change_when_tasks_change(world, year):
     v2 = actions.do_correct_agency_report(world.people.office, report, DAY)
     assert v2.version == 2 and v2.supersedes == report and v2.direction == report.direction
     assert v2.figures["counts"]["completed"] == 1
-    v2 = actions.do_issue_agency_report(world.people.office, v2, date(2026, 12, 19))
+    v2 = sent(world, v2, date(2026, 12, 19))
     report.refresh_from_db()
     assert report.state == "superseded" and report.figures["counts"]["completed"] == 0
     assert v2.number == 2 and v2.number_symbol == "02/BC-STP"
@@ -95,9 +95,9 @@ def test_issued_agency_report_does_not_change_when_tasks_change(world, year):
 
 def test_numbers_restart_every_year(world):
     a = actions.do_compile_agency_report(world.people.office, world.home, resolve(world.home, "2025-Y"), DAY)
-    a = actions.do_issue_agency_report(world.people.office, a, date(2025, 12, 17))
+    a = issued(world, a, date(2025, 12, 17))
     b = actions.do_compile_agency_report(world.people.office, world.home, resolve(world.home, "2026-Q1"), DAY)
-    b = actions.do_issue_agency_report(world.people.office, b, date(2026, 3, 17))
+    b = issued(world, b, date(2026, 3, 17))
     assert (a.number, b.number) == (1, 1)
 
 

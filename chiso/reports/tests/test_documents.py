@@ -13,7 +13,7 @@ from chiso.periods.calendar import resolve
 from chiso.reports import actions
 from chiso.reports.documents import date_line, render
 
-from .helpers import confirmed_done, late_with_cause
+from .helpers import confirmed_done, issued, late_with_cause
 
 YEAR_END = date(2026, 12, 16)
 
@@ -52,7 +52,7 @@ def test_date_line_leading_zeros():
 
 
 def test_docx_has_the_nd30_parts_and_the_figures(world, report):
-    report = actions.do_issue_agency_report(world.people.office, report, date(2026, 12, 17))
+    report = issued(world, report, date(2026, 12, 17))
     doc = Document(io.BytesIO(render("docx", report)))
     head = doc.tables[0]
     left, right = head.rows[0].cells
