@@ -47,6 +47,26 @@ class Outline:
     recipients: list[str]
     annexes: list[tuple[str, list[str], list[list[str]]]]  # (title, header, rows)
     draft: bool = False
+    author: str = ""  # the agency, in the file's properties
+    annex_ref: str = ""  # "(Kèm theo Báo cáo số 01/BC-STP ngày 17/12/2026 của Sở Tư pháp)" under each annex title
+
+
+# Relative widths of the annex columns, by header: a name or a cause is wide, a count narrow. A header not
+# listed gets a width from its own length. Shared by the DOCX grid and the PDF's <colgroup>.
+COLUMN_WEIGHTS = {
+    "STT": 1.0, "Chỉ số": 2.0, "Lĩnh vực": 4.2, "Nhiệm vụ": 6.0, "Đơn vị chủ trì": 3.2, "Đơn vị": 5.0,
+    "Cơ quan": 4.5, "Nguyên nhân": 4.2, "Hạn": 2.1, "Ngày gửi": 2.4, "Tình trạng": 2.4, "Báo cáo": 2.0,
+    "Tổng số": 1.5, "Hoàn thành": 1.9, "Đúng hạn": 1.7, "Quá hạn": 1.6, "Tỷ lệ hoàn thành": 2.0, "Tỷ lệ": 1.6,
+}
+
+
+def column_widths(header: list[str], total: float) -> list[float]:
+    """The width of each annex column (same unit as `total`), rounded to a millimetre, summing to `total`."""
+    weights = [COLUMN_WEIGHTS.get(h, max(1.5, len(h) / 6)) for h in header]
+    scale = total / sum(weights)
+    widths = [round(w * scale, 1) for w in weights]
+    widths[-1] = round(total - sum(widths[:-1]), 1)
+    return widths
 
 
 def field_lines(fig: dict) -> list[str]:
@@ -116,4 +136,11 @@ def outline(report) -> Outline:
         recipient=report.recipient, sections=sections,
         sign=signing_lines(report.authority, report.head_title, report.signer_title),
         signer_name=report.signer_name, recipients=recipients_lines(report.recipients), annexes=annexes,
-        draft=not report.is_frozen)
+        draft=not report.is_numbered, author=agency.name, annex_ref=annex_ref(report))
+
+
+def annex_ref(report) -> str:
+    """The line under each annex title naming the report it belongs to; a report not yet numbered leaves the
+    number and the date blank for the clerk."""
+    day = report.issued_on.strftime("%d/%m/%Y") if report.issued_on else "   /   /    "
+    return f"(Kèm theo Báo cáo số {report.number_symbol} ngày {day} của {report.agency.name})"
