@@ -75,6 +75,20 @@ def field_lines(fig: dict) -> list[str]:
             for f in fig.get("by_field", [])]
 
 
+def target_line(t: dict) -> str:
+    """One score target as an office reports it, leaving out what is not known ("hoàn thành 0/0" reads
+    machine-made)."""
+    parts = [f"mục tiêu {t['target']}" if t["target"] else "chưa đặt mục tiêu điểm"]
+    if t["prev_score"]:
+        parts.append(f"điểm năm trước {t['prev_score']}")
+    parts.append(f"kết quả {t['result']}" if t["result"] else "kết quả chưa được công bố")
+    if t["tasks"]:
+        parts.append(f"đã hoàn thành {t['completed']}/{t['tasks']} nhiệm vụ của lĩnh vực")
+    else:
+        parts.append("kế hoạch không có nhiệm vụ của lĩnh vực trong kỳ")
+    return f"- {t['index']} — {t['field']}: " + "; ".join(parts) + "."
+
+
 def outline(report) -> Outline:
     fig = report.figures or {}
     agency = report.agency
@@ -89,9 +103,7 @@ def outline(report) -> Outline:
     ]
     if not empty:
         sections.append(Section("1. Kết quả theo từng chỉ số, lĩnh vực", field_lines(fig), level=2))
-        tgt = [f"- {t['index']} — {t['field']}: mục tiêu {t['target'] or '—'}; điểm năm trước "
-               f"{t['prev_score'] or '—'}; kết quả {t['result'] or 'chưa công bố'}; nhiệm vụ hoàn thành "
-               f"{t['completed']}/{t['tasks']}." for t in fig.get("targets", [])]
+        tgt = [target_line(t) for t in fig.get("targets", [])]
         sections.append(Section("2. Kết quả thực hiện mục tiêu so với kế hoạch",
                                 tgt or ["Kế hoạch không đặt mục tiêu điểm cho kỳ này."], level=2))
     if subs.get("expected"):

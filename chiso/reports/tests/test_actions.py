@@ -29,7 +29,7 @@ def test_unit_draft_lists_done_in_progress_late_and_evidence(world, year):
     civil = actions.do_draft_unit_report(world.people.staff, world.home, world.civil, year, DAY)
     assert [r["ref"] for r in civil.figures["done"]] == ["1"]
     assert civil.figures["evidence"][0]["text"] == "Số 15/BC-PHCTP ngày 20/06/2026: Báo cáo kết quả"
-    assert "Đã hoàn thành: 1. Giải quyết hồ sơ đúng hạn đạt 98%" in civil.results
+    assert "Các nhiệm vụ đã hoàn thành:\n- Giải quyết hồ sơ đúng hạn đạt 98%: Đã giải quyết" in civil.results
     laws = actions.do_draft_unit_report(world.people.laws_staff, world.home, world.laws, year, DAY)
     assert [r["ref"] for r in laws.figures["late"]] == ["2"]
     assert "Nguyên nhân: Thiếu cán bộ chuyên trách" in laws.difficulties
@@ -111,3 +111,31 @@ def test_saving_keeps_lu_vt_vp_and_the_signing_conventions(world, year):
     assert [p.text for p in nn.paragraphs] == ["Nơi nhận:", "- UBND tỉnh;", "- Lưu: VT, VP."]
     signs = [p.text for p in signer.paragraphs if p.text]
     assert signs == ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "Nguyễn Văn A"]
+
+
+def test_generated_sentences_read_as_an_office_writes_them(world, year):
+    """Issue 10: no "- 1. Ban hành…" bullets, no "- Tiếp tục thực hiện: 5. …" on every line, no "0/0"."""
+    import re
+
+    from chiso.plans.models import PlanTarget
+    from chiso.reports.documents.common import outline
+
+    confirmed_done(world, world.civil_task, done_on=date(2026, 6, 20))
+    late_with_cause(world, world.laws_task, day=date(2026, 9, 25))
+    PlanTarget.objects.create(plan=world.plan, index="SIPAS", field_name="Tiếp cận dịch vụ", target_op=">=",
+                              target_score=80)
+    laws = actions.do_draft_unit_report(world.people.laws_staff, world.home, world.laws, year, DAY)
+    assert laws.difficulties == ("- Rà soát văn bản quy phạm pháp luật (quá hạn, hạn 30/09/2026). Nguyên nhân: Thiếu "
+                                 "cán bộ chuyên trách. Giải pháp: Bổ sung nhân lực.")
+    assert laws.next_steps == "Tiếp tục thực hiện các nhiệm vụ:\n- Rà soát văn bản quy phạm pháp luật (hạn 30/09/2026)."
+    report = actions.do_compile_agency_report(world.people.office, world.home, year, DAY)
+    assert report.weaknesses.startswith("Còn 1 nhiệm vụ quá hạn chưa hoàn thành:\n- Rà soát văn bản")
+    assert report.strengths == "Hoàn thành đúng hạn 1 nhiệm vụ."
+    text = "\n".join(p for s in outline(report).sections for p in s.paras) + "\n" + "\n".join(
+        getattr(laws, k) for k in ("results", "difficulties", "next_steps"))
+    assert not re.search(r"^- \d+\.", text, re.M), text
+    assert "Tiếp tục thực hiện:" not in text and not re.search(r"\b0/0\b(?!/)", text)
+    assert "- SIPAS — Tiếp cận dịch vụ: mục tiêu ≥ 80; kết quả chưa được công bố; kế hoạch không có nhiệm vụ của " \
+        "lĩnh vực trong kỳ." in text
+    for line in text.splitlines():
+        assert line.rstrip()[-1] in ".:;", line
