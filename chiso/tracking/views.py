@@ -14,8 +14,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from chiso.exports.xlsx import xlsx_response
 from chiso.files.serving import attachment
 from chiso.org.models import Agency
+from chiso.plans import task_list
 from chiso.plans.models import Task
 from chiso.plans.status import Status, loaded_state
+from chiso.plans.task_list import TaskQuery
 
 from . import actions, queries
 from . import permissions as perms
@@ -268,11 +270,15 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
         support = visible.filter(support_units=unit_id).exclude(lead_units=unit_id)
         rows = [*queries.task_rows(lead), *[_mark_support(t) for t in queries.task_rows(support)]]
         rows.sort(key=queries.urgency_key)
+    tq = TaskQuery.from_params(request.GET)  # search, filters and sort, kept in the URL
+    shown = tq.apply(rows, queries.today()) if tq.active else rows
     if request.GET.get("xuat") == "xlsx":
-        return xlsx_response("viec-cua-toi", [str(c) for c in TASK_COLUMNS], _task_export_rows(rows))
+        return xlsx_response("viec-cua-toi", [str(c) for c in TASK_COLUMNS], _task_export_rows(shown))
     return render(request, "tracking/my_tasks.html", {
-        "nav": "mine", "rows": rows, "counts": queries.counts(rows), "statuses": queries.STATUS_ORDER,
-        "labels": queries.STATUS_LABELS, "unit": user.unit if unit_id else None})
+        "nav": "mine", "rows": shown, "total": len(rows), "counts": queries.counts(rows),
+        "statuses": queries.STATUS_ORDER, "labels": queries.STATUS_LABELS, "unit": user.unit if unit_id else None,
+        "tq": tq, "sorts": tq.sort_links(), "choices": task_list.choices(rows),
+        "export_qs": tq.querystring()})
 
 
 def _mark_support(task):
