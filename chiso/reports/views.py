@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from chiso.files.serving import attachment
+from chiso.files.serving import inline_or_attachment
 from chiso.org.models import Agency, Unit
 from chiso.periods.calendar import periods_of_year, resolve
 from chiso.periods.codes import Kind, Period, PeriodError
@@ -288,7 +288,7 @@ def signed_copy(request: HttpRequest, pk: int) -> HttpResponse:
     copy = getattr(report, "signed_copy", None)
     if copy is None:
         raise Http404
-    return attachment(copy)
+    return inline_or_attachment(copy)
 
 
 @login_required

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from chiso.exports.xlsx import xlsx_response
-from chiso.files.serving import attachment
+from chiso.files.serving import inline_or_attachment
 from chiso.org.models import Agency
 from chiso.plans import task_list
 from chiso.plans.models import Task
@@ -242,7 +242,7 @@ def open_period(request: HttpRequest, pk: int) -> HttpResponse:
 def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
     evidence = get_object_or_404(Evidence.objects.select_related("update__task__plan__agency"), pk=pk)
     perms.require(perms.can_view_task(request.user, evidence.update.task))
-    return attachment(evidence)
+    return inline_or_attachment(evidence)
 
 
 # --- lists and dashboards ----------------------------------------------------------------------------
@@ -350,6 +350,11 @@ def close_agency_periods(request: HttpRequest, code: str) -> HttpResponse:
     agency = get_object_or_404(Agency, code=code)
     perms.require(perms.can_close_periods(request.user, agency))
     form = ClosePeriodsForm(request.POST)
+    if form.is_valid() and not request.POST.get("confirmed"):  # irreversible: say what it will close first
+        periods = actions.periods_to_close(agency, form.cleaned_data["until"])
+        return render(request, "tracking/confirm_close.html", {
+            "nav": "dashboard", "agency": agency, "until": form.cleaned_data["until"], "count": len(periods),
+            "tasks": len({p.task_id for p in periods})})
     if form.is_valid():
         n = actions.do_close_periods(request.user, agency, form.cleaned_data["until"])
         messages.success(request, _("Đã khóa %(n)s kỳ báo cáo kết thúc đến ngày %(d)s.")
