@@ -1,5 +1,6 @@
-"""Every list exports to XLSX through this one writer (openpyxl, write-only). Dates print dd/mm/yyyy,
-aware times in local time, and text is always text: a cell that starts with "=" is never a formula."""
+"""Every list exports to XLSX through this one writer (openpyxl, write-only). Cells are typed: dates are
+dates shown dd/mm/yyyy, aware times in local time, rates (`Percent`) numbers shown as percentages, and text
+is always text: a cell that starts with "=" is never a formula."""
 
 import io
 from datetime import date, datetime
@@ -13,7 +14,31 @@ from openpyxl.styles import Font
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+class Percent(float):
+    """A rate in percent (87.5) written as a number cell formatted "87,5%" (Excel's 0.875), not as text."""
+
+    FORMAT = "0.0%"
+
+
+def from_iso(value: str | None) -> date | None:
+    """A stored ISO date ("2026-06-30", or a timestamp) as a date for a typed cell; None when empty."""
+    return date.fromisoformat(value[:10]) if value else None
+
+
+def typed(cell, value) -> None:
+    """The number format a typed value needs on a cell (dates dd/mm/yyyy, rates as percentages)."""
+    if isinstance(value, Percent):
+        cell.value = float(value) / 100
+        cell.number_format = Percent.FORMAT
+    elif isinstance(value, datetime):
+        cell.number_format = "DD/MM/YYYY HH:MM"
+    elif isinstance(value, date):
+        cell.number_format = "DD/MM/YYYY"
+
+
 def _cell_value(value):
+    if isinstance(value, Percent):
+        return float(value) / 100
     if isinstance(value, datetime):
         return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
     if isinstance(value, date) or value is None or isinstance(value, int | float):
@@ -25,7 +50,9 @@ def _cell(ws, value, font=None) -> WriteOnlyCell:
     cell = WriteOnlyCell(ws, value=_cell_value(value))
     if cell.data_type == "f":  # typed text such as "=1+1" or "=HYPERLINK(…)" stays text
         cell.data_type = "s"
-    if isinstance(value, date):
+    if isinstance(value, Percent):
+        cell.number_format = Percent.FORMAT
+    elif isinstance(value, date):
         cell.number_format = "DD/MM/YYYY" if not isinstance(value, datetime) else "DD/MM/YYYY HH:MM"
     if font is not None:
         cell.font = font
