@@ -10,7 +10,9 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
-from . import engine, periods, store
+from chiso.periods import windows
+
+from . import engine, store
 from .indicators import BY_CODE, INDICATORS, band_of, points_of, rate_of
 
 GRANULARITIES = ("month", "quarter", "half", "year")
@@ -46,7 +48,7 @@ def build_cube(con, files: dict[str, list[str]], as_of: date, grans=GRANULARITIE
                 "procedure VARCHAR, p INTEGER, g_unit INTEGER, g_proc INTEGER, "
                 + ", ".join(f"n_{c} BIGINT, d_{c} BIGINT" for c in _codes()) + ")")
     for gran in grans:
-        k = periods.MONTHS[gran]
+        k = windows.MONTHS[gran]
         for kind in store.KINDS:
             paths = files.get(kind) or []
             if not paths:
@@ -55,7 +57,7 @@ def build_cube(con, files: dict[str, list[str]], as_of: date, grans=GRANULARITIE
             if bounds is None:
                 continue
             lo, hi, first = bounds
-            cal = engine.Calendar.covering(periods.from_index(gran, hi).end, first)
+            cal = engine.Calendar.covering(windows.from_index(gran, hi).end, first)
             prm = engine.params(kind, k, lo, hi, as_of, cal, _pakn_params() if kind == "pakn" else None)
             prm["files"] = paths
             if keep_month_rows and gran == "month" and kind == "dossier":
@@ -122,7 +124,7 @@ def stored_rows(con) -> list[tuple]:
         gran, agency_id, unit_id, p, g_unit = row[:5]
         period = cache.get((gran, p))
         if period is None:
-            period = cache[(gran, p)] = periods.from_index(gran, p)
+            period = cache[(gran, p)] = windows.from_index(gran, p)
         unit = None if g_unit == 1 else unit_id
         for i, (code, _k) in enumerate(codes):
             n, d = row[5 + 2 * i], row[6 + 2 * i]
@@ -195,7 +197,7 @@ def total(figs: list[Figure], bands) -> tuple[object, object, object, str]:
     return got, avail, score, band_of(score, bands)
 
 
-def compute_period(agency_ids: list[int], period: periods.KpiPeriod, unit_id: int | None = None,
+def compute_period(agency_ids: list[int], period: windows.KpiPeriod, unit_id: int | None = None,
                    procedure: str | None = None, as_of: date | None = None, con=None) -> dict[str, tuple[int, int]]:
     """{code: (numerator, denominator)} of one period, computed now from the files (kpis show)."""
     as_of = as_of or timezone.localdate()

@@ -29,10 +29,12 @@ def load_dossiers_demo(today, agencies, office=None) -> int:
 
 def add_demo_apologies(today, agency, office=None, share: int = 70) -> int:
     """Letters already sent for most late dossiers finished before this month (the rest show the gap)."""
-    from . import compute, periods, queries, store
+    from chiso.periods import windows
+
+    from . import compute, queries, store
     from .models import Apology
 
-    year = periods.containing("year", today)
+    year = windows.containing("year", today)
     rows, _total = queries.drill(queries.DrillFilter(agency_id=agency.pk, period=year, code="2.1", which="miss"),
                                  limit=None, as_of=today)
     month_start = today.replace(day=1)

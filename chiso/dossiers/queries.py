@@ -6,7 +6,9 @@ from datetime import date
 
 from django.utils import timezone
 
-from . import compute, engine, periods, store
+from chiso.periods import windows
+
+from . import compute, engine, store
 from .indicators import BY_CODE, rate_of
 from .models import Apology, KpiValue, RatingBand
 
@@ -14,12 +16,12 @@ PAGE_SIZE = 50
 SORTS = {"received": "received DESC, code", "promised": "promised NULLS LAST, code", "code": "code"}
 
 
-def dashboard(agency, period: periods.KpiPeriod) -> dict:
+def dashboard(agency, period: windows.KpiPeriod) -> dict:
     """The indicator table with points and band, the monthly trend of the year, the worst units and
     procedures (by on-time rate) of the period. A fixed number of queries whatever the data size."""
     rule_map = compute.rules()
     bands = list(RatingBand.objects.all())
-    months = [periods.from_index("month", period.start.year * 12 + m) for m in range(12)]
+    months = [windows.from_index("month", period.start.year * 12 + m) for m in range(12)]
     codes = [period.code] + [m.code for m in months]
     values: dict[tuple, dict] = {}
     for unit_id, p, code, n, d in KpiValue.objects.filter(agency=agency, period__in=codes).values_list(
@@ -48,7 +50,7 @@ def dashboard(agency, period: periods.KpiPeriod) -> dict:
             "trend": trend, "units": units, "procedures": worst_procedures(agency, period)}
 
 
-def worst_procedures(agency, period: periods.KpiPeriod, limit: int = 10) -> list[dict]:
+def worst_procedures(agency, period: windows.KpiPeriod, limit: int = 10) -> list[dict]:
     files = store.cube_files([agency.pk])
     if not files:
         return []
@@ -59,7 +61,7 @@ def worst_procedures(agency, period: periods.KpiPeriod, limit: int = 10) -> list
     return [{"procedure": p, "n": n, "d": d, "rate": rate_of(n, d)} for p, n, d in rows]
 
 
-def ranking(agencies, period: periods.KpiPeriod) -> list[dict]:
+def ranking(agencies, period: windows.KpiPeriod) -> list[dict]:
     """Agencies with their total points for the period, best first (agencies without data last)."""
     rule_map = compute.rules()
     bands = list(RatingBand.objects.all())
@@ -84,7 +86,7 @@ def ranking(agencies, period: periods.KpiPeriod) -> list[dict]:
 @dataclass
 class DrillFilter:
     agency_id: int
-    period: periods.KpiPeriod
+    period: windows.KpiPeriod
     code: str = "2.1"
     which: str = "miss"  # den, num, miss
     unit_id: int | None = None
@@ -189,7 +191,7 @@ def apologies_of(agency_id: int, codes: list[str]) -> dict[str, Apology]:
 def drill_is_late(agency_id: int, dossier: dict, as_of: date | None = None) -> bool:
     """Whether the dossier is late, judged in the year it finished (or this year while it is open)."""
     as_of = as_of or timezone.localdate()
-    year = periods.containing("year", dossier.get("finished") or as_of)
+    year = windows.containing("year", dossier.get("finished") or as_of)
     files = store.files("dossier", [agency_id])
     con = store.reader()
     engine.prepare_apologies(con, [agency_id])

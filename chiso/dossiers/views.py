@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 from chiso.accounts.access import require
 from chiso.exports.xlsx import xlsx_response
 from chiso.org.models import Agency, Unit
+from chiso.periods import windows
 
-from . import actions, charts, periods, queries
+from . import actions, charts, queries
 from . import permissions as perms
 from .forms import ApologyForm, UploadForm
 from .indicators import BY_CODE, INDICATORS
@@ -26,14 +27,14 @@ from .models import ImportRun, TaskMeasure
 WHICH = {"den": _("Tất cả hồ sơ được tính"), "num": _("Hồ sơ đạt"), "miss": _("Hồ sơ không đạt")}
 
 
-def _period(request, default_kind: str = "year") -> periods.KpiPeriod:
+def _period(request, default_kind: str = "year") -> windows.KpiPeriod:
     raw = request.GET.get("ky", "")
     if raw:
         try:
-            return periods.parse(raw)
-        except periods.PeriodError:
+            return windows.parse(raw)
+        except windows.PeriodError:
             messages.error(request, _("Kỳ “%(code)s” không hợp lệ; đang xem kỳ mặc định.") % {"code": raw})
-    return periods.containing(default_kind, timezone.localdate())
+    return windows.containing(default_kind, timezone.localdate())
 
 
 @login_required
@@ -69,7 +70,7 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
         "trend_svg": charts.trend_svg(trend_points, 98, label=_("Tỷ lệ hồ sơ đúng hạn theo tháng")),
         "unit_svg": charts.bars_svg([(u["name"], u["rate"]) for u in data["units"]],
                                     label=_("Tỷ lệ đúng hạn theo đơn vị")),
-        "periods": periods.of_year(period.start.year), "year": period.start.year, "years": _years(),
+        "periods": windows.of_year(period.start.year), "year": period.start.year, "years": _years(),
         "can_import": perms.can_import(request.user, agency), "can_rank": perms.can_view_ranking(request.user),
         "agencies": perms.kpi_agencies(request.user).order_by("name"), "measured": measured,
         "can_confirm": perms.can_confirm_measures(request.user, agency),
@@ -112,7 +113,7 @@ def ranking(request: HttpRequest) -> HttpResponse:
                              ([r["rank"], r["agency"].name, r["points"], r["available"], r["score"], r["band"],
                                r["on_time"], r["dossiers"]] for r in rows))
     return render(request, "dossiers/ranking.html", {
-        "nav": "kpis", "rows": rows, "period": period, "periods": periods.of_year(period.start.year),
+        "nav": "kpis", "rows": rows, "period": period, "periods": windows.of_year(period.start.year),
         "year": period.start.year, "years": _years(),
         "svg": charts.bars_svg([(r["agency"].name, r["score"]) for r in rows], label=_("Điểm quy ra 100")),
     })
@@ -169,7 +170,7 @@ def dossier_list(request: HttpRequest, code: str) -> HttpResponse:
         "nav": "kpis", "agency": agency, "period": period, "indicator": BY_CODE[indicator], "which": which,
         "which_labels": WHICH, "which_label": WHICH[which], "rows": rows, "total": total, "page": page,
         "pages": max(1, math.ceil(total / queries.PAGE_SIZE)), "units": units, "unit_id": unit_id,
-        "indicators": INDICATORS, "periods": periods.of_year(period.start.year), "alert": alert,
+        "indicators": INDICATORS, "periods": windows.of_year(period.start.year), "alert": alert,
         "q": request.GET.get("q", ""), "procedure": request.GET.get("thu-tuc", ""),
         "can_apologise": perms.can_manage_apologies(request.user, agency),
         "is_pakn": BY_CODE[indicator].source == "pakn" and not alert,
@@ -282,14 +283,14 @@ def task_measure(request: HttpRequest, pk: int) -> HttpResponse:
         proposal = measures.propose(task)
         if decision in ("confirm", "reject") and proposal is not None:
             actions.do_decide_measure(request.user, task, proposal, decision == "confirm")
-    year = periods.parse(f"{task.plan.year}-Y") if task.plan.year else periods.containing("year", today())
+    year = windows.parse(f"{task.plan.year}-Y") if task.plan.year else windows.containing("year", today())
     m = measures.measured(task, year.code)
     trend = []
     if m is not None and m.state == "confirmed":
         from . import compute
         from .indicators import rate_of
 
-        months = [periods.from_index("month", year.start.year * 12 + i) for i in range(12)]
+        months = [windows.from_index("month", year.start.year * 12 + i) for i in range(12)]
         stored = compute.stored(agency.pk, [p.code for p in months], m.measure.unit_id if m.measure else None)
         for p in months:
             n, d = stored.get(p.code, {}).get(m.code, (0, 0))

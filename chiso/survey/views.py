@@ -14,9 +14,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chiso.accounts.access import require
-from chiso.dossiers import charts, periods
+from chiso.dossiers import charts
 from chiso.exports.xlsx import xlsx_response
 from chiso.org.models import Agency
+from chiso.periods import windows as periods
 
 from . import actions, formula, measures, poster, queries
 from . import permissions as perms

@@ -7,10 +7,11 @@ from datetime import date
 
 import pytest
 
-from chiso.dossiers import compute, engine, generate, periods, store
+from chiso.dossiers import compute, engine, generate, store
 from chiso.dossiers.actions import do_import_dossiers
 from chiso.dossiers.indicators import PAKN_DEFAULTS
 from chiso.dossiers.models import Apology
+from chiso.periods import windows
 from chiso.periods.models import Holiday
 
 from . import reference
@@ -139,7 +140,7 @@ def test_engine_equals_reference_everywhere(loaded):
     got = _engine_cube()
     expected = {}
     for gran in ("month", "quarter", "half", "year"):
-        for period in [p for p in periods.of_year(2025) if p.kind == gran]:
+        for period in [p for p in windows.of_year(2025) if p.kind == gran]:
             for level, key_of in LEVEL_KEYS.items():
                 groups = defaultdict(list)
                 for r in dossiers:
@@ -165,8 +166,8 @@ def test_engine_equals_reference_everywhere(loaded):
 
 def test_edge_cases_judged_as_the_rules_say(loaded, world):
     """A few edge cases spelled out, so a shared misreading of the rules by both implementations shows."""
-    march = periods.parse("2025-03")
-    may, june = periods.parse("2025-05"), periods.parse("2025-06")
+    march = windows.parse("2025-03")
+    may, june = windows.parse("2025-05"), windows.parse("2025-06")
     con = store.connect()
     engine.prepare_apologies(con)
 
@@ -186,7 +187,7 @@ def test_edge_cases_judged_as_the_rules_say(loaded, world):
 
 
 def test_zero_denominator_is_na(loaded, world):
-    counts = compute.compute_period([world.home.pk], periods.parse("2025-03"), procedure="TTHC-1", as_of=AS_OF)
+    counts = compute.compute_period([world.home.pk], windows.parse("2025-03"), procedure="TTHC-1", as_of=AS_OF)
     figs = {f.code: f for f in compute.figures(counts)}
     assert figs["3.5"].rate is None and figs["3.5"].points is None  # no fee-bearing dossier
     assert figs["5.2"].rate is None  # PAKN have no procedure
@@ -196,7 +197,7 @@ def test_zero_denominator_is_na(loaded, world):
 
 def test_compute_period_matches_cube_and_stored_values(loaded, world):
     """kpis show (computed now), the cube file and the stored values give the same numbers."""
-    q2 = periods.parse("2025-Q2")
+    q2 = windows.parse("2025-Q2")
     now = compute.compute_period([world.home.pk], q2, as_of=AS_OF)
     stored = compute.stored(world.home.pk, [q2.code])[q2.code]
     for code, (n, den) in now.items():
@@ -219,7 +220,7 @@ def test_drill_files_list_the_same_dossiers_as_the_live_query(loaded, world, mon
         assert total == len(rows)
         return sorted(r["code"] for r in rows)
 
-    cases = [(periods.parse(f"2025-{m:02d}"), code, which) for m in (3, 5, 6, 11)
+    cases = [(windows.parse(f"2025-{m:02d}"), code, which) for m in (3, 5, 6, 11)
              for code in engine.MEASURES["dossier"] if code != "XL" for which in ("den", "num", "miss")]
     from_files = [listed(*case) for case in cases]
     assert store.drill_file(world.home.pk)[0] is not None

@@ -8,9 +8,10 @@ import threading
 import pytest
 from openpyxl import Workbook
 
-from chiso.dossiers import compute, importer, periods, store
+from chiso.dossiers import compute, importer, store
 from chiso.dossiers.actions import do_import_dossiers, source_named
 from chiso.dossiers.models import ImportRun, ImportSource, KpiValue
+from chiso.periods import windows
 
 from .conftest import AS_OF, HEADERS, dossier_row, write_rows
 
@@ -22,7 +23,7 @@ ROWS = [
 
 
 def _count(world, code="2.1", period="2025-03"):
-    return compute.compute_period([world.home.pk], periods.parse(period), as_of=AS_OF)[code]
+    return compute.compute_period([world.home.pk], windows.parse(period), as_of=AS_OF)[code]
 
 
 def test_import_then_reimport_updates_never_duplicates(world, tmp_path):

@@ -8,9 +8,10 @@ import pytest
 from docx import Document
 from openpyxl import load_workbook
 
-from chiso.dossiers import compute, periods
+from chiso.dossiers import compute
 from chiso.dossiers.actions import do_import_dossiers
 from chiso.dossiers.models import Apology, ImportRun, KpiValue
+from chiso.periods import windows
 
 from .conftest import dossier_row, write_rows
 
@@ -75,7 +76,7 @@ def test_apology_letter_and_record(loaded, login):
     after = KpiValue.objects.get(agency=loaded.home, unit=None, period="2025-03", code="XL")
     assert (after.numerator, after.denominator) == (1, 2)
     assert KpiValue.objects.get(agency=loaded.home, unit=loaded.civil, period="2025-03", code="XL").numerator == 1
-    assert compute.compute_period([loaded.home.pk], periods.parse("2025-03"))["XL"] == (1, 2)
+    assert compute.compute_period([loaded.home.pk], windows.parse("2025-03"))["XL"] == (1, 2)
     again = client.post("/chi-so-phuc-vu/co-quan/STP/ho-so/V2/thu-xin-loi/", {"number": "16", "sent_on": "13/03/2025"})
     assert "đã có thư xin lỗi" in again.content.decode()
     on_time = client.post("/chi-so-phuc-vu/co-quan/STP/ho-so/V1/thu-xin-loi/", {"number": "1", "sent_on": "13/03/2025"})

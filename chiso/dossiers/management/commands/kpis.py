@@ -30,17 +30,18 @@ class Command(one_line_command_base()):
             self.show(options)
 
     def show(self, options):
-        from chiso.dossiers import compute, periods
+        from chiso.dossiers import compute
         from chiso.dossiers.models import RatingBand
         from chiso.lib.text import search_key
         from chiso.org.models import Agency, Unit
+        from chiso.periods import windows
 
         agency = Agency.objects.filter(code__iexact=options["agency"].strip()).first()
         if agency is None:
             refuse(_("Không có cơ quan mã “%(code)s” (xem: chiso agencies).") % {"code": options["agency"]})
         try:
-            period = periods.parse(options["period"])
-        except periods.PeriodError as exc:
+            period = windows.parse(options["period"])
+        except windows.PeriodError as exc:
             refuse(str(exc))
         as_of = None
         if options.get("as_of"):

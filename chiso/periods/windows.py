@@ -1,6 +1,6 @@
-"""KPI periods: a month (2025-11), a quarter (2025-Q1..Q4), a half-year (2025-H1, 2025-H2) or a year
-(2025-Y), as calendar windows. Every window the dossier app uses comes from here, so moving onto the
-shared periods service is a change of this one module."""
+"""Calendar windows: a month (2025-11), a quarter (2025-Q1..Q4), a half-year (2025-H1, 2025-H2) or a year
+(2025-Y). The service KPIs (chiso.dossiers) compute over these; the reporting periods of `codes.py` (quý I
+15/12–14/03, 6 tháng, quý III, năm) are windows of a reporting rule, not of the calendar."""
 
 import calendar
 import re
