@@ -13,7 +13,7 @@ records, matching existing nodes by code so that results and plan tasks linked t
 import io
 import os
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 from django.db import transaction
@@ -27,6 +27,7 @@ from chiso.audit.log import record, snapshot
 from chiso.audit.models import AuditEntry
 from chiso.exports.xlsx import put
 from chiso.files.storage import write_atomically
+from chiso.lib.numbers import cell_decimal, cell_integer
 from chiso.lib.text import fold, squash
 from chiso.org.models import Province
 
@@ -221,36 +222,6 @@ def _code(value) -> str:
     return squash(_text(value))
 
 
-def _decimal(value) -> Decimal | None:
-    """A number from a cell: 9.28 or "9,28" (Vietnamese decimal comma) or "9.28"; blank is None."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, bool):
-        raise ValueError
-    if isinstance(value, int | float):
-        number = Decimal(str(value))
-    else:
-        raw = str(value).strip().replace(" ", "").replace("\u00a0", "")
-        if "," in raw:
-            raw = raw.replace(".", "").replace(",", ".")
-        try:
-            number = Decimal(raw)
-        except InvalidOperation as exc:
-            raise ValueError from exc
-    if not number.is_finite():
-        raise ValueError
-    return number
-
-
-def _integer(value) -> int | None:
-    number = _decimal(value)
-    if number is None:
-        return None
-    if number != number.to_integral_value():
-        raise ValueError
-    return int(number)
-
-
 def _choice(choices, value) -> str | None:
     """The stored value of a choice given its value or its label (Vietnamese or English)."""
     wanted = fold(squash(_text(value)))
@@ -336,7 +307,7 @@ def _read_attributes(sheet, errors: list[str]) -> dict:
             attributes[key] = stored
         elif key == "year":
             try:
-                year = _integer(value)
+                year = cell_integer(value)
             except ValueError:
                 year = -1
             if year is None or not 1990 <= year <= 2100:
@@ -419,7 +390,7 @@ def _read_node(row: int, cells: dict, errors: list[str]) -> NodeRow | None:
 
     max_score = None
     try:
-        max_score = _decimal(cells.get("max_score"))
+        max_score = cell_decimal(cells.get("max_score"))
     except ValueError:
         problems.append(_("điểm tối đa “%(value)s” không phải là số.") % {"value": raw["max_score"]})
     if max_score is not None:
@@ -447,7 +418,7 @@ def _read_node(row: int, cells: dict, errors: list[str]) -> NodeRow | None:
 
     order = 0
     try:
-        order = _integer(cells.get("order")) or 0
+        order = cell_integer(cells.get("order")) or 0
         if order < 0:
             raise ValueError
     except ValueError:

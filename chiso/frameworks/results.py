@@ -12,7 +12,7 @@ each row with its audit record.
 
 import io
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Q
@@ -21,6 +21,7 @@ from openpyxl import load_workbook
 
 from chiso.audit.log import record, snapshot
 from chiso.audit.models import AuditEntry
+from chiso.lib.numbers import cell_decimal, cell_integer
 from chiso.lib.text import fold, squash
 from chiso.org.models import Agency
 
@@ -64,35 +65,6 @@ def _text(value) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return squash(str(value))
-
-
-def _number(value) -> Decimal | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, bool):
-        raise ValueError
-    if isinstance(value, int | float):
-        number = Decimal(str(value))
-    else:
-        raw = str(value).strip().replace(" ", "").replace("\u00a0", "")
-        if "," in raw:
-            raw = raw.replace(".", "").replace(",", ".")
-        try:
-            number = Decimal(raw)
-        except InvalidOperation as exc:
-            raise ValueError from exc
-    if not number.is_finite():
-        raise ValueError
-    return number
-
-
-def _whole(value) -> int | None:
-    number = _number(value)
-    if number is None:
-        return None
-    if number != number.to_integral_value():
-        raise ValueError
-    return int(number)
 
 
 class _Catalogs:
@@ -173,7 +145,7 @@ def _check_row(line, cells, agencies, catalogs, nodes, provinces, errors) -> Res
             problems.append(_("chỉ số “%(v)s” không có.") % {"v": _text(cells["index"])})
     year = None
     try:
-        year = _whole(cells.get("year"))
+        year = cell_integer(cells.get("year"))
     except ValueError:
         pass
     if year is None or not 1990 <= year <= 2100:
@@ -190,7 +162,7 @@ def _check_row(line, cells, agencies, catalogs, nodes, provinces, errors) -> Res
     numbers = {}
     for key, label in (("score", _("điểm")), ("max_score", _("điểm tối đa"))):
         try:
-            numbers[key] = _number(cells.get(key))
+            numbers[key] = cell_decimal(cells.get(key))
         except ValueError:
             problems.append(_("%(label)s “%(v)s” không phải là số.") % {"label": label, "v": _text(cells.get(key))})
             numbers[key] = None
@@ -205,7 +177,7 @@ def _check_row(line, cells, agencies, catalogs, nodes, provinces, errors) -> Res
     ranks = {}
     for key, label in (("rank", _("xếp hạng")), ("rank_of", _("trên tổng số"))):
         try:
-            ranks[key] = _whole(cells.get(key))
+            ranks[key] = cell_integer(cells.get(key))
             if ranks[key] is not None and not 1 <= ranks[key] <= 1000:
                 raise ValueError
         except ValueError:

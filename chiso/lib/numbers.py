@@ -22,6 +22,38 @@ def parse_vn_decimal(text: str) -> Decimal | None:
     return value if value.is_finite() else None
 
 
+def cell_decimal(value) -> Decimal | None:
+    """A spreadsheet cell as a number: ints and floats as they are, text as "9,28" (decimal comma, dots then
+    group thousands) or "9.28"; blank is None. Anything else raises ValueError (the caller names the cell)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        raise ValueError(value)
+    if isinstance(value, int | float):
+        number = Decimal(str(value))
+    else:
+        raw = str(value).strip().replace(" ", "").replace("\u00a0", "")
+        if "," in raw:
+            raw = raw.replace(".", "").replace(",", ".")
+        try:
+            number = Decimal(raw)
+        except InvalidOperation as exc:
+            raise ValueError(value) from exc
+    if not number.is_finite():
+        raise ValueError(value)
+    return number
+
+
+def cell_integer(value) -> int | None:
+    """A spreadsheet cell as a whole number (12, 12.0, "12"); blank is None; a fraction raises ValueError."""
+    number = cell_decimal(value)
+    if number is None:
+        return None
+    if number != number.to_integral_value():
+        raise ValueError(value)
+    return int(number)
+
+
 def plain_decimal(value: Decimal) -> Decimal:
     """The same number without trailing decimal zeros and never in exponent form (12.500 -> 12.5, 1E+2 -> 100)."""
     text = f"{value:f}"

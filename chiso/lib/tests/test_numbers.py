@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from chiso.lib.numbers import format_vn_decimal, format_vn_percent, parse_vn_decimal
+from chiso.lib.numbers import cell_decimal, cell_integer, format_vn_decimal, format_vn_percent, parse_vn_decimal
 
 
 @pytest.mark.parametrize("text,value", [
@@ -50,3 +50,23 @@ def test_no_whole_no_rate():
 
     assert percent(3, 0) is None and format_vn_percent(None) == "—"
     assert round_half_up(0.125, 2) == Decimal("0.13") and round_half_up(Decimal("-2.5"), 0) == Decimal("-3")
+
+
+@pytest.mark.parametrize("cell, value", [
+    (9.28, Decimal("9.28")), (12, Decimal(12)), ("9,28", Decimal("9.28")), ("9.28", Decimal("9.28")),
+    ("1.250,5", Decimal("1250.5")), (" 7\u00a0", Decimal(7)), (None, None), ("  ", None),
+])
+def test_a_cell_reads_as_a_number(cell, value):
+    assert cell_decimal(cell) == value
+
+
+@pytest.mark.parametrize("cell", ["chín", True, "NaN", "1,2,3", float("inf")])
+def test_a_cell_that_is_not_a_number_is_refused(cell):
+    with pytest.raises(ValueError):
+        cell_decimal(cell)
+
+
+def test_a_whole_cell_refuses_a_fraction():
+    assert cell_integer(2025.0) == 2025 and cell_integer("12") == 12 and cell_integer("") is None
+    with pytest.raises(ValueError):
+        cell_integer("12,5")
