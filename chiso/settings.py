@@ -1,5 +1,6 @@
 """ChiSo settings: everything that varies between machines comes from the environment."""
 
+import logging
 import os
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -290,9 +291,21 @@ CHISO_CSP = env_str("CHISO_CSP", "default-src 'self'; script-src 'self'; style-s
                                  "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; "
                                  "base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
 
+class OneLineRefusals(logging.Filter):
+    """A refused request (403) is an everyday event, not an error: Django's one line ("Forbidden (Permission
+    denied): /path") is kept and its traceback dropped (issue 10)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if getattr(record, "status_code", None) == 403:
+            record.exc_info, record.exc_text = None, None
+        return True
+
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"one_line_refusals": {"()": OneLineRefusals}},
+    "loggers": {"django.request": {"filters": ["one_line_refusals"]}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_choice("CHISO_LOG_LEVEL", "WARNING",
                                                              ["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"])},

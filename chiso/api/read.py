@@ -403,8 +403,9 @@ def report_row(r: AgencyReport) -> dict:
 
 
 def _reports(request):
+    # numbered reports only: one still in the sign-off (submitted, approved) is not issued yet
     return AgencyReport.objects.filter(agency_id__in=agency_ids(request)).exclude(
-        state=AgencyReport.State.DRAFT).select_related("agency")
+        state__in=AgencyReport.UNNUMBERED).select_related("agency")
 
 
 @api.get("/reports", response={200: s.ReportPage, **ERRORS}, tags=["Báo cáo"],

@@ -2,7 +2,8 @@
 times in local time, numbers stay numbers, and text is always text: text that a spreadsheet could read as a
 formula (starting with = + - @, a tab or a carriage return) is stored as a text cell with Excel's own
 "quote prefix" mark, so it is shown exactly as typed and never computed, not even after editing the cell.
-Control bytes XML cannot hold are dropped (openpyxl would refuse the whole file).
+Control bytes XML cannot hold are dropped (openpyxl would refuse the whole file). Cells are typed: dates
+are dates shown dd/mm/yyyy and a rate wrapped in `Percent` is a number shown as a percentage.
 
 - `cell(ws, value, font=None)`: a cell for `ws.append([...])` (write-only or normal sheets);
 - `put(ws, row, column, value)`: write one cell of a normal sheet at its place;
@@ -24,8 +25,21 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
+class Percent(float):
+    """A rate in percent (87.5) written as a number cell formatted "87,5%" (Excel's 0.875), not as text."""
+
+    FORMAT = "0.0%"
+
+
+def from_iso(value: str | None) -> date | None:
+    """A stored ISO date ("2026-06-30", or a timestamp) as a date for a typed cell; None when empty."""
+    return date.fromisoformat(value[:10]) if value else None
+
+
 def cell_value(value):
     """The value as it is stored: dates and numbers as themselves, anything else as clean text."""
+    if isinstance(value, Percent):
+        return float(value) / 100
     if isinstance(value, datetime):
         return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
     if isinstance(value, date | bool | int | float | Decimal) or value is None:
@@ -34,9 +48,12 @@ def cell_value(value):
 
 
 def _finish(c, value, font=None):
-    if isinstance(value, str):
+    """`value` is the caller's value (a `Percent` keeps its format); the cell already holds the stored one."""
+    if isinstance(value, Percent):
+        c.number_format = Percent.FORMAT
+    elif isinstance(c.value, str):
         c.data_type = "s"  # openpyxl makes "=…" a formula cell; it stays text
-        if value.startswith(FORMULA_START):
+        if c.value.startswith(FORMULA_START):
             c.quotePrefix = True
     if isinstance(value, date):
         c.number_format = "DD/MM/YYYY" if not isinstance(value, datetime) else "DD/MM/YYYY HH:MM"
@@ -47,15 +64,13 @@ def _finish(c, value, font=None):
 
 def cell(ws, value, font=None):
     """A cell of `ws` holding `value` safely, to pass to `ws.append` (any sheet, write-only or not)."""
-    value = cell_value(value)
-    return _finish(WriteOnlyCell(ws, value=value), value, font)
+    return _finish(WriteOnlyCell(ws, value=cell_value(value)), value, font)
 
 
 def put(ws, row: int, column: int, value, font=None):
     """Write `value` safely at (row, column) of a normal sheet; returns the cell for styling."""
-    value = cell_value(value)
     c = ws.cell(row=row, column=column)
-    c.value = value
+    c.value = cell_value(value)
     return _finish(c, value, font)
 
 

@@ -1,12 +1,15 @@
 """Who may read and change plans and tasks (issue 2), from the shared access core:
 - everyone who reads an agency reads its plans and tasks;
 - the office (and administrators) create and edit the agency's plans and tasks, and import plans;
-- unit head and unit staff edit the tasks their unit leads, nothing else.
+- the agency's leader (with the office) changes a task's definition: deadline, units, target, wording;
+- unit head and unit staff change no definition: they post progress updates (tracking.permissions).
 Lists, exports and imports filter through `visible_plans`; every page asks one of these functions."""
 
 from django.db.models import QuerySet
 
 from chiso.accounts.access import (  # noqa: F401  (re-exported: plan views ask everything here)
+    LEADER_ROLES,
+    OFFICE_ROLES,
     UNIT_ROLES,
     access_of,
     can_view_agency,
@@ -54,17 +57,10 @@ def can_view_task(user, task) -> bool:
     return can_view_agency(user, task.plan.agency)
 
 
-def can_edit_task(user, task, lead_unit_ids: set[int] | None = None) -> bool:
-    """The office edits every task of its agency; a unit edits the tasks it leads."""
-    acc = access_of(user)
-    agency_id = task.plan.agency_id
-    if is_office(user, agency_id):
-        return True
-    if not (acc.roles_in(agency_id) & UNIT_ROLES) or acc.unit_id is None:
-        return False
-    if lead_unit_ids is None:
-        lead_unit_ids = {u.pk for u in task.lead_units.all()}
-    return acc.unit_id in lead_unit_ids
+def can_edit_task(user, task) -> bool:
+    """Change a task's definition (deadline, lead and support units, target, product): the office and the
+    leader of its agency. A lead unit reports on its task, it does not redefine it (issue 10)."""
+    return access_of(user).holds(task.plan.agency_id, OFFICE_ROLES | LEADER_ROLES)
 
 
 def can_delete_task(user, task) -> bool:

@@ -15,11 +15,12 @@ from chiso.audit.log import history, snapshot
 from chiso.exports.xlsx import xlsx_response
 from chiso.frameworks.models import IndexCode
 
-from . import actions, queries
+from . import actions, queries, task_list
 from . import permissions as perms
 from .forms import PlanForm, TaskForm
 from .models import Plan, Task
 from .status import with_status
+from .task_list import TaskQuery
 
 PAGE_SIZE = 25
 
@@ -92,11 +93,15 @@ def _querystring(request: HttpRequest, drop: str) -> str:
 @login_required
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _get_plan(request.user, pk)
-    tasks = with_status(queries.plan_tasks(plan), queries.today())
+    now = queries.today()
+    tasks = with_status(queries.plan_tasks(plan), now)
+    tq = TaskQuery.from_params(request.GET)
     return render(request, "plans/plan_detail.html", {
         "nav": "plans",
         "plan": plan,
         "groups": queries.group_tasks(tasks),
+        "tq": tq, "results": tq.apply(tasks, now) if tq.active else None, "sorts": tq.sort_links(),
+        "choices": task_list.choices(tasks),
         "task_count": len(tasks),
         "targets": list(plan.targets.all()),
         "references": list(plan.references.all()),

@@ -145,10 +145,43 @@ def _require_draft(report) -> None:
         raise ValidationError(_("Báo cáo đã gửi không sửa được; hãy lập bản sửa."))
 
 
-def _save_texts(actor, report, data: dict, fields: tuple[str, ...], clean: bool = False):
-    """A draft's edited texts (the fields of `fields` present in `data`), with its audit record."""
+class StaleTexts(ValidationError):
+    """The texts were saved by someone else after the form was opened: nothing was saved. `current` is the
+    stamp of the texts now (the form carries it, so saving again is a deliberate overwrite)."""
+
+    def __init__(self, message: str, current: str):
+        super().__init__(message, code="stale")
+        self.current = current
+
+
+def text_stamp(report, fields: tuple[str, ...]) -> str:
+    """A short fingerprint of a report's texts as a page shows them (the edit form carries it)."""
+    import hashlib
+
+    joined = "\x1f".join((getattr(report, k) or "").strip() for k in fields)
+    return hashlib.sha256(joined.encode()).hexdigest()[:16]
+
+
+def _refuse_stale(report, fields: tuple[str, ...], opened: str | None) -> None:
+    from chiso.audit.log import history
+
+    current = text_stamp(report, fields)
+    if opened is None or opened == current:
+        return
+    last = history(report).order_by("-pk").first()
+    who = (last.actor.display_name if last and last.actor else _("người khác"))
+    when = timezone.localtime(last.at).strftime("%H:%M %d/%m/%Y") if last else ""
+    raise StaleTexts(_("Báo cáo đã được %(who)s sửa lúc %(when)s, sau khi anh/chị mở trang; chưa lưu gì. Phần "
+                       "anh/chị vừa nhập vẫn ở dưới: đối chiếu với bản hiện tại rồi bấm Lưu lần nữa nếu muốn "
+                       "ghi đè.") % {"who": who, "when": when}, current)
+
+
+def _save_texts(actor, report, data: dict, fields: tuple[str, ...], clean: bool = False, opened: str | None = None):
+    """A draft's edited texts (the fields of `fields` present in `data`), with its audit record. `opened` is
+    the texts' stamp when the form was opened: a save over texts changed since is refused (StaleTexts)."""
     given, report = report, _locked(report)  # a copy loaded before a submission must not save over it
     _require_draft(report)
+    _refuse_stale(report, fields, opened)
     before = snapshot(report, exclude=EXCLUDE)
     for k in fields:
         if k in data:
@@ -162,8 +195,8 @@ def _save_texts(actor, report, data: dict, fields: tuple[str, ...], clean: bool 
 
 @transaction.atomic
 @in_vietnamese
-def do_save_unit_report(actor, report: UnitReport, data: dict) -> UnitReport:
-    return _save_texts(actor, report, data, UNIT_TEXT)
+def do_save_unit_report(actor, report: UnitReport, data: dict, opened: str | None = None) -> UnitReport:
+    return _save_texts(actor, report, data, UNIT_TEXT, opened=opened)
 
 
 @transaction.atomic
@@ -262,19 +295,124 @@ def do_compile_agency_report(actor, agency, period: Period, now: date | None = N
 
 @transaction.atomic
 @in_vietnamese
-def do_save_agency_report(actor, report: AgencyReport, data: dict) -> AgencyReport:
-    return _save_texts(actor, report, data, AGENCY_TEXT, clean=True)
+def do_save_agency_report(actor, report: AgencyReport, data: dict, opened: str | None = None) -> AgencyReport:
+    return _save_texts(actor, report, data, AGENCY_TEXT, clean=True, opened=opened)
+
+
+# --- the sign-off (issue 10): draft → submitted → approved (or returned) → issued → signed → sent -------
+
+def _require_state(report: AgencyReport, *states: str) -> None:
+    """Check-then-act under the row lock: a step from another tab or person may have moved the report on."""
+    if report.state not in states:
+        raise ValidationError(_("Báo cáo đang ở bước “%(state)s”; thao tác này không còn thực hiện được.")
+                              % {"state": report.get_state_display()})
+
+
+def _report_url(report: AgencyReport) -> str:
+    return reverse("reports:agency_report", args=[report.pk])
+
+
+def _title(report: AgencyReport) -> str:
+    return _("báo cáo %(label)s (lần %(n)s)") % {"label": report.period_label, "n": report.version}
+
+
+def coordinator_people(agency) -> list:
+    """The provincial coordinators (Sở Nội vụ) the agency reports to."""
+    from chiso.accounts.access import people
+    from chiso.accounts.models import Role
+    from chiso.org.models import Agency
+
+    coordinators = Agency.objects.filter(province_id=agency.province_id, is_coordinator=True)
+    return [u for c in coordinators for u in people(c, {Role.COORDINATOR})]
+
+
+def missing_units(report: AgencyReport) -> list[str]:
+    """Units that must report for the period and have not sent their report (the leader is warned)."""
+    period = _period_of(report.agency, report.period_code)
+    if period is None:
+        return []
+    return [row["unit"].name for row in queries.submissions(report.agency, period)["rows"] if not row["submitted"]]
+
+
+def _step(actor, report: AgencyReport, before: dict, summary: str) -> None:
+    record(actor, AuditEntry.Action.UPDATE, report, before, snapshot(report, exclude=EXCLUDE), summary=summary)
+
+
+@transaction.atomic
+@in_vietnamese
+def do_submit_agency_report(actor, report: AgencyReport, now: date | None = None) -> AgencyReport:
+    """The office submits the draft to the leader; its figures are taken from the data now and frozen. The
+    leader is told which units have not reported."""
+    report = _locked(report)
+    _require_state(report, AgencyReport.State.DRAFT)
+    before = snapshot(report, exclude=EXCLUDE)
+    period = _period_of(report.agency, report.period_code)
+    if period is not None:
+        report.figures = queries.agency_figures(report.agency, period, _now_date(now))
+    report.state = AgencyReport.State.SUBMITTED
+    report.submitted_at, report.submitted_by = _stamp(now), _person(actor)
+    report.save()
+    missing = missing_units(report)
+    _step(actor, report, before, _("Trình lãnh đạo duyệt %(r)s") % {"r": _title(report)})
+    text = _("Văn phòng trình %(r)s để lãnh đạo duyệt.") % {"r": _title(report)}
+    if missing:
+        text += " " + _("Chưa gửi báo cáo (%(n)s đơn vị): %(units)s.") % {"n": len(missing),
+                                                                           "units": ", ".join(missing)}
+    notify(leader_people(report.agency), "report_for_approval", text, _report_url(report), report.agency.name)
+    return report
+
+
+def _person(actor):
+    return actor if getattr(actor, "pk", None) else None
+
+
+@transaction.atomic
+@in_vietnamese
+def do_approve_agency_report(actor, report: AgencyReport, comment: str = "",
+                             now: date | None = None) -> AgencyReport:
+    report = _locked(report)
+    _require_state(report, AgencyReport.State.SUBMITTED)
+    before = snapshot(report, exclude=EXCLUDE)
+    report.state = AgencyReport.State.APPROVED
+    report.approved_at, report.approved_by = _stamp(now), _person(actor)
+    report.leader_comment = (comment or "").strip()
+    report.save()
+    _step(actor, report, before, _("Lãnh đạo duyệt %(r)s") % {"r": _title(report)})
+    notify(office_people(report.agency), "report_decided",
+           _("Lãnh đạo đã duyệt %(r)s; Văn phòng cấp số và trình ký.") % {"r": _title(report)},
+           _report_url(report), report.agency.name)
+    return report
+
+
+@transaction.atomic
+@in_vietnamese
+def do_return_agency_report(actor, report: AgencyReport, comment: str) -> AgencyReport:
+    """The leader sends the report back to the office as a draft, saying what to change."""
+    comment = (comment or "").strip()
+    if not comment:
+        raise ValidationError(_("Hãy ghi ý kiến: cần sửa gì trước khi trình lại."))
+    report = _locked(report)
+    _require_state(report, AgencyReport.State.SUBMITTED)
+    before = snapshot(report, exclude=EXCLUDE)
+    report.state = AgencyReport.State.DRAFT
+    report.leader_comment = comment
+    report.save()
+    _step(actor, report, before, _("Lãnh đạo trả lại %(r)s: %(c)s") % {"r": _title(report), "c": comment})
+    notify(office_people(report.agency), "report_decided",
+           _("Lãnh đạo trả lại %(r)s: %(c)s") % {"r": _title(report), "c": comment},
+           _report_url(report), report.agency.name)
+    return report
 
 
 @transaction.atomic
 @in_vietnamese
 def do_issue_agency_report(actor, report: AgencyReport, issued_on: date | None = None) -> AgencyReport:
-    """Issue the report: it takes the next number of the agency's year and its figures are frozen."""
-    from chiso.org.models import Agency
-
-    Agency.objects.select_for_update().get(pk=report.agency_id)  # numbers are given one at a time
-    report = AgencyReport.objects.select_for_update().get(pk=report.pk)
-    _require_draft(report)
+    """Give the approved report the next number of the agency's year (numbers are given one at a time)."""
+    _lock_agency(report.agency_id)
+    report = _locked(report)
+    if report.state == AgencyReport.State.DRAFT:
+        raise ValidationError(_("Báo cáo phải được lãnh đạo duyệt trước khi cấp số."))
+    _require_state(report, AgencyReport.State.APPROVED)
     before = snapshot(report, exclude=EXCLUDE)
     day = _now_date(issued_on)
     last = AgencyReport.objects.filter(agency_id=report.agency_id, issued_on__year=day.year,
@@ -282,22 +420,122 @@ def do_issue_agency_report(actor, report: AgencyReport, issued_on: date | None =
     report.number, report.issued_on, report.issued_at = last + 1, day, _stamp(issued_on)
     report.state = AgencyReport.State.ISSUED
     report.save()
-    if report.supersedes_id:
-        AgencyReport.objects.filter(pk=report.supersedes_id).update(state=AgencyReport.State.SUPERSEDED)
-    _audit(actor, AuditEntry.Action.UPDATE, report, before)
+    _step(actor, report, before, _("Cấp số %(n)s cho %(r)s") % {"n": report.number_symbol, "r": _title(report)})
+    notify(leader_people(report.agency), "report_decided",
+           _("Đã cấp số %(n)s cho %(r)s; chờ bản ký.") % {"n": report.number_symbol, "r": _title(report)},
+           _report_url(report), report.agency.name)
+    return report
+
+
+@in_vietnamese
+def do_attach_signed_copy(actor, report: AgencyReport, upload) -> AgencyReport:
+    """Attach the scan (PDF) of the signed, stamped report; a new scan replaces one not yet sent."""
+    from chiso.files.checks import check_upload
+    from chiso.files.storage import remove_stored
+
+    from .models import SignedCopy
+
+    checked = check_upload(upload)
+    if checked.kind != "pdf":
+        raise ValidationError(_("Bản ký phải là tệp PDF (bản quét văn bản đã ký, đóng dấu)."))
+    written: list[str] = []
+    try:
+        with transaction.atomic():
+            report = _locked(report)
+            _require_state(report, AgencyReport.State.ISSUED, AgencyReport.State.SIGNED)
+            before = snapshot(report, exclude=EXCLUDE)
+            old = SignedCopy.objects.filter(report=report).first()
+            old_name = old.file.name if old else None
+            if old:
+                old.delete()
+            copy = SignedCopy(report=report, uploaded_by=_person(actor))
+            written.append(copy.store(checked))
+            copy.save()
+            report.state = AgencyReport.State.SIGNED
+            report.save()
+            _step(actor, report, before, _("Đính kèm bản ký %(f)s cho %(r)s") % {"f": copy.original_name,
+                                                                                 "r": _title(report)})
+            notify(leader_people(report.agency), "report_decided",
+                   _("Đã đính kèm bản ký của %(r)s; chờ gửi.") % {"r": _title(report)}, _report_url(report),
+                   report.agency.name)
+    except BaseException:
+        remove_stored(written)
+        raise
+    if old_name and old_name not in written:
+        remove_stored([old_name])
     return report
 
 
 @transaction.atomic
 @in_vietnamese
+def do_send_agency_report(actor, report: AgencyReport, sent_on: date | None = None) -> AgencyReport:
+    """Send the signed report to the coordinator: only now does it count as sent, on time or late. The
+    coordinators are notified and a correction it replaces is marked superseded."""
+    report = _locked(report)
+    if report.state == AgencyReport.State.ISSUED:
+        raise ValidationError(_("Hãy đính kèm bản ký (PDF) trước khi gửi."))
+    _require_state(report, AgencyReport.State.SIGNED)
+    before = snapshot(report, exclude=EXCLUDE)
+    report.sent_on, report.sent_at, report.sent_by = _now_date(sent_on), _stamp(sent_on), _person(actor)
+    report.state = AgencyReport.State.SENT
+    report.save()
+    if report.supersedes_id:
+        AgencyReport.objects.filter(pk=report.supersedes_id, state=AgencyReport.State.SENT).update(
+            state=AgencyReport.State.SUPERSEDED)
+    first = AgencyReport.objects.filter(agency_id=report.agency_id, period_code=report.period_code,
+                                        sent_on__isnull=False).order_by("version").first()
+    when = _("đúng hạn") if first.on_time else _("chậm hạn")
+    _step(actor, report, before, _("Gửi %(r)s (%(when)s)") % {"r": _title(report), "when": when})
+    text = _("%(agency)s đã gửi báo cáo số %(n)s — %(label)s (%(when)s).") % {
+        "agency": report.agency.name, "n": report.number_symbol, "label": report.period_label, "when": when}
+    notify(coordinator_people(report.agency) + leader_people(report.agency), "report_sent", text,
+           _report_url(report), report.agency.name)
+    return report
+
+
+@transaction.atomic
+@in_vietnamese
+def do_withdraw_agency_report(actor, report: AgencyReport, reason: str, now: date | None = None) -> AgencyReport:
+    """Withdraw a numbered report, saying why: it is kept as withdrawn and a new draft version (its texts,
+    fresh figures) takes its place. Returns the new draft."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Hãy ghi lý do rút báo cáo."))
+    _lock_agency(report.agency_id)  # the new version's number is decided one at a time, as in a correction
+    report = _locked(report)
+    _require_state(report, AgencyReport.State.ISSUED, AgencyReport.State.SIGNED, AgencyReport.State.SENT)
+    latest = current_agency_report(report.agency, report.period_code)
+    if latest.pk != report.pk:
+        raise ValidationError(_("Đã có bản mới hơn của báo cáo này; hãy rút hoặc sửa bản mới nhất."))
+    before = snapshot(report, exclude=EXCLUDE)
+    was_sent = report.state == AgencyReport.State.SENT
+    report.state, report.withdrawn_reason, report.withdrawn_at = AgencyReport.State.WITHDRAWN, reason, _stamp(now)
+    report.save()
+    _step(actor, report, before, _("Rút %(r)s: %(c)s") % {"r": _title(report), "c": reason})
+    period = _period_of(report.agency, report.period_code)
+    fig = queries.agency_figures(report.agency, period, _now_date(now)) if period else report.figures
+    period = period or Period(report.period_code, "", report.start.year, report.period_label, report.start,
+                              report.end, report.due, report.due, report.due, report.due)
+    new = new_agency_report(actor, report.agency, period, fig, version=report.version + 1, supersedes=report,
+                            **{k: getattr(report, k) for k in AGENCY_TEXT})
+    text = _("%(agency)s đã rút báo cáo số %(n)s — %(label)s: %(c)s") % {
+        "agency": report.agency.name, "n": report.number_symbol, "label": report.period_label, "c": reason}
+    notify((coordinator_people(report.agency) if was_sent else []) + leader_people(report.agency),
+           "report_withdrawn", text, _report_url(report), report.agency.name)
+    return new
+
+
+@transaction.atomic
+@in_vietnamese
 def do_correct_agency_report(actor, report: AgencyReport, now: date | None = None) -> AgencyReport:
-    """A corrected version: a new draft with the texts of `report` and fresh figures; both are kept."""
+    """A corrected version of a sent report: a new draft with its texts and fresh figures, signed off again;
+    the sent one stays in force until the correction is sent. Both are kept."""
     _lock_agency(report.agency_id)
     report = _locked(report)
-    if not report.is_frozen:
+    if report.state != AgencyReport.State.SENT:
         return report
     latest = current_agency_report(report.agency, report.period_code)
-    if latest is not None and not latest.is_frozen:
+    if latest is not None and not latest.is_numbered:
         return latest
     period = _period_of(report.agency, report.period_code)
     fig = queries.agency_figures(report.agency, period, _now_date(now)) if period else report.figures

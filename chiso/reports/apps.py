@@ -9,5 +9,6 @@ class ReportsConfig(AppConfig):
     def ready(self):
         from chiso.notifications import kinds
 
-        for code in ("report_draft", "report_due", "report_late", "report_unit_submitted"):
+        for code in ("report_draft", "report_due", "report_late", "report_unit_submitted",
+                     "report_for_approval", "report_decided", "report_sent", "report_withdrawn"):
             kinds.register(code, section=_("Báo cáo định kỳ"), order=20)

@@ -51,6 +51,24 @@ def load_reports_demo(today: date) -> int:
                 actions.do_submit_unit_report(reporter, report, min(today, period.unit_due + timedelta(days=2)))
         if issue_all:
             report = actions.do_compile_agency_report(office, agency, period, today)
-            actions.do_issue_agency_report(office, report, min(today, period.agency_due - timedelta(days=1)))
+            sign_off_and_send(office, report, min(today, period.agency_due - timedelta(days=1)))
             written += 1
     return written
+
+
+def sign_off_and_send(office, report, day: date):
+    """The whole sign-off of the demo's issued reports: submitted, approved by the agency's leader,
+    numbered, the signed copy attached (the demo's own PDF of the report stands in for the scan), sent."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from chiso.accounts.access import leader_people
+
+    from .documents import filename, render
+
+    leader = next(iter(leader_people(report.agency)), office)
+    report = actions.do_submit_agency_report(office, report, day)
+    report = actions.do_approve_agency_report(leader, report, now=day)
+    report = actions.do_issue_agency_report(office, report, day)
+    scan = SimpleUploadedFile(filename(report, "pdf"), render("pdf", report), content_type="application/pdf")
+    report = actions.do_attach_signed_copy(office, report, scan)
+    return actions.do_send_agency_report(office, report, day)

@@ -5,6 +5,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from chiso.files.models import StoredFile
+
 
 class ReportBase(models.Model):
     """What unit and agency reports share: the period, a version, the frozen figures."""
@@ -75,13 +77,22 @@ class UnitReport(ReportBase):
 
 
 class AgencyReport(ReportBase):
-    """The agency's report for a period: compiled from unit reports and task data, edited, issued.
-    An issued report never changes; a correction is a new version and both are kept."""
+    """The agency's report for a period: compiled from unit reports and task data, then signed off
+    (issue 10): draft → submitted to the leader → approved (or returned to draft with a comment) → number
+    issued → the signed scan attached → sent. Only a sent report counts as sent, on time or late. A numbered
+    report never changes; a correction or a withdrawal makes a new version and both are kept."""
 
     class State(models.TextChoices):
         DRAFT = "draft", _("Dự thảo")
-        ISSUED = "issued", _("Đã ban hành")
+        SUBMITTED = "submitted", _("Chờ lãnh đạo duyệt")
+        APPROVED = "approved", _("Lãnh đạo đã duyệt")
+        ISSUED = "issued", _("Đã cấp số, chờ bản ký")
+        SIGNED = "signed", _("Đã có bản ký, chờ gửi")
+        SENT = "sent", _("Đã gửi")
         SUPERSEDED = "superseded", _("Đã thay bằng bản đính chính")
+        WITHDRAWN = "withdrawn", _("Đã rút")
+
+    UNNUMBERED = ("draft", "submitted", "approved")  # states before the number is issued
 
     class Authority(models.TextChoices):
         NONE = "", _("Người đứng đầu ký")
@@ -116,6 +127,20 @@ class AgencyReport(ReportBase):
                                    on_delete=models.SET_NULL, related_name="corrections")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người lập"), null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
+    # The sign-off (issue 10): who did each step and when; every step is also in the audit log.
+    submitted_at = models.DateTimeField(_("trình lúc"), null=True, blank=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người trình"), null=True,
+                                     blank=True, on_delete=models.SET_NULL, related_name="+")
+    approved_at = models.DateTimeField(_("duyệt lúc"), null=True, blank=True)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người duyệt"), null=True,
+                                    blank=True, on_delete=models.SET_NULL, related_name="+")
+    leader_comment = models.TextField(_("ý kiến của lãnh đạo"), blank=True)
+    sent_on = models.DateField(_("ngày gửi"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người gửi"), null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="+")
+    withdrawn_reason = models.TextField(_("lý do rút"), blank=True)
+    withdrawn_at = models.DateTimeField(_("rút lúc"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("báo cáo của cơ quan")
@@ -125,7 +150,8 @@ class AgencyReport(ReportBase):
             models.UniqueConstraint(fields=["agency", "period_code", "version"],
                                     name="agency_report_version_unique",
                                     violation_error_message=_("Cơ quan đã có báo cáo lần này cho kỳ này.")),
-            models.CheckConstraint(condition=models.Q(state="draft") | models.Q(number__isnull=False),
+            models.CheckConstraint(condition=models.Q(state__in=["draft", "submitted", "approved"])
+                                   | models.Q(number__isnull=False),
                                    name="agency_report_issued_has_number",
                                    violation_error_message=_("Báo cáo đã ban hành phải có số.")),
         ]
@@ -149,6 +175,28 @@ class AgencyReport(ReportBase):
 
     @property
     def on_time(self) -> bool | None:
-        if not self.issued_on:
+        """On time or late once sent; None before (a numbered report still waiting to be sent is not sent)."""
+        if not self.sent_on:
             return None
-        return self.issued_on <= self.due
+        return self.sent_on <= self.due
+
+    @property
+    def is_numbered(self) -> bool:
+        return self.state not in self.UNNUMBERED
+
+
+class SignedCopy(StoredFile):
+    """The scan (PDF) of the report as signed and stamped: what was actually sent."""
+
+    report = models.OneToOneField(AgencyReport, verbose_name=_("báo cáo"), on_delete=models.CASCADE,
+                                  related_name="signed_copy")
+    uploaded_at = models.DateTimeField(_("tải lên lúc"), auto_now_add=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người tải lên"), null=True,
+                                    blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("bản ký của báo cáo")
+        verbose_name_plural = _("bản ký của báo cáo")
+
+    def __str__(self) -> str:
+        return self.original_name or self.file.name

@@ -2,9 +2,11 @@
 - everyone who reads an agency reads its calendar and reports;
 - a unit's head and staff (and the office) draft, edit and submit the unit's report;
 - the office (and administrators) compile, edit, issue and correct the agency report and edit its calendar;
+- the agency's leader (and administrators) approves or returns the agency report submitted by the office;
 - coordinators and administrators see the province roll-up."""
 
 from chiso.accounts.access import (  # noqa: F401  (re-exported: report views ask everything here)
+    LEADER_ROLES,
     UNIT_ROLES,
     access_of,
     can_view_agency,
@@ -32,6 +34,11 @@ def can_edit_unit_report(user, agency, unit) -> bool:
 def can_compile_report(user, agency) -> bool:
     """Compile, edit, issue and correct the agency report; edit the agency's reporting calendar."""
     return is_office(user, agency)
+
+
+def can_sign_off(user, agency) -> bool:
+    """Approve the agency report submitted by the office, or return it with a comment: the leader."""
+    return access_of(user).holds(agency.pk, LEADER_ROLES)
 
 
 def can_view_rollup(user, province) -> bool:

@@ -204,29 +204,57 @@ def draft_unit_text(fig: dict) -> dict:
              f"(đúng hạn {c[Status.DONE]}, quá hạn {c[Status.DONE_LATE]}); đang thực hiện {c[Status.IN_PROGRESS]}; "
              f"chưa thực hiện {c[Status.NOT_STARTED]}; quá hạn chưa hoàn thành {c[Status.OVERDUE]}; "
              f"không thực hiện được {c[Status.FAILED]}."]
-    for r in fig["done"]:
-        lines.append(f"- Đã hoàn thành: {_name(r)}" + (f". {r['narrative']}" if r["narrative"] else "")
-                     + (f" (kiểm chứng: {'; '.join(r['evidence'])})" if r["evidence"] else ""))
-    for r in fig["in_progress"]:
-        lines.append(f"- Đang thực hiện ({r['percent']}%): {_name(r)}"
-                     + (f". {r['narrative']}" if r["narrative"] else ""))
+    if fig["done"]:
+        lines.append("Các nhiệm vụ đã hoàn thành:")
+        lines += _items((_name(r), _sentence(r["narrative"])
+                         + (f" (tài liệu kiểm chứng: {'; '.join(r['evidence'])})" if r["evidence"] else ""))
+                        for r in fig["done"])
+    if fig["in_progress"]:
+        lines.append("Các nhiệm vụ đang thực hiện:")
+        lines += _items((f"{_name(r)} (đạt {r['percent']}%)", _sentence(r["narrative"]))
+                        for r in fig["in_progress"])
     problems = []
     for r in fig["late"]:
         if r["status"] == Status.DONE_LATE:
             continue
-        problems.append(f"- {r['status_label']}: {_name(r)}" + (f" (hạn {_dmy(r['due'])})" if r["due"] else "")
-                        + (f". Nguyên nhân: {r['cause']}" if r["cause"] else ". Nguyên nhân: chưa báo cáo.")
-                        + (f" Giải pháp: {r['remedy']}" if r["remedy"] else ""))
+        when = f", hạn {_dmy(r['due'])}" if r["due"] else ""
+        problems.append(f"- {_name(r)} ({str(r['status_label']).lower()}{when}). "
+                        f"Nguyên nhân: {_sentence(r['cause']) or 'đơn vị chưa báo cáo.'}"
+                        + (f" Giải pháp: {_sentence(r['remedy'])}" if r["remedy"] else ""))
     if not fig["tasks"]:
         lines = ["Trong kỳ báo cáo, đơn vị không có nhiệm vụ được giao chủ trì."]
+    going = fig["in_progress"] + [r for r in fig["late"] if r["status"] == Status.OVERDUE]
+    next_steps = ""
+    if going:
+        next_steps = "\n".join(["Tiếp tục thực hiện các nhiệm vụ:", *_items(
+            (_name(r) + (f" (hạn {_dmy(r['due'])})" if r["due"] else ""), "") for r in going)])
     return {"results": "\n".join(lines), "difficulties": "\n".join(problems) or "Không có.",
-            "next_steps": "\n".join(f"- Tiếp tục thực hiện: {_name(r)}" for r in fig["in_progress"]
-                                    + [r for r in fig["late"] if r["status"] == Status.OVERDUE]),
-            "proposals": ""}
+            "next_steps": next_steps, "proposals": ""}
 
 
 def _name(row: dict) -> str:
-    return f"{row['ref']}. {row['title']}" if row["ref"] else row["title"]
+    """A task as an office names it in a sentence: its title, without the plan's item number ("- 1. …" reads
+    machine-made) and without a closing full stop."""
+    title = " ".join(str(row["title"] or "").split()).rstrip(" .;")
+    return title[:1].upper() + title[1:]
+
+
+def _sentence(text: str | None) -> str:
+    """Free text as one sentence: squashed, capitalised, ending with a full stop ("" when empty)."""
+    text = " ".join(str(text or "").split()).rstrip(" ;")
+    if not text:
+        return ""
+    text = text[:1].upper() + text[1:]
+    return text if text[-1] in ".!?…)" else text + "."
+
+
+def _items(pairs) -> list[str]:
+    """Bullet lines "- Name: detail" of a list: each but the last ends with ";", the last with "."."""
+    out = []
+    for name, detail in pairs:
+        detail = detail.rstrip(".") if detail else ""
+        out.append(f"- {name}: {detail}" if detail else f"- {name}")  # people's own words kept as written
+    return [line + (";" if i < len(out) - 1 else ".") for i, line in enumerate(out)]
 
 
 def _dmy(iso: str | None) -> str:
@@ -310,7 +338,8 @@ def agency_figures(agency, period: Period, now: date | None = None) -> dict:
         "submissions": {k: subs[k] for k in ("expected", "submitted", "on_time", "late", "missing",
                                              "completeness", "timeliness")},
         "units": [{"unit": s["unit"].name, "state": s["state"],
-                   "submitted_at": s["submitted_at"].isoformat() if s["submitted_at"] else None}
+                   # local time: the date printed is the date in the province, not in UTC
+                   "submitted_at": timezone.localtime(s["submitted_at"]).isoformat() if s["submitted_at"] else None}
                   for s in subs["rows"]],
         "unit_texts": unit_texts, "empty": not rows,
     }
@@ -330,16 +359,22 @@ def draft_agency_text(fig: dict) -> dict:
     direction = (f"Cơ quan đã triển khai kế hoạch cải cách hành chính, giao nhiệm vụ cho các đơn vị và theo dõi "
                  f"tiến độ hằng kỳ. Trong kỳ, {s['submitted']}/{s['expected']} đơn vị gửi báo cáo "
                  f"({s['on_time']} đúng hạn, {s['late']} chậm, {s['missing']} chưa gửi).")
-    weaknesses = "\n".join(f"- {_name(r)} (hạn {_dmy(r['due'])}, {', '.join(r['units']) or 'chưa giao đơn vị'})"
-                           for r in fig["overdue"][:20]) or "Không có nhiệm vụ quá hạn."
-    causes = "\n".join(f"- {_name(r)}: {r['cause']}" for r in fig["overdue"] if r["cause"]) or ""
+    overdue = fig["overdue"]
+    weaknesses = "\n".join([f"Còn {len(overdue)} nhiệm vụ quá hạn chưa hoàn thành:", *_items(
+        (f"{_name(r)} (hạn {_dmy(r['due'])}; đơn vị chủ trì: {', '.join(r['units']) or 'chưa giao'})", "")
+        for r in overdue[:20])]) if overdue else "Không có nhiệm vụ quá hạn."
+    causes = "\n".join(_items((_name(r), _sentence(r["cause"])) for r in overdue if r["cause"]))
     for u in fig["unit_texts"]:
         if u["difficulties"] and u["difficulties"] != "Không có.":
             causes += ("\n" if causes else "") + f"{u['unit']}: {u['difficulties']}"
-    next_tasks = "\n".join(f"- {u['unit']}: {u['next_steps']}" for u in fig["unit_texts"] if u["next_steps"]) \
-        or "- Tiếp tục thực hiện các nhiệm vụ còn lại của kế hoạch."
-    proposals = "\n".join(f"- {u['unit']}: {u['proposals']}" for u in fig["unit_texts"] if u["proposals"])
-    strengths = ("Các nhiệm vụ hoàn thành đúng hạn: " + str(c[Status.DONE]) + "." if c[Status.DONE] else "")
+    next_tasks = ["- Tiếp tục chỉ đạo, đôn đốc các đơn vị thực hiện các nhiệm vụ còn lại của kế hoạch."]
+    if overdue:
+        next_tasks.append("- Tập trung hoàn thành các nhiệm vụ quá hạn: "
+                          + "; ".join(_name(r) for r in overdue[:10]) + ("; …" if len(overdue) > 10 else "") + ".")
+    next_tasks = "\n".join(next_tasks)
+    proposals = "\n".join(f"- {u['unit']}: {_sentence(u['proposals'])}" for u in fig["unit_texts"]
+                          if u["proposals"])
+    strengths = f"Hoàn thành đúng hạn {c[Status.DONE]} nhiệm vụ." if c[Status.DONE] else ""
     return {"direction": direction, "results_intro": results, "strengths": strengths, "weaknesses": weaknesses,
             "causes": causes, "next_tasks": next_tasks, "proposals": proposals}
 
@@ -365,8 +400,8 @@ def province_rollup(province, code: str, now: date | None = None, overdue_limit:
         raise PeriodError(gettext("Chưa có lịch báo cáo cho loại kỳ này."))
     agencies = [a for a in agencies if a.pk in periods]
     reports = defaultdict(list)
-    for r in AgencyReport.objects.filter(agency__in=agencies, period_code=code).exclude(
-            state=AgencyReport.State.DRAFT).order_by("version"):
+    for r in AgencyReport.objects.filter(agency__in=agencies, period_code=code, sent_on__isnull=False) \
+            .select_related("signed_copy").order_by("version"):  # only a sent report counts (issue 10)
         reports[r.agency_id].append(r)
     windows: dict[tuple, list[int]] = defaultdict(list)
     for agency in agencies:
@@ -397,9 +432,13 @@ def province_rollup(province, code: str, now: date | None = None, overdue_limit:
         issued = reports.get(agency.pk, [])
         first = issued[0] if issued else None
         state = "missing" if first is None else "on_time" if first.on_time else "late"
+        latest = issued[-1] if issued else None
         lines.append({"agency": agency.name, "code": agency.code, "state": state,
-                      "issued_on": _iso(first.issued_on) if first else None,
-                      "number": issued[-1].number_symbol if issued else "", "due": _iso(period.agency_due),
+                      "issued_on": _iso(first.sent_on) if first else None,
+                      "number": latest.number_symbol if latest else "", "due": _iso(period.agency_due),
+                      "report_id": latest.pk if latest else None,
+                      "withdrawn": bool(latest and latest.state == AgencyReport.State.WITHDRAWN),
+                      "has_scan": bool(latest and hasattr(latest, "signed_copy")),
                       "counts": _add(mine.values()), "by_field": by_field(mine),
                       "by_index": {i["index_label"]: i["rate_done"] for i in by_index(mine)},
                       "overdue": sorted(overdue.get(agency.pk, []), key=lambda r: (r["due"] or "", r["id"]))})

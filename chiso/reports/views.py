@@ -9,8 +9,10 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from chiso.files.serving import inline_or_attachment
 from chiso.org.models import Agency, Unit
 from chiso.periods.calendar import periods_of_year, periods_of_year_many, resolve
 from chiso.periods.codes import Kind, Period, PeriodError
@@ -21,7 +23,7 @@ from . import actions, queries
 from . import permissions as perms
 from .documents import CONTENT_TYPES, filename, issued_file
 from .documents import render as render_file
-from .forms import AdHocForm, AgencyReportForm, RuleForm, UnitReportForm
+from .forms import AdHocForm, AgencyReportForm, RuleForm, StepForm, UnitReportForm
 from .models import AgencyReport, UnitReport
 
 
@@ -144,8 +146,8 @@ def unit_report(request: HttpRequest, code: str, period: str, unit_id: int) -> H
                 messages.success(request, _("Đã lập lại dự thảo từ số liệu mới nhất."))
                 return redirect(request.path)
             form = UnitReportForm(request.POST, instance=report)
-            if form.is_valid():
-                actions.do_save_unit_report(request.user, report, form.cleaned_data)
+            if form.is_valid() and _saved(form, lambda: actions.do_save_unit_report(
+                    request.user, report, form.cleaned_data, form.opened_stamp())):
                 if action == "submit":
                     report = actions.do_submit_unit_report(request.user, report)
                     messages.success(request, _("Đã gửi báo cáo đến Văn phòng (%(when)s).") % {
@@ -162,6 +164,16 @@ def unit_report(request: HttpRequest, code: str, period: str, unit_id: int) -> H
     return render(request, "reports/unit_report.html", {
         "nav": "reports", "agency": agency, "unit": unit, "p": p, "report": report, "form": form,
         "can_edit": can_edit, "versions": versions, "fig": report.figures if report else None})
+
+
+def _saved(form, save) -> bool:
+    """Run the save; a stale form keeps what was typed, says who changed the texts and takes the new stamp."""
+    try:
+        save()
+    except actions.StaleTexts as exc:
+        form.stale(exc)
+        return False
+    return True
 
 
 def _agency_report(user, pk: int) -> AgencyReport:
@@ -191,13 +203,9 @@ def agency_report(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("Đã cập nhật số liệu."))
                 return redirect(request.path)
             form = AgencyReportForm(request.POST, instance=report)
-            if form.is_valid():
-                actions.do_save_agency_report(request.user, report, form.cleaned_data)
-                if action == "issue":
-                    report = actions.do_issue_agency_report(request.user, report)
-                    messages.success(request, _("Đã ban hành báo cáo số %(n)s.") % {"n": report.number_symbol})
-                else:
-                    messages.success(request, _("Đã lưu."))
+            if form.is_valid() and _saved(form, lambda: actions.do_save_agency_report(
+                    request.user, report, form.cleaned_data, form.opened_stamp())):
+                messages.success(request, _("Đã lưu."))
                 return redirect(request.path)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
@@ -208,7 +216,94 @@ def agency_report(request: HttpRequest, pk: int) -> HttpResponse:
                     .order_by("-version"))
     return render(request, "reports/agency_report.html", {
         "nav": "reports", "report": report, "agency": report.agency, "form": form, "fig": report.figures,
-        "can_compile": can_compile, "versions": versions})
+        "can_compile": can_compile, "versions": versions,
+        "steps": [(slug, step) for slug, step in STEPS.items() if report.state in step.states
+                  and step.allowed(request.user, report.agency)],
+        "scan": getattr(report, "signed_copy", None) if report.is_numbered else None})
+
+
+# --- the sign-off (issue 10): every step has its own confirmation page --------------------------------
+
+class Step:
+    def __init__(self, label, question, states, allowed, act, done, needs=None, danger=False):
+        self.label, self.question, self.states, self.allowed = label, question, states, allowed
+        self.act, self.done, self.needs, self.danger = act, done, needs, danger
+
+
+S = AgencyReport.State
+STEPS = {
+    "trinh": Step(gettext_lazy("Trình lãnh đạo duyệt"),
+                  gettext_lazy("Trình báo cáo này để lãnh đạo duyệt? Số liệu được chốt tại thời điểm trình."),
+                  (S.DRAFT,), perms.can_compile_report,
+                  lambda u, r, d: actions.do_submit_agency_report(u, r),
+                  gettext_lazy("Đã trình lãnh đạo duyệt.")),
+    "duyet": Step(gettext_lazy("Duyệt báo cáo"), gettext_lazy("Duyệt báo cáo để Văn phòng cấp số và trình ký?"),
+                  (S.SUBMITTED,), perms.can_sign_off,
+                  lambda u, r, d: actions.do_approve_agency_report(u, r, d.get("comment", "")),
+                  gettext_lazy("Đã duyệt báo cáo."), needs="comment?"),
+    "tra-lai": Step(gettext_lazy("Trả lại để sửa"), gettext_lazy("Trả báo cáo về Văn phòng để sửa?"),
+                    (S.SUBMITTED,), perms.can_sign_off,
+                    lambda u, r, d: actions.do_return_agency_report(u, r, d["comment"]),
+                    gettext_lazy("Đã trả lại báo cáo cho Văn phòng."), needs="comment"),
+    "cap-so": Step(gettext_lazy("Cấp số"), gettext_lazy("Cấp số văn bản cho báo cáo đã duyệt? Số đã cấp không "
+                                                        "thu hồi được."),
+                   (S.APPROVED,), perms.can_compile_report,
+                   lambda u, r, d: actions.do_issue_agency_report(u, r),
+                   gettext_lazy("Đã cấp số.")),
+    "ban-ky": Step(gettext_lazy("Đính kèm bản ký"), gettext_lazy("Đính kèm bản quét (PDF) của văn bản đã ký, "
+                                                                 "đóng dấu."),
+                   (S.ISSUED, S.SIGNED), perms.can_compile_report,
+                   lambda u, r, d: actions.do_attach_signed_copy(u, r, d["scan"]),
+                   gettext_lazy("Đã đính kèm bản ký."), needs="scan"),
+    "gui": Step(gettext_lazy("Gửi Sở Nội vụ"), gettext_lazy("Gửi báo cáo đã ký? Ngày gửi quyết định báo cáo đúng "
+                                                            "hạn hay chậm hạn."),
+                (S.SIGNED,), perms.can_compile_report,
+                lambda u, r, d: actions.do_send_agency_report(u, r),
+                gettext_lazy("Đã gửi báo cáo.")),
+    "rut": Step(gettext_lazy("Rút báo cáo"), gettext_lazy("Rút báo cáo này? Bản đã cấp số được giữ lại với lý do "
+                                                          "rút; một bản dự thảo mới được lập để sửa và trình lại."),
+                (S.ISSUED, S.SIGNED, S.SENT), perms.can_compile_report,
+                lambda u, r, d: actions.do_withdraw_agency_report(u, r, d["reason"]),
+                gettext_lazy("Đã rút báo cáo; bản dự thảo mới đã được lập."), needs="reason", danger=True),
+}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    """Confirm one step of the sign-off (GET shows what will happen, POST does it)."""
+    report = _agency_report(request.user, pk)
+    chosen = STEPS.get(step)
+    if chosen is None:
+        raise Http404
+    perms.require(chosen.allowed(request.user, report.agency))
+    if report.state not in chosen.states:
+        messages.error(request, _("Báo cáo đang ở bước “%(state)s”; thao tác này không còn thực hiện được.")
+                       % {"state": report.get_state_display()})
+        return redirect("reports:agency_report", report.pk)
+    posted = request.method == "POST"
+    form = StepForm(request.POST if posted else None, request.FILES if posted else None, needs=chosen.needs)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = chosen.act(request.user, report, form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, " ".join(exc.messages))
+        else:
+            messages.success(request, chosen.done)
+            return redirect("reports:agency_report", result.pk)
+    return render(request, "reports/report_step.html", {
+        "nav": "reports", "report": report, "agency": report.agency, "step": chosen, "slug": step,
+        "form": form, "missing": actions.missing_units(report) if step in ("trinh", "duyet") else []})
+
+
+@login_required
+def signed_copy(request: HttpRequest, pk: int) -> HttpResponse:
+    """The signed scan of a report, for whoever reads the agency's reports (the coordinator included)."""
+    report = _agency_report(request.user, pk)
+    copy = getattr(report, "signed_copy", None)
+    if copy is None:
+        raise Http404
+    return inline_or_attachment(copy)
 
 
 @login_required
@@ -216,7 +311,7 @@ def download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     report = _agency_report(request.user, pk)
     if fmt not in CONTENT_TYPES:
         raise Http404
-    if report.is_frozen:  # an issued report: its files are rendered once and served from storage
+    if report.is_numbered:  # a numbered report: its files are rendered once and served from storage
         response = FileResponse(issued_file(report, fmt).open("rb"), content_type=CONTENT_TYPES[fmt])
     else:
         response = HttpResponse(render_file(fmt, report), content_type=CONTENT_TYPES[fmt])

@@ -201,6 +201,14 @@ def do_close_period(actor, period: Period) -> Period:
     return period
 
 
+def periods_to_close(agency, until: date) -> list[Period]:
+    """What `do_close_periods` would close, read without writing (its confirmation page lists them)."""
+    from chiso.plans.models import Plan, Task
+
+    tasks = Task.objects.filter(plan__agency=agency, plan__status=Plan.Status.IN_FORCE).prefetch_related("periods")
+    return [p for task in tasks for p in task_periods(task) if p.end <= until and p.closed_at is None]
+
+
 @transaction.atomic
 @in_vietnamese
 def do_close_periods(actor, agency, until: date) -> int:

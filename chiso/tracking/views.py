@@ -14,11 +14,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from chiso.exports.xlsx import xlsx_response
-from chiso.files.serving import attachment
+from chiso.files.serving import inline_or_attachment
 from chiso.org.models import Agency
+from chiso.plans import task_list
 from chiso.plans.figures import active_tasks, tally, total_counts
 from chiso.plans.models import Task
 from chiso.plans.status import Status, loaded_state
+from chiso.plans.task_list import TaskQuery
 
 from . import actions, queries
 from . import permissions as perms
@@ -243,7 +245,7 @@ def open_period(request: HttpRequest, pk: int) -> HttpResponse:
 def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
     evidence = get_object_or_404(Evidence.objects.select_related("update__task__plan__agency"), pk=pk)
     perms.require(perms.can_view_task(request.user, evidence.update.task))
-    return attachment(evidence)
+    return inline_or_attachment(evidence)
 
 
 # --- lists and dashboards ----------------------------------------------------------------------------
@@ -265,30 +267,42 @@ MY_PAGE = 50  # rows of "Việc của tôi" per page; the XLSX has them all
 @login_required
 def my_tasks(request: HttpRequest) -> HttpResponse:
     """Tasks of active plans the person's unit leads or supports, the most urgent first, a page at a time;
-    the counts of all of them from one grouped query."""
+    the counts of all of them from one grouped query. Search, filters and sort (kept in the URL) work on the
+    unit's whole list; the XLSX holds every row the filters keep."""
     user = request.user
     unit_id = perms.access_of(user).unit_id
     now = queries.today()
-    rows, page, counts = [], None, tally({})
+    tq = TaskQuery.from_params(request.GET)
+    rows, page, counts, total, choices = [], None, tally({}), 0, task_list.choices([])
+    export = request.GET.get("xuat") == "xlsx"
     if unit_id:
         led = Task.lead_units.through.objects.filter(unit_id=unit_id).values("task_id")
         supported = Task.support_units.through.objects.filter(unit_id=unit_id).values("task_id")
         mine = active_tasks(perms.visible_tasks(user)).filter(Q(pk__in=led) | Q(pk__in=supported))
         counts = total_counts(mine, now)
+        total = counts["total"]
+        choices = task_list.query_choices(mine)
         ordered = mine.order_by(*queries.urgency_order(now))
-        if request.GET.get("xuat") == "xlsx":
+        if export or tq.active:  # the whole list: filtered in Python (one unit's tasks), paged after
             rows = queries.rows_of(ordered, now)
+            if tq.active:
+                rows = tq.apply(rows, now)
+            if not export:
+                page = Paginator(rows, MY_PAGE).get_page(request.GET.get("page"))
+                rows = list(page.object_list)
         else:
             page = Paginator(ordered.values_list("pk", flat=True), MY_PAGE).get_page(request.GET.get("page"))
             rows = queries.rows_of(Task.objects.filter(pk__in=list(page.object_list)), now)
         lead_ids = set(Task.lead_units.through.objects.filter(unit_id=unit_id, task_id__in=[t.pk for t in rows])
                        .values_list("task_id", flat=True))
         rows = [t if t.pk in lead_ids else _mark_support(t) for t in rows]
-    if request.GET.get("xuat") == "xlsx":
+    if export:
         return xlsx_response("viec-cua-toi", [str(c) for c in TASK_COLUMNS], _task_export_rows(rows))
     return render(request, "tracking/my_tasks.html", {
-        "nav": "mine", "rows": rows, "page": page, "counts": counts, "statuses": queries.STATUS_ORDER,
-        "labels": queries.STATUS_LABELS, "unit": user.unit if unit_id else None})
+        "nav": "mine", "rows": rows, "page": page, "total": total, "counts": counts,
+        "shown": page.paginator.count if page is not None else 0,
+        "statuses": queries.STATUS_ORDER, "labels": queries.STATUS_LABELS, "unit": user.unit if unit_id else None,
+        "tq": tq, "sorts": tq.sort_links(), "choices": choices, "export_qs": tq.querystring()})
 
 
 def _mark_support(task):
@@ -366,6 +380,11 @@ def close_agency_periods(request: HttpRequest, code: str) -> HttpResponse:
     agency = get_object_or_404(Agency, code=code)
     perms.require(perms.can_close_periods(request.user, agency))
     form = ClosePeriodsForm(request.POST)
+    if form.is_valid() and not request.POST.get("confirmed"):  # irreversible: say what it will close first
+        periods = actions.periods_to_close(agency, form.cleaned_data["until"])
+        return render(request, "tracking/confirm_close.html", {
+            "nav": "dashboard", "agency": agency, "until": form.cleaned_data["until"], "count": len(periods),
+            "tasks": len({p.task_id for p in periods})})
     if form.is_valid():
         n = actions.do_close_periods(request.user, agency, form.cleaned_data["until"])
         messages.success(request, _("Đã khóa %(n)s kỳ báo cáo kết thúc đến ngày %(d)s.")

@@ -14,6 +14,7 @@ from chiso.dossiers.models import KpiValue
 from chiso.periods.calendar import resolve
 from chiso.plans.models import PlanTarget
 from chiso.reports import actions as reports
+from chiso.reports.tests.helpers import approved
 from chiso.tracking.actions import DocumentRef, UpdateData, do_confirm_update, do_post_update
 
 # The smallest valid PNG: a 1×1 image.
@@ -38,5 +39,5 @@ def rich(world) -> SimpleNamespace:
                             numerator=5, denominator=10, computed_at=timezone.now())
     year = resolve(world.home, "2026-Y")
     report = reports.do_compile_agency_report(p.office, world.home, year, date(2026, 12, 16))
-    report = reports.do_issue_agency_report(p.office, report, date(2026, 12, 17))
+    report = reports.do_issue_agency_report(p.office, approved(world, report, date(2026, 12, 17)), date(2026, 12, 17))
     return SimpleNamespace(update=update, evidence=list(update.evidence.order_by("id")), report=report)

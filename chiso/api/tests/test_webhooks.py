@@ -18,6 +18,7 @@ from chiso.api import webhooks
 from chiso.api.models import WebhookDelivery, WebhookEvent, WebhookSubscription
 from chiso.periods.calendar import resolve
 from chiso.reports import actions as reports
+from chiso.reports.tests.helpers import approved
 from chiso.tracking.actions import UpdateData, do_confirm_update, do_post_update
 
 from .helpers import bearer, token_for
@@ -47,7 +48,8 @@ def test_events_go_out_signed_once_each(world, client):
         _finish(world)
         report = reports.do_compile_agency_report(world.people.office, world.home, resolve(world.home, "2026-Y"),
                                                   date(2026, 12, 16))
-        reports.do_issue_agency_report(world.people.office, report, date(2026, 12, 17))
+        day = date(2026, 12, 17)
+        reports.do_issue_agency_report(world.people.office, approved(world, report, day), day)
         assert webhooks.run_once() == (3, 0)
         assert webhooks.run_once() == (0, 0)
     kinds = sorted(b["event"] for b in receiver.processed.values())

@@ -36,3 +36,16 @@ def test_the_response_is_a_dated_attachment():
     response = xlsx_response("ke-hoach", ["A"], [["x"]])
     assert response["Content-Type"].endswith("spreadsheetml.sheet")
     assert response["Content-Disposition"].startswith('attachment; filename="ke-hoach-')
+
+
+def test_rates_are_numbers_shown_as_percentages():
+    import io
+    from datetime import date
+
+    from openpyxl import load_workbook
+
+    from chiso.exports.xlsx import Percent, workbook_bytes
+
+    ws = load_workbook(io.BytesIO(workbook_bytes(["Tỷ lệ", "Ngày"], [[Percent(87.5), date(2026, 2, 5)]]))).active
+    assert ws["A2"].value == 0.875 and ws["A2"].number_format == "0.0%"
+    assert ws["B2"].number_format == "DD/MM/YYYY"

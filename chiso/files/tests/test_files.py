@@ -65,3 +65,42 @@ def test_a_stored_file_is_served_as_a_download_of_its_checked_type(settings, tmp
 
     with pytest.raises(Http404):
         attachment(Evidence(file=name, original_name="Báo cáo quý.pdf"))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name,content,disposition,ctype", [
+    ("Báo cáo quý.pdf", PDF, "inline", "application/pdf"),
+    ("anh.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 40, "inline", "image/png"),
+    ("anh.jpg", b"\xff\xd8\xff\xe0" + b"\x00" * 40, "inline", "image/jpeg"),
+])
+def test_pdfs_and_images_open_in_the_browser(settings, tmp_path, name, content, disposition, ctype):
+    from chiso.files.serving import inline_or_attachment
+    from chiso.tracking.models import Evidence
+
+    settings.MEDIA_ROOT = tmp_path
+    evidence = Evidence()
+    evidence.store(check_upload(SimpleUploadedFile(name, content)))
+    response = inline_or_attachment(evidence)
+    assert response["Content-Type"] == ctype and response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Disposition"].startswith(f"{disposition};")
+    response.close()
+
+
+@pytest.mark.django_db
+def test_other_types_still_download(settings, tmp_path):
+    import io
+    import zipfile
+
+    from chiso.files.serving import inline_or_attachment
+    from chiso.tracking.models import Evidence
+
+    settings.MEDIA_ROOT = tmp_path
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr("word/document.xml", "<w:document/>")
+    evidence = Evidence()
+    evidence.store(check_upload(SimpleUploadedFile("bien-ban.docx", buf.getvalue())))
+    response = inline_or_attachment(evidence)
+    assert response["Content-Disposition"].startswith("attachment;")
+    response.close()

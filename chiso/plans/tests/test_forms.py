@@ -106,13 +106,13 @@ def test_a_due_date_outside_the_period_needs_confirmation(world, login):
 
 
 def test_editing_a_task_records_before_and_after(world, login):
-    client = login(world.people.staff)
+    client = login(world.people.office)
     task = world.civil_task
     r = client.post(f"/ke-hoach/nhiem-vu/{task.pk}/sua/", task_data(world, title="Tên mới", ref="1", version="1"))
     assert r.status_code == 302
     entry = AuditEntry.objects.filter(model="plans.task", object_id=str(task.pk), action="update").get()
     assert entry.before["title"] == "Giải quyết hồ sơ đúng hạn đạt 98%" and entry.after["title"] == "Tên mới"
-    assert entry.actor == world.people.staff
+    assert entry.actor == world.people.office
 
 
 @pytest.mark.parametrize("typed,stored", [("1.250", "1250.000"), ("12,5", "12.500"), ("1.250,5", "1250.500")])

@@ -117,14 +117,22 @@ def test_outsiders_are_refused_the_plan_and_its_tasks(world, login, who):
         assert "Bạn không có quyền thực hiện thao tác này" in r.content.decode()
 
 
-def test_unit_staff_edit_their_own_task_only(world, login):
-    client = login(world.people.staff)
-    assert client.get(f"/ke-hoach/nhiem-vu/{world.civil_task.pk}/sua/").status_code == 200
-    assert client.get(f"/ke-hoach/nhiem-vu/{world.laws_task.pk}/sua/").status_code == 403
-    r = client.post(f"/ke-hoach/nhiem-vu/{world.laws_task.pk}/sua/", {"title": "Chiếm quyền"})
+@pytest.mark.parametrize("who", ["staff", "head"])
+def test_a_lead_unit_cannot_change_its_task_definition(world, login, who):
+    """Issue 10: the unit reports on its task; the deadline, units and target are the office's."""
+    client = login(getattr(world.people, who))
+    task = world.civil_task  # led by their own unit
+    assert client.get(f"/ke-hoach/nhiem-vu/{task.pk}/sua/").status_code == 403
+    r = client.post(f"/ke-hoach/nhiem-vu/{task.pk}/sua/", {"title": task.title, "due": "31/12/2026"})
     assert r.status_code == 403
-    world.laws_task.refresh_from_db()
-    assert world.laws_task.title == "Rà soát văn bản quy phạm pháp luật"
+    task.refresh_from_db()
+    assert task.due == date(2026, 6, 30)
+    assert "/sua/" not in client.get(f"/ke-hoach/nhiem-vu/{task.pk}/").content.decode()
+
+
+def test_the_leader_changes_a_task_definition(world, login):
+    r = login(world.people.leader).get(f"/ke-hoach/nhiem-vu/{world.civil_task.pk}/sua/")
+    assert r.status_code == 200
 
 
 @pytest.mark.parametrize("who", ["leader", "viewer", "staff", "coordinator"])
@@ -195,3 +203,18 @@ def test_outsider_cannot_export_the_plan_tasks(world, login):
     assert login(world.people.outsider).get(f"/ke-hoach/{world.plan.pk}/xlsx/").status_code == 403
     rows = _xlsx_rows(login(world.people.outsider).get("/ke-hoach/xlsx/"))
     assert [r[0] for r in rows[1:]] == ["5/KH-SXD"]
+
+
+def test_a_task_with_progress_reports_is_not_deleted_and_says_why(world, login, settings, tmp_path):
+    from chiso.tracking import actions as tracking
+    from chiso.tracking.tests.helpers import report
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    tracking.do_post_update(world.people.staff, world.civil_task, report(), today=date(2026, 3, 2))
+    client = login(world.people.office)
+    r = client.post(f"/ke-hoach/nhiem-vu/{world.civil_task.pk}/xoa/", follow=True)
+    assert r.status_code == 200 and "Không xóa được nhiệm vụ: đã có báo cáo tiến độ" in r.content.decode()
+    assert Task.objects.filter(pk=world.civil_task.pk).exists()
+    r = client.post(f"/ke-hoach/{world.plan.pk}/xoa/", follow=True)
+    assert r.status_code == 200 and "Không xóa được kế hoạch" in r.content.decode()
+    assert Plan.objects.filter(pk=world.plan.pk).exists()

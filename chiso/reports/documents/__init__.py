@@ -57,9 +57,9 @@ def render(fmt: str, report) -> bytes:
 
 
 def issued_file(report, fmt: str):
-    """The stored file of an issued (frozen) report: rendered once, then served from storage. Its content
-    never changes — a correction is a new version with its own id — so the file is named by id and version
-    (MEDIA_ROOT/reports/<agency>/<id>-v<version>.<fmt>) and written atomically (a reader never sees half)."""
+    """The stored file of a numbered report: rendered once, then served from storage. Its content never
+    changes — a correction is a new version with its own id — so the file is named by id, version and number
+    (MEDIA_ROOT/reports/<agency>/<id>-v<version>-n<number>.<fmt>) and written atomically."""
     from pathlib import Path
 
     from django.conf import settings
@@ -68,7 +68,9 @@ def issued_file(report, fmt: str):
 
     if fmt not in CONTENT_TYPES:
         raise ValueError(fmt)
-    path = Path(settings.MEDIA_ROOT) / "reports" / report.agency.code / f"{report.pk}-v{report.version}.{fmt}"
+    # the number is in the name too: a file rendered before numbering must never be served as the issued one
+    path = (Path(settings.MEDIA_ROOT) / "reports" / report.agency.code
+            / f"{report.pk}-v{report.version}-n{report.number or 0}.{fmt}")
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         write_atomically(path, render(fmt, report))

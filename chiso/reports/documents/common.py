@@ -47,12 +47,46 @@ class Outline:
     recipients: list[str]
     annexes: list[tuple[str, list[str], list[list[str]]]]  # (title, header, rows)
     draft: bool = False
+    author: str = ""  # the agency, in the file's properties
+    annex_ref: str = ""  # "(Kèm theo Báo cáo số 01/BC-STP ngày 17/12/2026 của Sở Tư pháp)" under each annex title
+
+
+# Relative widths of the annex columns, by header: a name or a cause is wide, a count narrow. A header not
+# listed gets a width from its own length. Shared by the DOCX grid and the PDF's <colgroup>.
+COLUMN_WEIGHTS = {
+    "STT": 1.0, "Chỉ số": 2.0, "Lĩnh vực": 4.2, "Nhiệm vụ": 6.0, "Đơn vị chủ trì": 3.2, "Đơn vị": 5.0,
+    "Cơ quan": 4.5, "Nguyên nhân": 4.2, "Hạn": 2.1, "Ngày gửi": 2.4, "Tình trạng": 2.4, "Báo cáo": 2.0,
+    "Tổng số": 1.5, "Hoàn thành": 1.9, "Đúng hạn": 1.7, "Quá hạn": 1.6, "Tỷ lệ hoàn thành": 2.0, "Tỷ lệ": 1.6,
+}
+
+
+def column_widths(header: list[str], total: float) -> list[float]:
+    """The width of each annex column (same unit as `total`), rounded to a millimetre, summing to `total`."""
+    weights = [COLUMN_WEIGHTS.get(h, max(1.5, len(h) / 6)) for h in header]
+    scale = total / sum(weights)
+    widths = [round(w * scale, 1) for w in weights]
+    widths[-1] = round(total - sum(widths[:-1]), 1)
+    return widths
 
 
 def field_lines(fig: dict) -> list[str]:
     return [f"- {f['index_label']} — {f['field']}: {f['total']} nhiệm vụ; hoàn thành {f['completed']} "
             f"({pct(f['rate_done'])}), đúng hạn {f[Status.DONE]}; quá hạn chưa hoàn thành {f[Status.OVERDUE]}."
             for f in fig.get("by_field", [])]
+
+
+def target_line(t: dict) -> str:
+    """One score target as an office reports it, leaving out what is not known ("hoàn thành 0/0" reads
+    machine-made)."""
+    parts = [f"mục tiêu {t['target']}" if t["target"] else "chưa đặt mục tiêu điểm"]
+    if t["prev_score"]:
+        parts.append(f"điểm năm trước {t['prev_score']}")
+    parts.append(f"kết quả {t['result']}" if t["result"] else "kết quả chưa được công bố")
+    if t["tasks"]:
+        parts.append(f"đã hoàn thành {t['completed']}/{t['tasks']} nhiệm vụ của lĩnh vực")
+    else:
+        parts.append("kế hoạch không có nhiệm vụ của lĩnh vực trong kỳ")
+    return f"- {t['index']} — {t['field']}: " + "; ".join(parts) + "."
 
 
 def outline(report) -> Outline:
@@ -69,9 +103,7 @@ def outline(report) -> Outline:
     ]
     if not empty:
         sections.append(Section("1. Kết quả theo từng chỉ số, lĩnh vực", field_lines(fig), level=2))
-        tgt = [f"- {t['index']} — {t['field']}: mục tiêu {t['target'] or '—'}; điểm năm trước "
-               f"{t['prev_score'] or '—'}; kết quả {t['result'] or 'chưa công bố'}; nhiệm vụ hoàn thành "
-               f"{t['completed']}/{t['tasks']}." for t in fig.get("targets", [])]
+        tgt = [target_line(t) for t in fig.get("targets", [])]
         sections.append(Section("2. Kết quả thực hiện mục tiêu so với kế hoạch",
                                 tgt or ["Kế hoạch không đặt mục tiêu điểm cho kỳ này."], level=2))
     if subs.get("expected"):
@@ -116,4 +148,11 @@ def outline(report) -> Outline:
         recipient=report.recipient, sections=sections,
         sign=signing_lines(report.authority, report.head_title, report.signer_title),
         signer_name=report.signer_name, recipients=recipients_lines(report.recipients), annexes=annexes,
-        draft=not report.is_frozen)
+        draft=not report.is_numbered, author=agency.name, annex_ref=annex_ref(report))
+
+
+def annex_ref(report) -> str:
+    """The line under each annex title naming the report it belongs to; a report not yet numbered leaves the
+    number and the date blank for the clerk."""
+    day = report.issued_on.strftime("%d/%m/%Y") if report.issued_on else "   /   /    "
+    return f"(Kèm theo Báo cáo số {report.number_symbol} ngày {day} của {report.agency.name})"

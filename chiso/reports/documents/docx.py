@@ -13,7 +13,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
-from .common import Outline, Section, outline
+from .common import Outline, Section, column_widths, outline
 
 FONT = "Times New Roman"
 BODY_PT = 14
@@ -101,9 +101,27 @@ def new_document(landscape=False):
 
 
 def _cell_width(table, widths):
+    """Widths per column, in the table grid (what Word and LibreOffice lay out by) and on every cell."""
+    for column, w in zip(table.columns, widths, strict=False):
+        column.width = w
     for row in table.rows:
         for cell, w in zip(row.cells, widths, strict=False):
             cell.width = w
+
+
+def _no_cell_margins(table) -> None:
+    """Cells without side margins: the Quốc hiệu needs the whole width of its column to stay on one line."""
+    tblpr = table._tbl.tblPr
+    mar = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        el = OxmlElement(f"w:{side}")
+        el.set(qn("w:w"), "0")
+        el.set(qn("w:type"), "dxa")
+        mar.append(el)
+    tblpr.append(mar)
+
+
+HEAD_WIDTHS = (Cm(6), Cm(10))  # the issuer and the Quốc hiệu columns: 16 cm, the text width of the page
 
 
 def header_block(doc, parent_body: str, issuer: str, number: str, date_text: str) -> None:
@@ -111,7 +129,8 @@ def header_block(doc, parent_body: str, issuer: str, number: str, date_text: str
     table = doc.add_table(rows=2, cols=2)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
-    _cell_width(table, [Cm(6.5), Cm(9.5)])
+    _cell_width(table, HEAD_WIDTHS)
+    _no_cell_margins(table)
     left, right = table.rows[0].cells
     center = WD_ALIGN_PARAGRAPH.CENTER
     left.paragraphs[0].alignment = center
@@ -140,11 +159,16 @@ def title_block(doc, title: str, summary: str, recipient: str = "") -> None:
 
 def body(doc, sections: list[Section]) -> None:
     just = WD_ALIGN_PARAGRAPH.JUSTIFY
+    last = None
     for s in sections:
-        _para(doc, s.heading, bold=True, align=just, indent=True, before=6, after=3)
+        last = _para(doc, s.heading, bold=True, align=just, indent=True, before=6, after=3)
+        last.paragraph_format.keep_with_next = True  # a heading never ends a page
         for text in s.paras:
-            p = _para(doc, text, align=just, indent=True, after=3)
-            p.paragraph_format.line_spacing = 1.15
+            last = _para(doc, text, align=just, indent=True, after=3)
+            last.paragraph_format.line_spacing = 1.15
+    if last is not None:  # NĐ 30: the signature never stands alone on a page, it goes with the last paragraph
+        last.paragraph_format.keep_with_next = True
+        last.paragraph_format.keep_together = True
 
 
 def signing_block(doc, sign: list[str], signer_name: str, recipients: list[str]) -> None:
@@ -164,27 +188,93 @@ def signing_block(doc, sign: list[str], signer_name: str, recipients: list[str])
     for _i in range(3):
         _para(right, "")
     _para(right, signer_name or "", size=14, bold=True, align=center)
+    trpr = table.rows[0]._tr.get_or_add_trPr()  # the block is one row that never splits across pages
+    trpr.append(OxmlElement("w:cantSplit"))
+    for cell in (left, right):
+        for p in cell.paragraphs[:-1]:
+            p.paragraph_format.keep_with_next = True
+
+
+TEXT_WIDTH_CM = 16.0
 
 
 def grid_table(doc, header: list[str], rows: list[list[str]], size=11) -> None:
-    """A ruled table; all rows created at once (python-docx's per-cell lookups are slow on long tables)."""
+    """A ruled table with a width per column (a name column wide, a number narrow: `column_widths`);
+    all rows created at once (python-docx's per-cell lookups are slow on long tables)."""
     table = doc.add_table(rows=len(rows) + 1, cols=len(header))
     table.style = "Table Grid"
+    table.autofit = False
+    widths = [Cm(w) for w in column_widths(header, TEXT_WIDTH_CM)]
+    for column, w in zip(table.columns, widths, strict=True):
+        column.width = w
     for values, row in zip([header, *rows], table.rows, strict=True):
         bold = values is header
-        for value, cell in zip(values, row.cells, strict=False):
-            _run(cell.paragraphs[0], str(value), size, bold=bold)
+        for value, cell, w in zip(values, row.cells, widths, strict=False):
+            cell.width = w
+            para = cell.paragraphs[0]
+            if bold or _is_number(value):
+                para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            _run(para, str(value), size, bold=bold)
     tr = table.rows[0]._tr  # repeat the header on every page
     trpr = tr.get_or_add_trPr()
     trpr.append(OxmlElement("w:tblHeader"))
 
 
-def annexes(doc, items) -> None:
+def _is_number(value) -> bool:
+    text = str(value).replace(",", "").replace("%", "").replace("/", "").strip()
+    return text.isdigit()
+
+
+def annexes(doc, items, annex_ref: str = "") -> None:
     for title, header, rows in items:
         p = doc.add_paragraph()
         p.add_run().add_break(WD_BREAK.PAGE)
-        _para(doc, title, size=13, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, after=6)
+        _para(doc, title, size=13, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+        if annex_ref:
+            _para(doc, annex_ref, size=13, italic=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+        _para(doc, "", size=6, after=6)
         grid_table(doc, header, rows)
+
+
+def page_numbers(doc) -> None:
+    """NĐ 30/2020: page numbers in Arabic figures, centred in the top margin, not on the first page."""
+    section = doc.sections[0]
+    section.different_first_page_header_footer = True
+    section.header_distance = Cm(1)
+    header = section.header
+    header.is_linked_to_previous = False
+    p = header.paragraphs[0]
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for kind, text in (("begin", None), (None, "PAGE"), ("separate", None), (None, None), ("end", None)):
+        r = OxmlElement("w:r")
+        r.append(_rpr(13))
+        if kind:
+            fld = OxmlElement("w:fldChar")
+            fld.set(qn("w:fldCharType"), kind)
+            r.append(fld)
+        elif text:
+            instr = OxmlElement("w:instrText")
+            instr.set(qn("xml:space"), "preserve")
+            instr.text = f" {text} "
+            r.append(instr)
+        else:
+            t = OxmlElement("w:t")
+            t.text = "2"
+            r.append(t)
+        p._p.append(r)
+    section.first_page_header.paragraphs[0].text = ""  # page 1 carries no number
+
+
+def metadata(doc, o: Outline) -> None:
+    """The file's properties say who issued it and what it is, not the library that wrote it."""
+    core = doc.core_properties
+    core.title = f"{o.title.capitalize()} {o.summary}"
+    core.subject = o.summary
+    core.author = core.last_modified_by = o.author or o.issuer
+    core.comments = ""
+    core.keywords = "cải cách hành chính; báo cáo"
+    core.category = "Báo cáo"
+    core.language = "vi-VN"
 
 
 def outline_docx(o: Outline) -> bytes:
@@ -193,9 +283,9 @@ def outline_docx(o: Outline) -> bytes:
     title_block(doc, o.title, o.summary, o.recipient)
     body(doc, o.sections)
     signing_block(doc, o.sign, o.signer_name, o.recipients)
-    annexes(doc, o.annexes)
-    core = doc.core_properties
-    core.title, core.author = f"{o.title} {o.summary}", o.issuer
+    annexes(doc, o.annexes, o.annex_ref)
+    page_numbers(doc)
+    metadata(doc, o)
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
@@ -228,7 +318,8 @@ def province_docx(rollup: dict, coordinator, place: str, day=None) -> bytes:
                 f"- {f['index_label']} — {f['field']}: hoàn thành {f['completed']}/{f['total']} "
                 f"({pct(f['rate_done'])})." for f in rollup["by_field"]]),
         ],
-        sign=signing_lines("KT.", "GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"), signer_name="",
+        sign=signing_lines("KT.", "GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"), signer_name="", author=coordinator.name,
+        annex_ref=f"(Kèm theo Báo cáo số       /BC-{coordinator.code} của {coordinator.name})",
         recipients=recipients_lines("- UBND tỉnh (b/c);\n- Các sở, ban, ngành;"),
         annexes=[("Phụ lục. TÌNH HÌNH BÁO CÁO VÀ KẾT QUẢ CỦA TỪNG CƠ QUAN",
                   ["STT", "Cơ quan", "Báo cáo", "Ngày gửi", "Tổng số", "Hoàn thành", "Tỷ lệ", "Quá hạn"],

@@ -3,7 +3,7 @@ Serif (Times New Roman's metrics, with every Vietnamese glyph)."""
 
 from django.template.loader import render_to_string
 
-from .common import outline
+from .common import column_widths, outline
 
 
 def html_to_pdf(html: str) -> bytes:
@@ -12,5 +12,11 @@ def html_to_pdf(html: str) -> bytes:
     return HTML(string=html).write_pdf()
 
 
+def document_html(o) -> str:
+    annexes = [{"title": title, "header": header, "rows": rows, "widths": column_widths(header, 100.0)}
+               for title, header, rows in o.annexes]
+    return render_to_string("reports/document.html", {"o": o, "annexes": annexes})
+
+
 def agency_pdf(report) -> bytes:
-    return html_to_pdf(render_to_string("reports/document.html", {"o": outline(report)}))
+    return html_to_pdf(document_html(outline(report)))

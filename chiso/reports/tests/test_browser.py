@@ -61,3 +61,68 @@ def test_unit_submits_office_compiles_and_downloads(live_server, settings, tmp_p
         assert doc.tables[0].rows[0].cells[1].paragraphs[0].text == "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
         assert any("Đề nghị tổ chức tập huấn nghiệp vụ một cửa." in p.text for p in doc.paragraphs)
         assert files["xlsx"].read_bytes()[:2] == b"PK" and files["pdf"].read_bytes()[:4] == b"%PDF"
+
+
+def test_sign_off_from_submission_to_the_coordinators_roll_up(live_server, settings, tmp_path):
+    """Issue 10: the office submits, the leader approves, the office numbers the report and attaches the
+    signed scan, sends it; the coordinator is notified and opens it from the roll-up."""
+    from chiso.reports import actions
+
+    from .helpers import SCAN
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    world = make_world()
+    period = next(p for p in periods_of_year(world.home, 2026) if p.code == "2026-Y")
+    report = actions.do_compile_agency_report(world.people.office, world.home, period)
+    base = live_server.url
+    report_url = f"{base}/bao-cao/van-ban/{report.pk}/"
+    scan_file = tmp_path / "bao-cao-da-ky.pdf"
+    scan_file.write_bytes(SCAN)
+
+    def step(page, slug):
+        page.click(f"[data-testid=step-{slug}]")
+        page.wait_for_selector("#step-confirm")
+
+    with browser_page() as page:
+        sign_in(page, base, "office")
+        page.goto(report_url)
+        assert page.locator("[data-testid=issue]").count() == 0  # no one-click numbering any more
+        step(page, "trinh")
+        assert "Phòng Hành chính tư pháp" in page.inner_text("[data-testid=missing-units]")
+        page.click("[data-testid=confirm]")
+        page.wait_for_selector("text=Đã trình lãnh đạo duyệt.")
+        assert page.inner_text("[data-testid=state]") == "Chờ lãnh đạo duyệt"
+        page.context.clear_cookies()
+
+        sign_in(page, base, "leader")
+        page.goto(report_url)
+        step(page, "duyet")
+        page.fill("#id_comment", "Đồng ý ban hành.")
+        page.click("[data-testid=confirm]")
+        page.wait_for_selector("text=Đã duyệt báo cáo.")
+        page.context.clear_cookies()
+
+        sign_in(page, base, "office")
+        page.goto(report_url)
+        step(page, "cap-so")
+        page.click("[data-testid=confirm]")
+        page.wait_for_selector("text=Đã cấp số.")
+        assert "01/BC-STP" in page.inner_text("#sign-off")
+        step(page, "ban-ky")
+        page.set_input_files("#id_scan", str(scan_file))
+        page.click("[data-testid=confirm]")
+        page.wait_for_selector("text=Đã đính kèm bản ký.")
+        step(page, "gui")
+        page.click("[data-testid=confirm]")
+        page.wait_for_selector("text=Đã gửi báo cáo.")
+        assert page.inner_text("[data-testid=state]") == "Đã gửi"
+        page.context.clear_cookies()
+
+        sign_in(page, base, "coordinator")
+        page.goto(f"{base}/theo-doi/thong-bao/")
+        page.click("text=Sở Tư pháp đã gửi báo cáo số 01/BC-STP")
+        page.wait_for_url(report_url)
+        page.goto(f"{base}/bao-cao/toan-tinh/2026-Y/")
+        page.click("tr[data-code=STP] [data-testid=open-report]")
+        page.wait_for_url(report_url)
+        assert page.inner_text("[data-testid=scan]") == "bao-cao-da-ky.pdf"

@@ -14,6 +14,8 @@ from openpyxl import load_workbook
 from chiso.periods.calendar import resolve
 from chiso.reports import actions
 
+from .helpers import issued
+
 ROOT = Path(__file__).resolve().parents[3]
 
 
@@ -42,7 +44,7 @@ def test_it_builds_the_three_formats(world, tmp_path, capsys):
 def test_it_uses_the_compiled_report_when_there_is_one(world, tmp_path):
     report = actions.do_compile_agency_report(world.people.office, world.home, resolve(world.home, "2026-Y"))
     actions.do_save_agency_report(world.people.office, report, {"proposals": "Đề nghị bổ sung biên chế."})
-    actions.do_issue_agency_report(world.people.office, report, date(2026, 12, 17))
+    issued(world, report, date(2026, 12, 17))
     call_command("report", "build", "--agency", "stp", "--period", "2026-y", "--out", str(tmp_path / "y.docx"))
     doc = Document(tmp_path / "y.docx")
     assert doc.tables[0].rows[1].cells[0].text == "Số: 01/BC-STP"

@@ -13,7 +13,7 @@ from chiso.periods.calendar import resolve
 from chiso.reports import actions
 from chiso.reports.documents import date_line, render
 
-from .helpers import confirmed_done, late_with_cause
+from .helpers import confirmed_done, issued, late_with_cause
 
 YEAR_END = date(2026, 12, 16)
 
@@ -52,7 +52,7 @@ def test_date_line_leading_zeros():
 
 
 def test_docx_has_the_nd30_parts_and_the_figures(world, report):
-    report = actions.do_issue_agency_report(world.people.office, report, date(2026, 12, 17))
+    report = issued(world, report, date(2026, 12, 17))
     doc = Document(io.BytesIO(render("docx", report)))
     head = doc.tables[0]
     left, right = head.rows[0].cells
@@ -127,9 +127,26 @@ def test_xlsx_annex_lists_every_task(world, report):
     assert header[:10] == ["STT", "Số TT", "Nhiệm vụ", "Chỉ số", "Lĩnh vực", "Đơn vị chủ trì", "Hạn", "Trạng thái",
                            "Tiến độ (%)", "Tài liệu kiểm chứng"]
     rows = {r[1]: r for r in ws.iter_rows(min_row=2, values_only=True)}
-    assert rows["1"][5] == "Phòng Hành chính tư pháp" and rows["1"][6] == "30/06/2026"
+    assert rows["1"][5] == "Phòng Hành chính tư pháp"
     assert rows["1"][7] == "Hoàn thành" and "Số 15/BC-PHCTP ngày 20/06/2026" in rows["1"][9]
     assert rows["2"][7] == "Quá hạn" and rows["2"][11] == "Thiếu cán bộ chuyên trách"
+
+
+def test_xlsx_cells_are_typed(world, report):
+    """Issue 10: dates are dates shown dd/mm/yyyy, rates numbers shown as percentages, labels not codes."""
+    from datetime import datetime
+
+    wb = load_workbook(io.BytesIO(render("xlsx", report)))
+    ws = wb["Nhiệm vụ"]
+    due = ws["G2"]
+    assert due.value == datetime(2026, 6, 30) and due.number_format == "DD/MM/YYYY"
+    assert ws["D2"].value == "PAR INDEX"  # the label, not "PAR_INDEX"
+    fields = wb["Theo lĩnh vực"]
+    rates = [c for c in fields["G"][1:] if c.value is not None]
+    assert rates and all(isinstance(c.value, int | float) and c.number_format == "0.0%" for c in rates)
+    assert {c.value for c in rates} <= {0.0, 1.0}
+    sent = wb["Báo cáo đơn vị"]["C2"]
+    assert sent.value.date() == date(2026, 12, 14) and sent.number_format == "DD/MM/YYYY"
 
 
 def pdf_text(data: bytes, tmp_path) -> str:

@@ -12,6 +12,11 @@ from chiso.reports import actions, documents, views
 pytestmark = pytest.mark.django_db
 
 
+def issued_report(world, submitted, day):
+    approved = actions.do_approve_agency_report(world.people.leader, submitted, now=day)
+    return actions.do_issue_agency_report(world.people.office, approved, day)
+
+
 def _body(response) -> bytes:
     return b"".join(response.streaming_content) if response.streaming else response.content
 
@@ -34,7 +39,11 @@ def test_issued_files_are_rendered_once_and_served_from_storage(world, login, mo
         assert client.get(draft_url).status_code == 200
     assert rendered == ["xlsx", "xlsx"]  # a draft: every time
 
-    issued = actions.do_issue_agency_report(world.people.office, report, date(2026, 12, 17))
+    submitted = actions.do_submit_agency_report(world.people.office, report, date(2026, 12, 17))
+    for _ in range(2):  # submitted, not yet numbered: its files still say "Số:      " and are not kept
+        assert client.get(draft_url).status_code == 200
+    assert rendered == ["xlsx"] * 4
+    issued = issued_report(world, submitted, date(2026, 12, 17))
     rendered.clear()
     for fmt in ("docx", "xlsx", "docx", "xlsx"):
         response = client.get(reverse("reports:download", args=[issued.pk, fmt]))
@@ -44,6 +53,7 @@ def test_issued_files_are_rendered_once_and_served_from_storage(world, login, mo
         assert body[:2] == b"PK"  # a zip container (DOCX, XLSX)
     assert rendered == ["docx", "xlsx"]  # once each
     stored = sorted(p.name for p in (media_in_tmp / "reports" / world.home.code).iterdir())
-    assert stored == [f"{issued.pk}-v{issued.version}.docx", f"{issued.pk}-v{issued.version}.xlsx"]
+    name = f"{issued.pk}-v{issued.version}-n{issued.number}"
+    assert stored == [f"{name}.docx", f"{name}.xlsx"]
     # the outsider still gets nothing
     assert login(world.people.outsider).get(reverse("reports:download", args=[issued.pk, "docx"])).status_code == 403

@@ -16,3 +16,6 @@ def test_the_matrix(world):
     assert not perms.can_edit_unit_report(p.office, home, world.other_unit)  # a unit of another agency
     assert {n for n in vars(p) if perms.can_compile_report(getattr(p, n), home)} == {"admin", "office"}
     assert {n for n in vars(p) if perms.can_view_rollup(getattr(p, n), world.province)} == {"admin", "coordinator"}
+    # the sign-off (issue 10): the leader approves or returns, nobody else (the office submits)
+    assert {n for n in vars(p) if perms.can_sign_off(getattr(p, n), home)} == {"admin", "leader"}
+    assert not perms.can_sign_off(p.outsider, world.other)  # an office is not its agency's leader

@@ -10,7 +10,7 @@ from chiso.periods.calendar import resolve
 from chiso.reports import actions
 from chiso.reports.models import AgencyReport, UnitReport
 
-from .helpers import confirmed_done
+from .helpers import confirmed_done, scan, sent
 
 CODE = "2026-Y"
 
@@ -88,21 +88,93 @@ def test_unit_submits_office_sees_rates(world, login, drafted):
     assert office.get(f"/bao-cao/van-ban/{agency.pk}/tai/exe/").status_code == 404
 
 
-def test_office_issues_then_corrects(world, login, drafted):
+def test_one_click_no_longer_issues_a_numbered_report(world, login, drafted):
+    """Issue 10: the old "Ban hành (cấp số)" button numbered and sent a draft with no sign-off."""
     _unit, agency = drafted
     office = login(world.people.office)
     form = {k: getattr(agency, k) for k in actions.AGENCY_TEXT}
-    r = office.post(f"/bao-cao/van-ban/{agency.pk}/", {**form, "action": "issue"})
-    assert r.status_code == 302
+    office.post(f"/bao-cao/van-ban/{agency.pk}/", {**form, "action": "issue"})
     agency.refresh_from_db()
-    assert agency.state == "issued" and agency.number == 1
-    r = office.post(f"/bao-cao/van-ban/{agency.pk}/", {"action": "correct"})
+    assert agency.state == "draft" and agency.number is None
+    r = office.post(f"/bao-cao/van-ban/{agency.pk}/buoc/cap-so/", follow=True)
+    assert "thao tác này không còn thực hiện được" in r.content.decode()
+    agency.refresh_from_db()
+    assert agency.number is None  # not approved: the step is refused
+
+
+def test_the_sign_off_through_its_pages(world, login, drafted):
+    from chiso.audit.models import AuditEntry
+    from chiso.notifications.models import Notification
+
+    unit, agency = drafted
+    actions.do_submit_unit_report(world.people.staff, unit, date(2026, 12, 10))
+    office = login(world.people.office)
+    base = f"/bao-cao/van-ban/{agency.pk}/"
+    # each step asks first: the GET shows the question and the units that have not reported, writes nothing
+    page = office.get(base + "buoc/trinh/").content.decode()
+    assert "Trình báo cáo này để lãnh đạo duyệt?" in page
+    assert "1 đơn vị chưa gửi báo cáo" in page and "Phòng Xây dựng và kiểm tra văn bản" in page
+    agency.refresh_from_db()
+    assert agency.state == "draft"
+    assert office.post(base + "buoc/trinh/").status_code == 302
+    agency.refresh_from_db()
+    assert agency.state == "submitted" and agency.submitted_by == world.people.office
+    note = Notification.objects.get(user=world.people.leader, kind="report_for_approval")
+    assert "Chưa gửi báo cáo (1 đơn vị): Phòng Xây dựng và kiểm tra văn bản" in note.text
+    # only the leader decides; a return needs a comment
+    assert office.post(base + "buoc/duyet/").status_code == 403
+    leader = login(world.people.leader)
+    r = leader.post(base + "buoc/tra-lai/", {"comment": ""})
+    assert "Hãy ghi ý kiến" in r.content.decode()
+    leader.post(base + "buoc/tra-lai/", {"comment": "Bổ sung nguyên nhân chậm hạn."})
+    agency.refresh_from_db()
+    assert agency.state == "draft" and agency.leader_comment == "Bổ sung nguyên nhân chậm hạn."
+    assert Notification.objects.filter(user=world.people.office, kind="report_decided",
+                                       text__contains="Bổ sung nguyên nhân").exists()
+    office = login(world.people.office)
+    office.post(base + "buoc/trinh/")
+    leader = login(world.people.leader)
+    leader.post(base + "buoc/duyet/", {"comment": "Đồng ý."})
+    agency.refresh_from_db()
+    assert agency.state == "approved" and agency.approved_by == world.people.leader
+    office = login(world.people.office)
+    assert office.post(base + "buoc/gui/").status_code == 302  # refused: no number, no scan yet
+    agency.refresh_from_db()
+    assert agency.state == "approved"
+    office.post(base + "buoc/cap-so/")
+    agency.refresh_from_db()
+    assert agency.state == "issued" and agency.number == 1 and agency.on_time is None  # not sent yet
+    r = office.post(base + "buoc/ban-ky/", {"scan": scan("bc.docx", b"PK\x03\x04 not a pdf")})
+    assert r.status_code == 200 and "không" in r.content.decode()
+    office.post(base + "buoc/ban-ky/", {"scan": scan()})
+    agency.refresh_from_db()
+    assert agency.state == "signed" and agency.signed_copy.original_name == "bao-cao-da-ky.pdf"
+    office.post(base + "buoc/gui/")
+    agency.refresh_from_db()
+    assert agency.state == "sent" and agency.sent_on is not None
+    note = Notification.objects.get(user=world.people.coordinator, kind="report_sent")
+    assert "Sở Tư pháp đã gửi báo cáo số 01/BC-STP" in note.text and note.url == base
+    summaries = list(AuditEntry.objects.filter(model="reports.agencyreport", object_id=str(agency.pk))
+                     .order_by("pk").values_list("object_repr", flat=True))
+    assert [x.split(" ")[0] for x in summaries][-7:] == ["Trình", "Lãnh", "Trình", "Lãnh", "Cấp", "Đính", "Gửi"]
+    # the coordinator opens it, and its signed scan, from the roll-up
+    coordinator = login(world.people.coordinator)
+    rollup = coordinator.get(f"/bao-cao/toan-tinh/{CODE}/").content.decode()
+    assert f'href="{base}"' in rollup and f'href="{base}ban-ky/"' in rollup
+    assert coordinator.get(base).status_code == 200
+    pdf = coordinator.get(base + "ban-ky/")
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    # withdrawing asks for a reason and keeps both versions
+    office = login(world.people.office)
+    r = office.post(base + "buoc/rut/", {"reason": "  "})
+    assert "Hãy ghi lý do rút báo cáo." in r.content.decode()
+    r = office.post(base + "buoc/rut/", {"reason": "Số liệu quý IV chưa đủ."})
     new = AgencyReport.objects.get(agency=world.home, period_code=CODE, version=2)
-    assert r.url == f"/bao-cao/van-ban/{new.pk}/" and new.supersedes == agency
-    # an issued report cannot be edited
-    r = office.post(f"/bao-cao/van-ban/{agency.pk}/", {**form, "direction": "khác", "action": "save"})
+    assert r.url == f"/bao-cao/van-ban/{new.pk}/" and new.state == "draft" and new.supersedes == agency
     agency.refresh_from_db()
-    assert agency.direction != "khác"
+    assert agency.state == "withdrawn" and agency.withdrawn_reason == "Số liệu quý IV chưa đủ."
+    assert agency.number == 1 and agency.signed_copy  # the withdrawn version is kept whole
+    assert Notification.objects.filter(user=world.people.coordinator, kind="report_withdrawn").exists()
 
 
 def test_calendar_page_shows_deadlines_and_obligations(world, login):
@@ -121,7 +193,7 @@ def test_unknown_period_is_404(world, login):
 
 def test_rollup_for_the_coordinator(world, login, drafted):
     _unit, agency = drafted
-    actions.do_issue_agency_report(world.people.office, agency, date(2026, 12, 17))
+    sent(world, agency, date(2026, 12, 17))
     client = login(world.people.coordinator)
     page = client.get(f"/bao-cao/toan-tinh/{CODE}/").content.decode()
     assert "Sở Tư pháp" in page and "Sở Xây dựng" in page
@@ -182,3 +254,41 @@ def test_pages_run_a_fixed_number_of_queries(world, login, django_assert_max_num
                                                      ref=str(10 + i), title=f"Nhiệm vụ {i}"), [world.laws], [])
     with django_assert_max_num_queries(len(few.captured_queries)):
         hit()
+
+
+def test_a_stale_report_form_does_not_overwrite_a_newer_edit(world, login, drafted):
+    """Issue 9: two people open the agency report's draft; the second save, from the older page, is refused
+    with who changed it, keeps what was typed, and a deliberate second save goes through."""
+    _unit, agency = drafted
+    url = f"/bao-cao/van-ban/{agency.pk}/"
+    first, second = login(world.people.office), login(world.people.office)
+    page = second.get(url)
+    opened = page.context["form"]["opened"].value()
+    assert opened
+    data = {k: getattr(agency, k) for k in actions.AGENCY_TEXT}
+    newer = first.get(url).context["form"]["opened"].value()
+    assert first.post(url, {**data, "strengths": "Bản của người thứ nhất", "opened": newer}).status_code == 302
+    r = second.post(url, {**data, "strengths": "Bản cũ của người thứ hai", "opened": opened})
+    body = r.content.decode()
+    assert r.status_code == 200 and "sau khi anh/chị mở trang" in body and "Bản cũ của người thứ hai" in body
+    agency.refresh_from_db()
+    assert agency.strengths == "Bản của người thứ nhất"
+    again = r.context["form"]["opened"].value()
+    assert again != opened
+    assert second.post(url, {**data, "strengths": "Bản cũ của người thứ hai", "opened": again}).status_code == 302
+    agency.refresh_from_db()
+    assert agency.strengths == "Bản cũ của người thứ hai"
+
+
+def test_a_stale_unit_report_form_is_refused(world, login, drafted):
+    unit_report, _agency = drafted
+    url = f"/bao-cao/{world.home.code}/{CODE}/don-vi/{world.civil.pk}/"
+    client = login(world.people.staff)
+    opened = client.get(url).context["form"]["opened"].value()
+    actions.do_save_unit_report(world.people.head if hasattr(world.people, "head") else world.people.staff,
+                                unit_report, {"results": "Sửa ở trang khác"})
+    r = client.post(url, {"results": "Bản cũ", "difficulties": "", "next_steps": "", "proposals": "",
+                          "opened": opened, "action": "save"})
+    assert r.status_code == 200 and "sau khi anh/chị mở trang" in r.content.decode()
+    unit_report.refresh_from_db()
+    assert unit_report.results == "Sửa ở trang khác"

@@ -152,7 +152,10 @@ def test_the_office_closes_the_periods_of_its_agency(world, login):
     url = reverse("agency_close_periods", args=[world.home.code])
     assert login(p.staff).post(url, {"until": "2026-06-30"}).status_code == 403
     assert login(p.outsider).post(url, {"until": "2026-06-30"}).status_code == 403
-    assert login(p.office).post(url, {"until": "2026-06-30"}).status_code == 302
+    asked = login(p.office).post(url, {"until": "2026-06-30"})  # irreversible: a confirmation page first
+    assert asked.status_code == 200 and not task.periods.filter(closed_at__isnull=False).exists()
+    assert "Khóa 3 kỳ báo cáo của 2 nhiệm vụ kết thúc đến ngày 30/06/2026." in asked.content.decode()
+    assert login(p.office).post(url, {"until": "30/06/2026", "confirmed": "1"}).status_code == 302
     closed = {period.label for period in task.periods.filter(closed_at__isnull=False)}
     assert closed == {"Quý I/2026", "Quý II/2026"}
     q2 = task.periods.get(label="Quý II/2026")
