@@ -288,7 +288,7 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
         return xlsx_response("viec-cua-toi", [str(c) for c in TASK_COLUMNS], _task_export_rows(rows))
     return render(request, "tracking/my_tasks.html", {
         "nav": "mine", "rows": rows, "page": page, "counts": counts, "statuses": queries.STATUS_ORDER,
-        "labels": queries.STATUS_LABELS, "unit": user.unit if unit_id else None})
+        "labels": queries.status_labels(), "unit": user.unit if unit_id else None})
 
 
 def _mark_support(task):
@@ -350,7 +350,7 @@ def agency_dashboard(request: HttpRequest, code: str) -> HttpResponse:
         "near": queries.rows_of(near_q, now, LIST_LIMIT),
         "overdue_count": counts[Status.OVERDUE], "near_count": near_q.count(), "list_limit": LIST_LIMIT,
         "months": queries.completion_by_month(tasks, plan_year, now), "statuses": queries.STATUS_ORDER,
-        "labels": queries.STATUS_LABELS, "Status": Status,
+        "labels": queries.status_labels(), "Status": Status,
         "pending": totals["pending"] or 0,
         "can_province": perms.can_view_province(request.user),
         "can_close": perms.can_close_periods(request.user, agency), "close_form": ClosePeriodsForm(),
@@ -388,4 +388,4 @@ def province_dashboard(request: HttpRequest) -> HttpResponse:
                                *[ln["counts"][s] for s in queries.STATUS_ORDER], ln["pending"], ln["rate"]]
                               for ln in lines))
     return render(request, "tracking/province_dashboard.html", {
-        "nav": "dashboard", "lines": lines, "statuses": queries.STATUS_ORDER, "labels": queries.STATUS_LABELS})
+        "nav": "dashboard", "lines": lines, "statuses": queries.STATUS_ORDER, "labels": queries.status_labels()})
