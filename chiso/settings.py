@@ -164,7 +164,8 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;",
         "transaction_mode": "IMMEDIATE",
     }
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+# Connections are kept between requests (SQLite too: opening one and running the PRAGMAs above cost ~3-6 ms
+# of CPU on every request, measured in-process; docs/architecture.md, "Scaling").
 
 # SQLite cannot enforce "one framework version per index, year, level and province" when the province
 # is empty; the catalog import checks it in code, and PostgreSQL enforces it.

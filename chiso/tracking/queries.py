@@ -50,6 +50,12 @@ def task_rows(tasks: QuerySet, now: date | None = None) -> list:
     return rules.with_status(rows, now)
 
 
+def status_labels() -> dict[str, str]:
+    """The status labels in the request's language as plain text: a lazy label is translated again each time
+    a template prints it (a dashboard prints them ~170 times)."""
+    return {s: str(label) for s, label in STATUS_LABELS.items()}
+
+
 def urgency_key(task):
     """Overdue first (most late first), then open tasks by due date, tasks without a date, then closed."""
     if task.status == Status.OVERDUE:

@@ -301,7 +301,7 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
     return render(request, "tracking/my_tasks.html", {
         "nav": "mine", "rows": rows, "page": page, "total": total, "counts": counts,
         "shown": page.paginator.count if page is not None else 0,
-        "statuses": queries.STATUS_ORDER, "labels": queries.STATUS_LABELS, "unit": user.unit if unit_id else None,
+        "statuses": queries.STATUS_ORDER, "labels": queries.status_labels(), "unit": user.unit if unit_id else None,
         "tq": tq, "sorts": tq.sort_links(), "choices": choices, "export_qs": tq.querystring()})
 
 
@@ -364,7 +364,7 @@ def agency_dashboard(request: HttpRequest, code: str) -> HttpResponse:
         "near": queries.rows_of(near_q, now, LIST_LIMIT),
         "overdue_count": counts[Status.OVERDUE], "near_count": near_q.count(), "list_limit": LIST_LIMIT,
         "months": queries.completion_by_month(tasks, plan_year, now), "statuses": queries.STATUS_ORDER,
-        "labels": queries.STATUS_LABELS, "Status": Status,
+        "labels": queries.status_labels(), "Status": Status,
         "pending": totals["pending"] or 0,
         "can_province": perms.can_view_province(request.user),
         "can_close": perms.can_close_periods(request.user, agency), "close_form": ClosePeriodsForm(),
@@ -407,4 +407,4 @@ def province_dashboard(request: HttpRequest) -> HttpResponse:
                                *[ln["counts"][s] for s in queries.STATUS_ORDER], ln["pending"], ln["rate"]]
                               for ln in lines))
     return render(request, "tracking/province_dashboard.html", {
-        "nav": "dashboard", "lines": lines, "statuses": queries.STATUS_ORDER, "labels": queries.STATUS_LABELS})
+        "nav": "dashboard", "lines": lines, "statuses": queries.STATUS_ORDER, "labels": queries.status_labels()})
