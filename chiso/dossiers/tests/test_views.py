@@ -64,7 +64,12 @@ def test_apology_letter_and_record(loaded, login):
     docx = client.get("/chi-so-phuc-vu/co-quan/STP/ho-so/V2/thu-xin-loi.docx")
     assert docx.status_code == 200
     text = "\n".join(p.text for p in Document(io.BytesIO(docx.content)).paragraphs)
-    assert "THƯ XIN LỖI" in text and "Trần Thị Bình" in text and "V2" in text
+    assert "THƯ XIN LỖI" in text and "V2" in text
+    # the citizen is addressed as Ông/Bà; the agency's name keeps its capitals; a result already returned
+    # is not promised again
+    assert "Kính gửi: Ông/Bà Trần Thị Bình" in text and "của Ông/Bà Trần Thị Bình" in text
+    assert loaded.home.name in text and loaded.home.name.lower() not in text
+    assert "đến ngày 10/03/2025 mới trả kết quả" in text and "sớm nhất" not in text
     tables = Document(io.BytesIO(docx.content)).tables
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in tables[0].rows[0].cells[1].text
     before = KpiValue.objects.get(agency=loaded.home, unit=None, period="2025-03", code="XL")
