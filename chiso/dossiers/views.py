@@ -115,7 +115,7 @@ def ranking(request: HttpRequest) -> HttpResponse:
     return render(request, "dossiers/ranking.html", {
         "nav": "kpis", "rows": rows, "period": period, "periods": windows.of_year(period.start.year),
         "year": period.start.year, "years": _years(),
-        "svg": charts.bars_svg([(r["agency"].name, r["score"]) for r in rows], label=_("Điểm quy ra 100")),
+        "svg": charts.bars_svg([(r["agency"].name, r["score"]) for r in rows], label=_("Điểm quy ra 100"), suffix=""),
     })
 
 
