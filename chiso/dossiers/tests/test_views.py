@@ -159,6 +159,7 @@ def test_task_measure_proposed_confirmed_and_measured(world, login, tmp_path):
     assert login(world.people.outsider).get(url).status_code == 403
     done = login(world.people.office).post(url, {"quyet-dinh": "confirm"}).content.decode()
     assert 'data-testid="measured-value">50,00%' in done and "Chưa đạt" in done
+    assert 'value="reject" data-confirm="Không đo nhiệm vụ này bằng chỉ số?' in done  # asked before it is dropped
     page = login(world.people.office).get(f"/ke-hoach/nhiem-vu/{world.civil_task.pk}/").content.decode()
     assert f'hx-get="{url}"' in page  # the task page loads the fragment
     dashboard = login(world.people.leader).get("/chi-so-phuc-vu/co-quan/STP/?ky=2026-Y").content.decode()
