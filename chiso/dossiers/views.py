@@ -74,6 +74,7 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
         "can_import": perms.can_import(request.user, agency), "can_rank": perms.can_view_ranking(request.user),
         "agencies": perms.kpi_agencies(request.user).order_by("name"), "measured": measured,
         "can_confirm": perms.can_confirm_measures(request.user, agency),
+        "has_data": any(f.denominator for f in data["figures"]),
     })
 
 

@@ -19,8 +19,10 @@ PHONE = {"width": 390, "height": 844}
 
 
 def fits(page) -> bool:
-    """Nothing pushes the page sideways (a table may scroll inside its own frame)."""
-    return page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
+    """Nothing pushes the page sideways, and no table is cut off inside its scrolling frame (a phone's cards
+    and a desktop table alike show every column)."""
+    return page.evaluate("""() => document.documentElement.scrollWidth <= window.innerWidth &&
+        [...document.querySelectorAll('.table-wrap')].every(w => w.scrollWidth <= w.clientWidth + 1)""")
 
 
 def docx_text(content: bytes) -> str:

@@ -36,6 +36,12 @@ def test_dashboard_shows_indicators_points_and_links(loaded, login):
     assert 'data-testid="rate-2.1">33,33%' in html
     assert 'data-testid="rate-5.2">N/A' in html
     assert "chi-so=2.1&loai=miss" in html and "<svg" in html
+    assert 'data-testid="no-data"' not in html
+    # a period without dossiers says so and where the data comes from, instead of a silent table of N/A
+    empty = login(loaded.people.office).get("/chi-so-phuc-vu/co-quan/STP/?ky=2024-Y").content.decode()
+    assert 'data-testid="no-data"' in empty and "Nhập dữ liệu hồ sơ từ hệ thống một cửa" in empty
+    viewer = login(loaded.people.leader).get("/chi-so-phuc-vu/co-quan/STP/?ky=2024-Y").content.decode()
+    assert "hãy chọn kỳ khác hoặc liên hệ Văn phòng" in viewer
     xlsx = login(loaded.people.office).get("/chi-so-phuc-vu/co-quan/STP/?ky=2025-03&xuat=xlsx")
     rows = list(load_workbook(io.BytesIO(xlsx.content)).active.values)
     assert rows[1][0] == "2.1" and rows[1][2:4] == (1, 3)
