@@ -54,18 +54,11 @@ def worst_procedures(agency, period: windows.KpiPeriod, limit: int = 10) -> list
     files = store.cube_files([agency.pk])
     if not files:
         return []
-    con = store.reader()
-    rows = con.execute(
+    rows = store.reader().execute(
         "SELECT procedure, n_2_1, d_2_1 FROM read_parquet($f) WHERE gran = $g AND p = $p AND g_unit = 1 "
         "AND g_proc = 0 AND d_2_1 > 0 ORDER BY n_2_1 / d_2_1, d_2_1 DESC LIMIT $limit",
         {"f": files, "g": period.kind, "p": period.index, "limit": limit}).fetchall()
-    names = {}
-    dossiers = store.files("dossier", [agency.pk], [period.start.year])
-    if rows and dossiers:  # a code alone tells the office little: the procedure's name from its dossiers
-        names = dict(con.execute(
-            "SELECT procedure, max(procedure_name) FROM read_parquet($f) WHERE procedure IN "
-            "(SELECT unnest($codes)) GROUP BY 1", {"f": dossiers, "codes": [r[0] for r in rows]}).fetchall())
-    return [{"procedure": p, "name": names.get(p) or "", "n": n, "d": d, "rate": rate_of(n, d)} for p, n, d in rows]
+    return [{"procedure": p, "n": n, "d": d, "rate": rate_of(n, d)} for p, n, d in rows]
 
 
 def ranking(agencies, period: windows.KpiPeriod) -> list[dict]:

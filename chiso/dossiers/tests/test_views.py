@@ -37,7 +37,6 @@ def test_dashboard_shows_indicators_points_and_links(loaded, login):
     assert 'data-testid="rate-5.2">N/A' in html
     assert "chi-so=2.1&loai=miss" in html and "<svg" in html
     assert 'data-testid="no-data"' not in html
-    assert "TTHC-1</a> Thủ tục TTHC-1" in html  # the worst procedures by code and name
     # a period without dossiers says so and where the data comes from, instead of a silent table of N/A
     empty = login(loaded.people.office).get("/chi-so-phuc-vu/co-quan/STP/?ky=2024-Y").content.decode()
     assert 'data-testid="no-data"' in empty and "Nhập dữ liệu hồ sơ từ hệ thống một cửa" in empty
