@@ -1,5 +1,6 @@
 """Charts drawn on the server as small SVG (no JavaScript library): the numbers are always in a table beside."""
 
+from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
 
 
@@ -42,19 +43,25 @@ def trend_svg(points: list[tuple[str, float | None]], target: float | None = Non
                        width, height, label, grid, goal, lines, dots, labels, "")
 
 
-def bars_svg(rows: list[tuple[str, float | None]], width: int = 640, label: str = "") -> str:
-    """Horizontal bars of percentages, one per row."""
+def _short(name: str, limit: int = 34) -> str:
+    return name if len(name) <= limit else name[:limit - 1].rstrip() + "…"
+
+
+def bars_svg(rows: list[tuple[str, float | None]], width: int = 640, label: str = "", suffix: str = "%") -> str:
+    """Horizontal bars of values on 0–100 (percentages, or a score with suffix ""), one per row; numbers
+    written as the tables write them (91,82%); a long name is cut with "…" and whole in its tooltip."""
     bar_h, gap, pad_l = 18, 6, 200
     height = max(1, len(rows)) * (bar_h + gap) + gap
     w = width - pad_l - 50
     items = []
     for i, (name, v) in enumerate(rows):
         top = gap + i * (bar_h + gap)
-        val = float(v) if v is not None else 0.0
-        items.append((pad_l - 6, top + 13, name[:34], pad_l, top, f"{max(0.5, w * val / 100):.1f}", bar_h,
-                      f"{pad_l + w * val / 100 + 4:.1f}", top + 13, "N/A" if v is None else f"{v}%"))
-    body = format_html_join("", '<text x="{}" y="{}" class="axis" text-anchor="end">{}</text>'
-                            '<rect x="{}" y="{}" width="{}" height="{}" class="bar"/>'
+        val = max(0.0, min(100.0, float(v))) if v is not None else 0.0
+        shown = "N/A" if v is None else number_format(v, decimal_pos=2, use_l10n=True) + suffix
+        items.append((pad_l - 6, top + 13, name, _short(name), pad_l, top, f"{max(0.5, w * val / 100):.1f}", bar_h,
+                      name, shown, f"{pad_l + w * val / 100 + 4:.1f}", top + 13, shown))
+    body = format_html_join("", '<text x="{}" y="{}" class="axis" text-anchor="end"><title>{}</title>{}</text>'
+                            '<rect x="{}" y="{}" width="{}" height="{}" class="bar"><title>{}: {}</title></rect>'
                             '<text x="{}" y="{}" class="axis">{}</text>', items)
-    return format_html('<svg class="chart" viewBox="0 0 {} {}" role="img" aria-label="{}">{}</svg>',
+    return format_html('<svg class="chart bars" viewBox="0 0 {} {}" role="img" aria-label="{}">{}</svg>',
                        width, height, label, body)

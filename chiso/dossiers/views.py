@@ -74,6 +74,7 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
         "can_import": perms.can_import(request.user, agency), "can_rank": perms.can_view_ranking(request.user),
         "agencies": perms.kpi_agencies(request.user).order_by("name"), "measured": measured,
         "can_confirm": perms.can_confirm_measures(request.user, agency),
+        "has_data": any(f.denominator for f in data["figures"]),
     })
 
 
@@ -115,7 +116,7 @@ def ranking(request: HttpRequest) -> HttpResponse:
     return render(request, "dossiers/ranking.html", {
         "nav": "kpis", "rows": rows, "period": period, "periods": windows.of_year(period.start.year),
         "year": period.start.year, "years": _years(),
-        "svg": charts.bars_svg([(r["agency"].name, r["score"]) for r in rows], label=_("Điểm quy ra 100")),
+        "svg": charts.bars_svg([(r["agency"].name, r["score"]) for r in rows], label=_("Điểm quy ra 100"), suffix=""),
     })
 
 

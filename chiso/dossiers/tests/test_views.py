@@ -36,6 +36,12 @@ def test_dashboard_shows_indicators_points_and_links(loaded, login):
     assert 'data-testid="rate-2.1">33,33%' in html
     assert 'data-testid="rate-5.2">N/A' in html
     assert "chi-so=2.1&loai=miss" in html and "<svg" in html
+    assert 'data-testid="no-data"' not in html
+    # a period without dossiers says so and where the data comes from, instead of a silent table of N/A
+    empty = login(loaded.people.office).get("/chi-so-phuc-vu/co-quan/STP/?ky=2024-Y").content.decode()
+    assert 'data-testid="no-data"' in empty and "Nhập dữ liệu hồ sơ từ hệ thống một cửa" in empty
+    viewer = login(loaded.people.leader).get("/chi-so-phuc-vu/co-quan/STP/?ky=2024-Y").content.decode()
+    assert "hãy chọn kỳ khác hoặc liên hệ Văn phòng" in viewer
     xlsx = login(loaded.people.office).get("/chi-so-phuc-vu/co-quan/STP/?ky=2025-03&xuat=xlsx")
     rows = list(load_workbook(io.BytesIO(xlsx.content)).active.values)
     assert rows[1][0] == "2.1" and rows[1][2:4] == (1, 3)
@@ -64,7 +70,12 @@ def test_apology_letter_and_record(loaded, login):
     docx = client.get("/chi-so-phuc-vu/co-quan/STP/ho-so/V2/thu-xin-loi.docx")
     assert docx.status_code == 200
     text = "\n".join(p.text for p in Document(io.BytesIO(docx.content)).paragraphs)
-    assert "THƯ XIN LỖI" in text and "Trần Thị Bình" in text and "V2" in text
+    assert "THƯ XIN LỖI" in text and "V2" in text
+    # the citizen is addressed as Ông/Bà; the agency's name keeps its capitals; a result already returned
+    # is not promised again
+    assert "Kính gửi: Ông/Bà Trần Thị Bình" in text and "của Ông/Bà Trần Thị Bình" in text
+    assert loaded.home.name in text and loaded.home.name.lower() not in text
+    assert "đến ngày 10/03/2025 mới trả kết quả" in text and "sớm nhất" not in text
     tables = Document(io.BytesIO(docx.content)).tables
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in tables[0].rows[0].cells[1].text
     before = KpiValue.objects.get(agency=loaded.home, unit=None, period="2025-03", code="XL")
@@ -154,6 +165,7 @@ def test_task_measure_proposed_confirmed_and_measured(world, login, tmp_path):
     assert login(world.people.outsider).get(url).status_code == 403
     done = login(world.people.office).post(url, {"quyet-dinh": "confirm"}).content.decode()
     assert 'data-testid="measured-value">50,00%' in done and "Chưa đạt" in done
+    assert 'value="reject" data-confirm="Không đo nhiệm vụ này bằng chỉ số?' in done  # asked before it is dropped
     page = login(world.people.office).get(f"/ke-hoach/nhiem-vu/{world.civil_task.pk}/").content.decode()
     assert f'hx-get="{url}"' in page  # the task page loads the fragment
     dashboard = login(world.people.leader).get("/chi-so-phuc-vu/co-quan/STP/?ky=2026-Y").content.decode()
