@@ -169,6 +169,16 @@ OPERATIONS = {
 # What the home agency's rows carry: none of it may reach another agency's token.
 HOME_MARKS = ('"STP"', "Sở Tư pháp", "12/KH-STP", "Phòng Hành chính tư pháp", "Giải quyết hồ sơ đúng hạn",
               "Đã giải quyết 99% hồ sơ")
+
+
+def _home_rows(text: str, world) -> list[str]:
+    """What in an answer belongs to the home agency: its names, or a row's agency_id."""
+    import re
+
+    found = [m for m in HOME_MARKS if m in text]
+    return found + re.findall(rf'"agency_id": {world.home.pk}(?!\d)', text)
+
+
 LOG_TABLES = ("api_apitoken", "api_apicall")  # every call moves the token's last use and is logged
 
 
@@ -251,6 +261,8 @@ def test_each_operation_refuses_without_token_scope_or_agency(both, client, key)
     else:
         assert status < 400, (key, "other agency", status, text[:300])
         if other_gets == "hidden":
-            assert not [m for m in HOME_MARKS if m in text], (key, "other agency sees the home agency", text[:300])
+            assert not _home_rows(text, world), (key, "other agency sees the home agency", text[:300])
     status, text, _writes = _call(client, method, path, body, right)
     assert status < 400, (key, "the right scope", status, text[:300])
+    if other_gets == "hidden":  # the home agency's rows are there for a token that may read them
+        assert _home_rows(text, world), (key, "the home agency's rows are missing", text[:300])
