@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -17,7 +16,7 @@ from django.utils.translation import gettext as _
 from chiso.audit.log import Action, record, snapshot
 from chiso.lib.text import fold
 
-from . import defaults
+from . import defaults, memo
 from .models import Answer, Aspect, Channel, Counter, Question, Questionnaire, RateBucket, Response, procedure_key
 from .structure import AspectSpec
 
@@ -138,9 +137,10 @@ def do_activate(actor, pk: int) -> Questionnaire:
     q.status, q.activated_at = Questionnaire.Status.ACTIVE, timezone.now()
     q.save(update_fields=["status", "activated_at"])
     record(actor, Action.UPDATE, q, before, snapshot(q), agency=q.agency)
-    forget = cache.clear if q.agency_id is None else (lambda: cache.delete(f"survey:active:{q.agency_id}"))
-    forget()  # this process at once, and again once committed (a page may have cached the old one meanwhile)
-    transaction.on_commit(forget)
+    # this process at once, and again once committed (a page may have read the old one meanwhile); other
+    # worker processes within memo.SECONDS
+    memo.forget("active")
+    transaction.on_commit(lambda: memo.forget("active"))
     return q
 
 
@@ -150,26 +150,19 @@ def active_questionnaire(agency) -> Questionnaire | None:
     return own or Questionnaire.objects.filter(agency__isnull=True, status=Questionnaire.Status.ACTIVE).first()
 
 
-ACTIVE_CACHE_SECONDS = 30
-
-
 def active_questionnaire_cached(agency) -> Questionnaire | None:
-    """The same, with its questions loaded, kept 30 s in the process's cache: the public page asks for it on
-    every answer. A version activated meanwhile is picked up within 30 s here (at once in this process);
-    a form made from the old one is then refused with a request to reopen the page."""
+    """The same, with its questions loaded, kept memo.SECONDS (30 s) in the process: the public page asks
+    for it on every answer. A version activated meanwhile is picked up within 30 s here (at once in this
+    process); a form made from the old one is then refused with a request to reopen the page."""
     from .forms import questions_of
 
-    key = f"survey:active:{agency.pk}"
-    q = cache.get(key)
-    if q is None:
+    def build():
         q = active_questionnaire(agency)
         if q is not None:
             questions_of(q)
-        cache.set(key, q or 0, ACTIVE_CACHE_SECONDS)
-    return q or None
+        return q or 0  # "none in use" is kept too
 
-
-
+    return memo.get(("active", agency.pk), build) or None
 
 
 # --- counters ---------------------------------------------------------------------------------------
@@ -205,6 +198,8 @@ def do_save_counter(actor, agency, name: str, is_active: bool = True, pk: int | 
     counter.name, counter.is_active, counter.version = name, is_active, counter.version + 1
     counter.save()  # the slug stays: printed QR codes keep working
     record(actor, Action.UPDATE, counter, before, snapshot(counter), agency=agency)
+    memo.forget("place")  # a counter switched off stops taking answers at once here, within 30 s elsewhere
+    transaction.on_commit(lambda: memo.forget("place"))
     return counter
 
 
@@ -299,9 +294,15 @@ def _hit(address: str, now: datetime) -> int:
                        f'ON CONFLICT ("key", "window") DO UPDATE SET "hits" = {table}."hits" + 1 RETURNING "hits"',
                        [key, window])
         hits = cursor.fetchone()[0]
-    if hits == 1:  # a new window of this address: forget windows older than an hour
+    if hits == 1 and _purged.get("window") != window:
+        # the first new address of a window in this process forgets windows older than an hour: one DELETE
+        # per process per window, not one per new address (each would scan the hour's buckets)
         RateBucket.objects.filter(window__lt=window - 6).delete()
+        _purged["window"] = window
     return hits
+
+
+_purged: dict[str, int] = {}  # the window this process last purged old buckets in
 
 
 # --- plan targets measured by the index -------------------------------------------------------------------

@@ -11,16 +11,17 @@ import secrets
 from django.conf import settings
 from django.core import signing
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect, ensure_csrf_cookie
 
 from chiso.org.models import Agency
 
-from . import actions, receipts
+from . import actions, memo, receipts
 from .forms import questions_of, read_sheet
 from .models import Channel, Counter
 
@@ -71,10 +72,15 @@ def _is_kiosk(raw: str, counter: Counter | None) -> bool:
 
 
 def _place(code: str, slug: str | None):
+    """(agency, counter or None) of a survey link, kept memo.SECONDS per process: every answer asks."""
     if slug is None:
-        return get_object_or_404(Agency, code=code, is_active=True), None
-    counter = (Counter.objects.select_related("agency")
-               .filter(agency__code=code, agency__is_active=True, slug=slug, is_active=True).first())
+        agency = memo.get(("place", code), lambda: Agency.objects.filter(code=code, is_active=True).first())
+        if agency is None:
+            raise Http404
+        return agency, None
+    counter = memo.get(("place", code, slug), lambda: (
+        Counter.objects.select_related("agency")
+        .filter(agency__code=code, agency__is_active=True, slug=slug, is_active=True).first()))
     if counter is None:
         raise Http404(_("Không có quầy này, hoặc quầy đã ngừng nhận đánh giá."))
     return counter.agency, counter
@@ -173,12 +179,18 @@ def survey(request: HttpRequest, code: str, slug: str | None = None) -> HttpResp
     token = signing.dumps({"a": agency.pk, "c": counter.pk if counter else 0, "q": q.pk,
                            "n": secrets.token_hex(16), "d": device}, salt=TOKEN_SALT)
     chosen = request.POST if sheet is not None else {}
-    rows = []
-    for question in questions_of(q):
-        rows.append({"q": question, "name": f"q{question.pk}", "error": sheet.errors.get(f"q{question.pk}")
-                     if sheet else None, "chosen": str(chosen.get(f"q{question.pk}", ""))})
+
+    def rows():
+        return [{"q": question, "name": f"q{question.pk}", "error": sheet.errors.get(f"q{question.pk}")
+                 if sheet else None, "chosen": str(chosen.get(f"q{question.pk}", ""))} for question in questions_of(q)]
+
+    statements = None
+    if sheet is None:  # a blank form: its statements are the same for everyone (a version in use never changes)
+        statements = memo.get(("statements", q.pk, translation.get_language()), lambda: render_to_string(
+            "survey/_statements.html", {"rows": rows(), "levels": q.levels}))
     response = render(request, "survey/public_form.html", {
-        "agency": agency, "counter": counter, "q": q, "rows": rows, "token": token, "kiosk": kiosk_raw,
+        "agency": agency, "counter": counter, "q": q, "statements": statements,
+        "rows": rows() if statements is None else [], "token": token, "kiosk": kiosk_raw,
         "sheet": sheet, "errors": list(sheet.errors.values()) if sheet else [], "chosen": chosen,
         "action": _survey_url(agency, counter), "levels": q.levels}, status=400 if sheet else 200)
     if DEVICE_COOKIE not in request.COOKIES:
@@ -189,11 +201,16 @@ def survey(request: HttpRequest, code: str, slug: str | None = None) -> HttpResp
 
 @public_404
 def thanks(request: HttpRequest, code: str) -> HttpResponse:
-    agency = get_object_or_404(Agency, code=code, is_active=True)
-    counter = Counter.objects.filter(agency=agency, slug=request.GET.get("quay", ""), is_active=True).first()
+    slug = request.GET.get("quay", "")
+    try:
+        agency, counter = _place(code, slug or None)
+    except Http404:
+        if not slug:
+            raise
+        agency, counter = _place(code, None)  # a counter switched off since: thank without it
     kiosk_raw = request.GET.get("kiosk", "")
     kiosk = _is_kiosk(kiosk_raw, counter)
-    q = actions.active_questionnaire(agency)
+    q = actions.active_questionnaire_cached(agency)
     return render(request, "survey/public_thanks.html", {
         "agency": agency, "counter": counter, "q": q, "kiosk": kiosk,
         "again": _survey_url(agency, counter, kiosk_raw if kiosk else ""),

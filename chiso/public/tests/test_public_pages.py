@@ -26,9 +26,13 @@ TODAY = date(2026, 4, 20)
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
+    from chiso.survey import memo
+
     cache.clear()
+    memo.forget()
     yield
     cache.clear()
+    memo.forget()
 
 
 @pytest.fixture

@@ -245,3 +245,50 @@ def test_a_thousand_submissions_from_one_address_in_a_minute(client, survey, set
     assert Response.objects.count() == 0
     assert client.post(url, form, REMOTE_ADDR="192.0.2.67").status_code == 302
     assert Response.objects.count() == 1
+
+
+def test_old_rate_windows_are_forgotten_once_per_window_not_per_address(db, monkeypatch):
+    """Every new address starts a bucket; only the first of a window deletes the buckets older than an hour
+    (a DELETE per new address would scan the hour's buckets on every answer)."""
+    from datetime import timedelta
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from chiso.survey import actions
+
+    monkeypatch.setattr(actions, "_purged", {}, raising=False)
+    now = timezone.now()
+    actions.do_count_hit("198.51.100.1", now - timedelta(hours=2))
+    assert RateBucket.objects.count() == 1
+    actions.do_count_hit("198.51.100.2", now)
+    assert RateBucket.objects.count() == 1  # the two-hour-old bucket is gone
+    with CaptureQueriesContext(connection) as seen:
+        assert actions.do_count_hit("198.51.100.3", now) == 1
+    assert not [x for x in seen.captured_queries if x["sql"].upper().startswith("DELETE")]
+    assert actions.do_count_hit("198.51.100.3", now) == 2 and RateBucket.objects.count() == 2
+
+
+def test_a_blank_form_is_served_without_a_query_once_the_link_is_known(client, survey, django_assert_num_queries):
+    """The counter of the link, the questionnaire in use and the blank statements are kept 30 s per process
+    (survey.memo): every phone of a queue opens the same page."""
+    world, q, counter, url = survey
+    first = client.get(url)
+    client.cookies.clear()
+    with django_assert_num_queries(0):
+        again = client.get(url)
+    assert again.status_code == 200 and again.content.count(b'type="radio"') == first.content.count(b'type="radio"')
+    assert again.content.count(b'type="radio"') == q.questions.count() * len(q.scale)
+
+
+def test_a_counter_switched_off_stops_taking_answers_at_once(client, survey):
+    from chiso.survey import actions
+
+    world, q, counter, url = survey
+    data = {**form_token(client, url), **all_answers(q)}
+    actions.do_save_counter(world.people.office, world.home, counter.name, is_active=False, pk=counter.pk,
+                            version=counter.version)
+    assert client.get(url).status_code == 404
+    assert client.post(url, data, REMOTE_ADDR="203.0.113.9").status_code == 404
+    assert Response.objects.count() == 0
