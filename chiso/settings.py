@@ -148,6 +148,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "chiso.notifications.context.bell",
+                "chiso.api.context.nav",
             ],
         },
     },

@@ -1,5 +1,6 @@
 """Bulk exchange in NDJSON (one JSON object a line): any collection streamed out in id order (memory flat:
-500 rows at a time, each batch read with the same query as the list endpoint), and dossiers taken in the
+500 rows at a time, each batch read with the same query as the list endpoint; `rows_of` takes the batch's
+queryset and returns the rows, each with its "id"), and dossiers taken in the
 same format, streamed to a file and imported like a pushed batch."""
 
 import json
@@ -46,11 +47,11 @@ def _collections(request) -> dict:
 def _lines(queryset_of, rows_of):
     after = 0
     while True:
-        batch = list(queryset_of().filter(pk__gt=after).order_by("pk")[:BATCH])
-        if not batch:
+        rows = rows_of(queryset_of().filter(pk__gt=after).order_by("pk")[:BATCH])
+        if not rows:
             return
-        yield "".join(json.dumps(row, cls=NinjaJSONEncoder, ensure_ascii=False) + "\n" for row in rows_of(batch))
-        after = batch[-1].pk
+        yield "".join(json.dumps(row, cls=NinjaJSONEncoder, ensure_ascii=False) + "\n" for row in rows)
+        after = rows[-1]["id"]
 
 
 @api.get("/export/{resource}", response={200: None, **ERRORS}, tags=["Trao đổi hàng loạt"],

@@ -9,6 +9,7 @@ import time
 from functools import wraps
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Case, F, QuerySet, Value, When
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
@@ -54,7 +55,9 @@ def not_found(what: str = "đối tượng") -> ApiError:
 
 class TokenAuth(HttpBearer):
     """`Authorization: Bearer <token>`: a known, unrevoked, unexpired token of an active person, within its
-    rate limit. Each accepted call moves the token's last use and its rate window in one UPDATE."""
+    rate limit. The limit is checked against the token's row as this call read it; the call is counted
+    (with the token's last use) by `logged`, in the same transaction as its log line: one write a call.
+    Calls in flight at the same moment are not yet counted, so a burst may pass the limit by as many."""
 
     def __call__(self, request: HttpRequest):
         header = request.headers.get("Authorization") or ""
@@ -77,10 +80,8 @@ class TokenAuth(HttpBearer):
         if not found.user.is_active:
             raise ApiError(401, "inactive", "Người tạo mã kết nối không còn hoạt động.")
         minute = int(time.time() // 60)
-        ApiToken.objects.filter(pk=found.pk).update(
-            window_count=Case(When(window_minute=minute, then=F("window_count") + 1), default=Value(1)),
-            window_minute=minute, last_used_at=now)
-        count = ApiToken.objects.filter(pk=found.pk).values_list("window_count", flat=True).first() or 0
+        request.api_minute = minute  # `logged` counts the call in this minute's window
+        count = (found.window_count if found.window_minute == minute else 0) + 1
         if count > found.rate_per_minute:
             raise ApiError(429, "rate_limited",
                            f"Mã kết nối “{found.name}” đã gọi quá {found.rate_per_minute} lượt trong một phút; "
@@ -134,10 +135,24 @@ def page(qs: QuerySet, cursor: str | None, limit: int | None) -> tuple[list, str
     return rows, (_encode(rows[-1].pk) if more and rows else None)
 
 
+def page_of(qs: QuerySet, cursor: str | None, limit: int | None, rows_of) -> tuple[list[dict], str | None]:
+    """`page` for rows built straight from the database (`rows_of(queryset)` -> dicts with "id")."""
+    limit = DEFAULT_LIMIT if limit is None else limit
+    if not 1 <= limit <= MAX_LIMIT:
+        raise ApiError(400, "bad_limit", f"Tham số limit phải từ 1 đến {MAX_LIMIT}.")
+    if cursor:
+        qs = qs.filter(pk__gt=_decode(cursor))
+    rows = rows_of(qs.order_by("pk")[:limit + 1])
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return rows, (_encode(rows[-1]["id"]) if more and rows else None)
+
+
 # --- the call log -----------------------------------------------------------------------------------
 
 def logged(view):
-    """Wrap an API view: every call made with a token is recorded with the token's name and the answer."""
+    """Wrap an API view: every call made with a token is recorded with the token's name and the answer; a call
+    that got past the token's checks also counts in its rate window and moves its last use. One transaction."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -146,9 +161,16 @@ def logged(view):
         token = getattr(request, "api_token", None)
         if token is not None:
             try:
-                ApiCall.objects.create(token=token, token_name=token.name, method=request.method[:8],
-                                       path=request.get_full_path()[:300], status=response.status_code,
-                                       duration_ms=int((time.monotonic() - started) * 1000))
+                with transaction.atomic():
+                    minute = getattr(request, "api_minute", None)
+                    if minute is not None:
+                        ApiToken.objects.filter(pk=token.pk).update(
+                            window_count=Case(When(window_minute=minute, then=F("window_count") + 1),
+                                              default=Value(1)),
+                            window_minute=minute, last_used_at=timezone.now())
+                    ApiCall.objects.create(token=token, token_name=token.name, method=request.method[:8],
+                                           path=request.get_full_path()[:300], status=response.status_code,
+                                           duration_ms=int((time.monotonic() - started) * 1000))
             except Exception:  # a call log that cannot be written must not turn a good answer into a 500
                 log.exception("API call log not written")
         return response

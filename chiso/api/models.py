@@ -2,7 +2,10 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from .scopes import label
 
 
 class ApiToken(models.Model):
@@ -40,6 +43,14 @@ class ApiToken(models.Model):
     @property
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()
+
+    @property
+    def scope_labels(self) -> list[str]:
+        return [label(s) for s in self.scopes]
 
 
 class ApiCall(models.Model):

@@ -4,6 +4,7 @@ agency's object answers 404 exactly like a missing one."""
 
 from datetime import date, datetime
 from decimal import Decimal
+from types import SimpleNamespace
 
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import HttpRequest
@@ -18,13 +19,13 @@ from chiso.frameworks.models import Framework, FrameworkNode
 from chiso.org.models import Agency, Unit
 from chiso.periods.calendar import periods_of_year
 from chiso.plans.models import Plan, PlanTarget, Task
-from chiso.plans.status import STATUS_LABELS, loaded_state, status_q, with_status
+from chiso.plans.status import STATUS_LABELS, derive, status_q
 from chiso.reports.models import AgencyReport
 from chiso.tracking.models import Evidence, ProgressUpdate
 
 from . import schemas as s
 from .api import api
-from .core import ApiError, agency_ids, json_answer, need, not_found, page
+from .core import ApiError, agency_ids, json_answer, need, not_found, page, page_of
 
 ERRORS = {400: s.Error, 401: s.Error, 403: s.Error, 404: s.Error, 429: s.Error}
 
@@ -206,13 +207,21 @@ def plan(request, plan_id: int):
 # --- tasks with status and measure ------------------------------------------------------------------
 
 def _tasks(request):
-    return Task.objects.filter(plan__agency_id__in=agency_ids(request)).select_related("plan", "tracking",
-                                                                                          "kpi_measure")
+    return Task.objects.filter(plan__agency_id__in=agency_ids(request))
 
 
-def _unit_ids(tasks: list[Task]) -> tuple[dict, dict]:
+# The columns a task row is made of, read as plain tuples: building 1,000 Task, Plan, TaskState and
+# TaskMeasure objects cost more than the query itself (bench/api_bench.py).
+TASK_COLUMNS = (
+    "id", "plan_id", "plan__agency_id", "plan__year", "ref", "index", "node_id", "field_name", "criterion",
+    "title", "output", "due", "recurrence", "measure_op", "measure_value", "measure_unit", "updated_at",
+    "tracking__reported", "tracking__done_on", "tracking__has_updates", "tracking__progress",
+    "tracking__pending", "tracking__last_update_at", "kpi_measure__state", "kpi_measure__unit_id",
+    "kpi_measure__code")
+
+
+def _unit_ids(ids: list[int]) -> tuple[dict, dict]:
     """Lead and support unit ids of the tasks: two plain queries on the link tables (no model objects)."""
-    ids = [t.pk for t in tasks]
     lead: dict[int, list[int]] = {}
     support: dict[int, list[int]] = {}
     for through, out in ((Task.lead_units.through, lead), (Task.support_units.through, support)):
@@ -222,52 +231,65 @@ def _unit_ids(tasks: list[Task]) -> tuple[dict, dict]:
     return lead, support
 
 
-def _measured_values(tasks: list[Task]) -> dict[int, tuple]:
+def _measured_values(rows: list[dict]) -> dict[int, tuple]:
     """{task id: (value, period, indicator)} for tasks with a confirmed indicator link, measured over the plan's
     year; one query per distinct (agency, unit, year) in the page."""
     counts: dict[tuple, dict] = {}
     out = {}
-    for t in tasks:
-        link = getattr(t, "kpi_measure", None) if _has_measure(t) else None
-        if link is None or link.state != TaskMeasure.State.CONFIRMED:
+    for r in rows:
+        code = r["kpi_measure__code"]
+        if code is None or r["kpi_measure__state"] != TaskMeasure.State.CONFIRMED:
             continue
-        period = f"{t.plan.year}-Y"
-        key = (t.plan.agency_id, link.unit_id, period)
+        period = f"{r['plan__year']}-Y"
+        agency_id, unit_id = r["plan__agency_id"], r["kpi_measure__unit_id"]
+        key = (agency_id, unit_id, period)
         if key not in counts:
-            counts[key] = compute.stored(t.plan.agency_id, [period], link.unit_id).get(period, {})
-        n, d = counts[key].get(link.code, (0, 0))
-        value = rate_of(n, d, BY_CODE[link.code].average) if link.code in BY_CODE else None
-        out[t.pk] = (_num(value), period, link.code)
+            counts[key] = compute.stored(agency_id, [period], unit_id).get(period, {})
+        n, d = counts[key].get(code, (0, 0))
+        value = rate_of(n, d, BY_CODE[code].average) if code in BY_CODE else None
+        out[r["id"]] = (_num(value), period, code)
     return out
 
 
-def _has_measure(task) -> bool:
-    try:
-        return task.kpi_measure is not None
-    except TaskMeasure.DoesNotExist:
-        return False
+def _measure_display(op: str, value, unit: str) -> str:
+    # Task.measure_display reads only these three attributes: one wording for the pages and the API.
+    if value is None:
+        return ""
+    return Task.measure_display.fget(SimpleNamespace(measure_op=op, measure_value=value, measure_unit=unit))
 
 
-def task_rows(tasks: list[Task]) -> list[dict]:
-    with_status(tasks, _today())
-    measured = _measured_values(tasks)
-    lead, support = _unit_ids(tasks)
+def task_rows(qs) -> list[dict]:
+    """The API's rows of the tasks of `qs` (a queryset of Task, already ordered and sliced)."""
+    rows = list(qs.values(*TASK_COLUMNS))
+    today = _today()
+    measured = _measured_values(rows)
+    lead, support = _unit_ids([r["id"] for r in rows])
+    labels = {k: str(v) for k, v in STATUS_LABELS.items()}
+    displays: dict[tuple, str] = {}  # a plan's tasks share a few measures
     out = []
-    for t in tasks:
-        state = loaded_state(t)
-        value, period, code = measured.get(t.pk, (None, None, None))
+    for r in rows:
+        tid = r["id"]
+        has_state = r["tracking__progress"] is not None  # a NOT NULL column: None means no TaskState
+        status = derive(r["tracking__reported"] or "", r["tracking__done_on"], r["due"],
+                        bool(r["tracking__has_updates"]), today) if has_state else derive("", None, r["due"], False,
+                                                                                             today)
+        value, period, code = measured.get(tid, (None, None, None))
+        measure = (r["measure_op"], r["measure_value"], r["measure_unit"])
+        if measure not in displays:
+            displays[measure] = _measure_display(*measure)
         out.append({
-            "id": t.pk, "plan_id": t.plan_id, "agency_id": t.plan.agency_id, "ref": t.ref, "index": t.index,
-            "node_id": t.node_id, "field_name": t.field_name, "criterion": t.criterion, "title": t.title,
-            "output": t.output, "lead_unit_ids": lead.get(t.pk, []),
-            "support_unit_ids": support.get(t.pk, []), "due": t.due, "recurrence": t.recurrence,
-            "status": t.status, "status_label": str(t.status_label), "progress": t.progress,
-            "pending_updates": t.pending,
-            "last_update_at": state.last_update_at if state is not None else None,
-            "measure": {"op": t.measure_op, "value": _num(t.measure_value), "unit": t.measure_unit,
-                        "display": t.measure_display, "measured_value": value, "measured_period": period,
+            "id": tid, "plan_id": r["plan_id"], "agency_id": r["plan__agency_id"], "ref": r["ref"],
+            "index": r["index"], "node_id": r["node_id"], "field_name": r["field_name"],
+            "criterion": r["criterion"], "title": r["title"], "output": r["output"],
+            "lead_unit_ids": lead.get(tid, []), "support_unit_ids": support.get(tid, []), "due": r["due"],
+            "recurrence": r["recurrence"], "status": status, "status_label": labels[status],
+            "progress": r["tracking__progress"] if has_state else 0,
+            "pending_updates": r["tracking__pending"] if has_state else 0,
+            "last_update_at": r["tracking__last_update_at"],
+            "measure": {"op": r["measure_op"], "value": _num(r["measure_value"]), "unit": r["measure_unit"],
+                        "display": displays[measure], "measured_value": value, "measured_period": period,
                         "indicator": code},
-            "updated_at": t.updated_at})
+            "updated_at": r["updated_at"]})
     return out
 
 
@@ -294,19 +316,19 @@ def tasks(request, agency: str | None = None, plan: int | None = None, year: int
         since = _since(changed_since)
         reviewed = ProgressUpdate.objects.filter(task=OuterRef("pk"), reviewed_at__gte=since)
         qs = qs.filter(Q(updated_at__gte=since) | Q(tracking__last_update_at__gte=since) | Exists(reviewed))
-    rows, nxt = page(qs, cursor, limit)
+    rows, nxt = page_of(qs, cursor, limit, task_rows)
     # Already in the documented shape (the contract test validates it): rendered without a second pass
     # through the schema, which costs more than the query for a page of 1,000.
-    return json_answer({"items": task_rows(rows), "next_cursor": nxt})
+    return json_answer({"items": rows, "next_cursor": nxt})
 
 
 @api.get("/tasks/{task_id}", response={200: s.Task, **ERRORS}, tags=["Nhiệm vụ"], summary="Một nhiệm vụ")
 def task(request, task_id: int):
     need(request, "tasks")
-    t = _tasks(request).filter(pk=task_id).first()
-    if t is None:
+    rows = task_rows(_tasks(request).filter(pk=task_id))
+    if not rows:
         raise not_found("nhiệm vụ")
-    return task_rows([t])[0]
+    return rows[0]
 
 
 # --- progress updates and evidence -------------------------------------------------------------------

@@ -16,7 +16,7 @@ RESOURCES: dict[str, str] = {
     "periods": "kỳ báo cáo",
     "reports": "báo cáo đã ban hành",
     "dossiers": "hồ sơ, chỉ số phục vụ",
-    "webhooks": "webhook",
+    "webhooks": "webhook (đăng ký nhận sự kiện)",
 }
 WRITABLE = {"updates", "dossiers", "webhooks"}
 ACCESS = ("read", "write")
@@ -62,6 +62,13 @@ def parse(items: list[str]) -> Scopes:
 def as_list(scopes: Scopes) -> list[str]:
     """The stored form: sorted resource grants (agencies are kept as a relation)."""
     return sorted(f"{r}:{a}" for r, a in scopes.grants)
+
+
+def label(item: str) -> str:
+    """A stored scope in words for the token pages: "tasks:read" -> "Đọc nhiệm vụ"."""
+    head, _sep, tail = item.partition(":")
+    what = "mọi tài nguyên" if head == "*" else RESOURCES.get(head, head)
+    return f"{'Ghi' if tail == 'write' else 'Đọc'} {what}"
 
 
 def from_list(items: list[str]) -> Scopes:
