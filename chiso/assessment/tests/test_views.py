@@ -214,3 +214,14 @@ def test_the_coordinator_accepts_every_pending_sub_criterion_at_once(aw, client)
     assert 'data-testid="accept-pending"' not in client.get(f"/danh-gia/ho-so/{sub.pk}/").content.decode()
     client.post(f"/danh-gia/ho-so/{sub.pk}/gui-tham-dinh/")
     assert Submission.objects.get(pk=sub.pk).state == "reviewed"
+
+
+def test_the_round_page_title_is_the_round_name(aw, client):
+    """The survey import form once sat inside the title block: the browser tab showed its markup."""
+    import re
+
+    client.force_login(aw.people.coordinator)
+    page = client.get(f"/danh-gia/dot/{aw.round.pk}/").content.decode()
+    title = re.search(r"<title>(.*?)</title>", page, re.S).group(1)
+    assert "<" not in title and aw.round.name in title
+    assert page.count(f'action="/danh-gia/dot/{aw.round.pk}/dieu-tra/"') == 1
