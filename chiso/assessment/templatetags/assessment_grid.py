@@ -47,6 +47,9 @@ class _Labels:
         self.answer_head, self.points, self.reviewed_score = _("Giải trình:"), _("Điểm"), _("Điểm thẩm định")
         self.reason, self.reason_label, self.adjust = _("Lý do"), _("Lý do điều chỉnh"), _("Điều chỉnh")
         self.answer, self.send_answer = _("Giải trình"), _("Gửi giải trình")
+        # column heads, repeated on each cell: a phone shows the rows as cards with their labels
+        self.col_max, self.col_declared, self.col_self = _("Tối đa"), _("Kê khai"), _("Tự chấm")
+        self.col_evidence, self.col_review = _("Tài liệu kiểm chứng"), _("Thẩm định")
 
 
 @register.simple_tag(takes_context=True)
@@ -74,7 +77,7 @@ def grid_rows(context, lines, sub, can_review=False, can_answer=False):
 def _row(ln, code, csrf, t, can_review, can_answer, shows_pending) -> str:
     node, s = ln.node, ln.score
     parts = [f'<tr id="tc-{s.pk}" class="{"flagged" if ln.flagged else ""}" data-code="{code}">'
-             f'<td><code>{code}</code></td><td>{_e(node.name)}']
+             f'<td class="code"><code>{code}</code></td><td class="name">{_e(node.name)}']
     if node.rule_text:
         parts.append(f'<br><small class="muted">{_e(node.rule_text)}</small>')
     if node.evidence:
@@ -82,14 +85,16 @@ def _row(ln, code, csrf, t, can_review, can_answer, shows_pending) -> str:
     if ln.tasks:
         links = ", ".join(f'<a href="{_e(task.url)}">{_e(task.ref or task.pk)}</a>' for task in ln.tasks)
         parts.append(f"<br><small>{_e(t.tasks)} {links}</small>")
-    parts.append(f'</td><td class="num">{number(node.max_score)}</td><td>')
+    parts.append(f'</td><td class="num" data-label="{_e(t.col_max)}">{number(node.max_score)}</td>'
+                 f'<td data-label="{_e(t.col_declared)}">')
     parts.append(_declaration(ln, s, csrf, t))
-    parts.append(f'</td><td class="num" data-testid="self-{code}">{number(s.self_score) or "—"}')
+    parts.append(f'</td><td class="num" data-label="{_e(t.col_self)}" data-testid="self-{code}">'
+                 f'{number(s.self_score) or "—"}')
     if ln.flagged:
         parts.append(f' <span class="badge warn" title="{_e(t.missing)}">!</span>')
-    parts.append("</td><td>")
+    parts.append(f'</td><td data-label="{_e(t.col_evidence)}">')
     parts.append(_evidence(ln, code, csrf, t, can_answer))
-    parts.append("</td><td>")
+    parts.append(f'</td><td data-label="{_e(t.col_review)}">')
     parts.append(_review(ln, s, code, csrf, t, can_review, can_answer, shows_pending))
     parts.append("</td></tr>\n")
     return "".join(parts)
