@@ -135,8 +135,9 @@ def test_the_demo_walk_in_the_browser(live_server, settings, tmp_path):
         page.goto(f"{base}/danh-gia/ho-so/{stp.pk}/")
         page.click("[data-testid=pack]")
         page.wait_for_selector("text=Đang đóng gói hồ sơ kê khai")
+        page.goto(f"{base}/danh-gia/")  # away from the page whose progress poll would follow the finished job
         assert [job.state for job in run_pending()] == ["done"]
-        page.reload()
+        page.goto(f"{base}/danh-gia/ho-so/{stp.pk}/")
         with page.expect_download() as download:
             page.click("[data-testid=pack-download]")
         data = open(download.value.path(), "rb").read()  # noqa: SIM115 - read whole, closed with the page
