@@ -25,7 +25,7 @@ class Line:
     node: FrameworkNode
     score: Score | None = None
     evidence: list = field(default_factory=list)
-    proposals: list = field(default_factory=list)  # tracking Evidence of the tasks mapped here, not yet picked
+    proposals: list = field(default_factory=list)  # ProposalRow: task evidence mapped here, not yet picked
     tasks: list = field(default_factory=list)
     editable: bool = False
     flagged: bool = False
@@ -115,6 +115,26 @@ def evidence_rows(submission: Submission) -> dict[int, list[EvidenceRow]]:
     return found
 
 
+@dataclass
+class ProposalRow:
+    """A task's evidence file the grid proposes (a light row: tracking.Evidence has it all)."""
+
+    pk: int
+    label: str
+    file: str
+
+
+def task_evidence(task_ids) -> dict[int, list[ProposalRow]]:
+    """{task id: [ProposalRow]} of the tasks' reports not superseded, newest report first (one query)."""
+    by_task = defaultdict(list)
+    rows = (Evidence.objects.filter(update__task_id__in=task_ids)
+            .exclude(update__review=ProgressUpdate.Review.SUPERSEDED).order_by("-update__created_at", "id")
+            .values_list("pk", "update__task_id", "doc_summary", "original_name", "doc_number", "file"))
+    for pk, task_id, summary, name, number, file in rows:
+        by_task[task_id].append(ProposalRow(pk, summary or name or number or "", file or ""))
+    return by_task
+
+
 def grid(submission: Submission, user) -> list[Line]:
     """The submission's tree with every scored row filled in; headers carry their subtotals."""
     framework_id = submission.round.framework_id
@@ -123,11 +143,7 @@ def grid(submission: Submission, user) -> list[Line]:
     evidence = evidence_rows(submission)
     mapped = task_nodes(framework_id, submission.agency_id, submission.round.year)
     task_ids = {t.pk for tasks in mapped.values() for t in tasks}
-    by_task = defaultdict(list)
-    for ev in (Evidence.objects.filter(update__task_id__in=task_ids)
-               .exclude(update__review=ProgressUpdate.Review.SUPERSEDED)
-               .select_related("update").order_by("-update__created_at", "id")):
-        by_task[ev.update.task_id].append(ev)
+    by_task = task_evidence(task_ids)
     unit_nodes = perms.unit_node_ids(user, submission) if submission.state == Submission.State.DRAFT else set()
     office = perms.is_office(user, submission.agency_id)
     lines, by_id = [], {}

@@ -14,6 +14,7 @@ urlpatterns = [
     path("ho-so/<int:pk>/gui/", views.submit, name="assessment_submit"),
     path("ho-so/<int:pk>/duyet/", views.approve, name="assessment_approve"),
     path("ho-so/<int:pk>/tra-lai/", views.send_back, name="assessment_return"),
+    path("ho-so/<int:pk>/dong-y-con-lai/", views.accept_pending, name="assessment_accept_pending"),
     path("ho-so/<int:pk>/gui-tham-dinh/", views.send_review, name="assessment_send_review"),
     path("ho-so/<int:pk>/chot/", views.finalize, name="assessment_finalize"),
     path("ho-so/<int:pk>/dieu-tra/", views.survey, name="assessment_survey"),

@@ -419,6 +419,18 @@ def send_back(request, pk):
 
 @require_POST
 @login_required
+def accept_pending(request, pk):
+    sub = _submission(request, pk)
+    try:
+        count = actions.do_accept_pending(request.user, sub)
+        messages.success(request, _("Đã đồng ý %(n)d tiêu chí chưa thẩm định.") % {"n": count})
+    except actions.AssessmentError as exc:
+        _refused(request, exc)
+    return _back(sub)
+
+
+@require_POST
+@login_required
 def send_review(request, pk):
     return _step(request, pk, lambda s: actions.do_send_review(request.user, s),
                  _("Đã gửi kết quả thẩm định cho cơ quan."))

@@ -15,6 +15,7 @@ from chiso.demo.load import load_demo
 from chiso.jobs.api import run_pending
 from chiso.jobs.models import Job
 from chiso.periods.calendar import today
+from chiso.tracking.models import Evidence
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +44,7 @@ def test_the_demo_loop(client):
                  if kind == "rate" else actions.Declared(count=2) if kind == "count" else
                  actions.Declared(score=line.node.max_score / 2))
         if line.proposals:
-            actions.do_pick_evidence(office, line.score, line.proposals[0])
+            actions.do_pick_evidence(office, line.score, Evidence.objects.get(pk=line.proposals[0].pk))
             picked += 1
             with_file += bool(line.proposals[0].file)
         else:

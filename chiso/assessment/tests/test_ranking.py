@@ -111,3 +111,34 @@ def test_importing_results_from_the_page(history, client):
     assert PublishedResult.objects.count() == before
     client.force_login(history.people.office)
     assert client.post("/danh-gia/xep-hang/nhap-ket-qua/", {}).status_code == 403
+
+
+def test_round_totals_per_field_whatever_the_depth_of_the_scored_node(world):
+    """The round's sums are grouped per field in SQL: a field scored directly, a criterion without
+    sub-criteria and sub-criteria under a criterion each count in their own field."""
+    from datetime import timedelta
+
+    from chiso.assessment.ranking import round_ranking
+    from chiso.frameworks.actions import NodeSpec, do_create_catalog
+    from chiso.periods.calendar import today
+
+    catalog = do_create_catalog(None, {"index": "PAR_INDEX", "year": 2026, "level": "department",
+                                       "province": world.province, "name": "Bộ nhiều cấp"}, [
+        NodeSpec("1", "Lĩnh vực chấm trực tiếp", max_score=D(3), order=1),
+        NodeSpec("2", "Lĩnh vực hai cấp", max_score=D(6), order=2),
+        NodeSpec("2.1", "Tiêu chí không có tiêu chí thành phần", "2", D(2), order=1),
+        NodeSpec("2.2", "Tiêu chí có tiêu chí thành phần", "2", D(4), order=2),
+        NodeSpec("2.2.1", "Thành phần một", "2.2", D(2), order=1),
+        NodeSpec("2.2.2", "Thành phần hai", "2.2", D(2), order=2),
+    ])
+    now = today()
+    rnd = actions.do_open_round(world.people.coordinator, world.province, catalog, actions.Deadlines(
+        now + timedelta(days=5), now + timedelta(days=10), now + timedelta(days=15), now + timedelta(days=20)))
+    sub = rnd.submissions.get(agency=world.home)
+    scores = {s.node.code: s for s in sub.scores.select_related("node")}
+    assert set(scores) == {"1", "2.1", "2.2.1", "2.2.2"}
+    for code, value in (("1", "2.5"), ("2.1", "1.5"), ("2.2.1", "2"), ("2.2.2", "0.75")):
+        actions.do_save_score(world.people.office, scores[code], Declared(score=D(value), explanation="Có"))
+    row = next(r for r in round_ranking(rnd)["rows"] if r.agency == world.home)
+    assert row.self_total == D("6.75")
+    assert row.field_list == [(D("2.5"), D("2.5"), D(0)), (D("4.25"), D("4.25"), D(0))]

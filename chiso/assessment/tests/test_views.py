@@ -55,6 +55,9 @@ def test_who_submits_approves_and_reviews(aw, client, role):
     review = Score.objects.get(pk=score.pk).review
     assert (response.status_code, review) == ((302, "accepted") if role in {"admin", "coordinator"}
                                               else (403, "pending"))
+    response = client.post(f"/danh-gia/ho-so/{aw.sub.pk}/dong-y-con-lai/")
+    pending = Score.objects.filter(submission=aw.sub, review="pending").count()
+    assert (response.status_code, pending) == ((302, 0) if role in {"admin", "coordinator"} else (403, 5))
 
 
 def test_another_agency_cannot_see_before_publication(aw, client):
@@ -188,3 +191,37 @@ def test_survey_points_imported_all_or_nothing(aw, client):
     assert "2 cơ quan" in page
     assert dict(Submission.objects.filter(round=aw.round).values_list("agency__code", "survey_score")) == {
         "STP": Decimal("7.500"), "SXD": Decimal("6.000")}
+
+
+def test_the_coordinator_accepts_every_pending_sub_criterion_at_once(aw, client):
+    """After adjusting the few that need it, one click accepts the rest; each accepted score is audited."""
+    from chiso.audit.models import AuditEntry
+
+    sub = submitted(aw)
+    client.force_login(aw.people.coordinator)
+    page = client.get(f"/danh-gia/ho-so/{sub.pk}/").content.decode()
+    assert 'data-testid="accept-pending"' in page and "Còn 5 tiêu chí chưa thẩm định." in page
+    client.post(f"/danh-gia/tieu-chi/{aw.scores['1.1.1'].pk}/tham-dinh/",
+                {"decision": "adjust", "reviewed_score": "1,5", "reason": "Ban hành chậm"})
+    before = AuditEntry.objects.count()
+    response = client.post(f"/danh-gia/ho-so/{sub.pk}/dong-y-con-lai/", follow=True)
+    assert "Đã đồng ý 4 tiêu chí chưa thẩm định." in response.content.decode()
+    reviews = dict(Score.objects.filter(submission=sub).values_list("node__code", "review"))
+    assert reviews == {"1.1.1": "adjusted", "1.1.2": "accepted", "1.1.3": "accepted", "2.1.1": "accepted",
+                       "2.1.2": "accepted"}
+    assert AuditEntry.objects.count() == before + 4
+    assert Score.objects.get(pk=aw.scores["1.1.1"].pk).reviewed_score == Decimal("1.5")
+    assert 'data-testid="accept-pending"' not in client.get(f"/danh-gia/ho-so/{sub.pk}/").content.decode()
+    client.post(f"/danh-gia/ho-so/{sub.pk}/gui-tham-dinh/")
+    assert Submission.objects.get(pk=sub.pk).state == "reviewed"
+
+
+def test_the_round_page_title_is_the_round_name(aw, client):
+    """The survey import form once sat inside the title block: the browser tab showed its markup."""
+    import re
+
+    client.force_login(aw.people.coordinator)
+    page = client.get(f"/danh-gia/dot/{aw.round.pk}/").content.decode()
+    title = re.search(r"<title>(.*?)</title>", page, re.S).group(1)
+    assert "<" not in title and aw.round.name in title
+    assert page.count(f'action="/danh-gia/dot/{aw.round.pk}/dieu-tra/"') == 1
