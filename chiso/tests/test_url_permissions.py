@@ -200,6 +200,8 @@ MATRIX = {
     "assessment_approve": ("POST", _sub("awaiting"), LEADERS, HOME_READERS),
     "assessment_return": ("POST", _sub("awaiting"), LEADERS, HOME_READERS),
     "assessment_send_review": ("POST", _sub("submitted"), COORDINATORS, HOME_READERS),
+    # "Đồng ý tất cả tiêu chí còn lại": the review of the rest at once, like one review per score
+    "assessment_accept_pending": ("POST", _sub("submitted"), COORDINATORS, HOME_READERS),
     "assessment_finalize": ("POST", _sub("reviewed"), COORDINATORS, HOME_READERS),
     "assessment_survey": ("POST", _sub("draft"), COORDINATORS, HOME_READERS),
     # the pack holds the agency's files: its own people and the coordinator ask for it ...
