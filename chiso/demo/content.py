@@ -183,6 +183,7 @@ USERS = [
     ("stp.truongphong", "Hoàng Văn Bình", "unit_head", "STP", "civil", "Trưởng phòng"),
     ("stp.canbo", "Vũ Thị Lan", "unit_staff", "STP", "civil", "Chuyên viên"),
     ("stp.xem", "Đỗ Quang Huy", "viewer", "STP", "inspect", "Thanh tra viên"),
+    ("svh.giamdoc", "Lý Quốc Thắng", "leader", "SVHTTDL", None, "Giám đốc Sở"),
     ("svh.vanphong", "Ngô Thanh Mai", "office", "SVHTTDL", "office", "Phó Chánh Văn phòng"),
     ("svh.canbo", "Bùi Văn Khải", "unit_staff", "SVHTTDL", "outreach", "Chuyên viên"),
 ]

@@ -65,7 +65,7 @@ def sign_off_and_send(office, report, day: date):
 
     from .documents import filename, render
 
-    leader = next(iter(leader_people(report.agency)), office)
+    leader = leader_people(report.agency)[0]  # every demo agency that issues reports has a leader
     report = actions.do_submit_agency_report(office, report, day)
     report = actions.do_approve_agency_report(leader, report, now=day)
     report = actions.do_issue_agency_report(office, report, day)
