@@ -83,13 +83,27 @@ def baseline() -> float:
     return time.perf_counter() - start
 
 
-def timed(fn, runs: int) -> float:
+def timed(fn, runs: int, clock=time.perf_counter) -> float:
+    """Median seconds of `runs` calls (wall time; clock=time.process_time for this process's CPU time,
+    which a busy machine stretches less)."""
     values = []
     for _i in range(runs):
-        start = time.perf_counter()
+        start = clock()
         fn()
-        values.append(time.perf_counter() - start)
+        values.append(clock() - start)
     return statistics.median(values)
+
+
+def pdf_pages(data: bytes) -> int:
+    """Pages of a PDF, by pdfinfo (poppler-utils) when installed, else 0."""
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as fh:
+        fh.write(data)
+        fh.flush()
+        try:
+            out = subprocess.run(["pdfinfo", fh.name], capture_output=True, text=True, check=False).stdout
+        except FileNotFoundError:
+            return 0
+    return next((int(ln.split()[-1]) for ln in out.splitlines() if ln.startswith("Pages:")), 0)
 
 
 def child_pdf(report_id: int) -> int:
@@ -106,8 +120,7 @@ def child_pdf(report_id: int) -> int:
     data = render("pdf", report)
     seconds = time.perf_counter() - start
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"seconds": seconds, "peak_mb": peak_mb, "pages": data.count(b"/Type /Page\n")
-                      or data.count(b"/Type /Page") - data.count(b"/Type /Pages"), "kib": len(data) // 1024}))
+    print(json.dumps({"seconds": seconds, "peak_mb": peak_mb, "pages": pdf_pages(data), "kib": len(data) // 1024}))
     return 0
 
 
@@ -147,6 +160,7 @@ def main():
     fig["DOCX (500)"] = timed(lambda: render("docx", small), 5)
     fig["XLSX (500)"] = timed(lambda: render("xlsx", small), 3)
     fig["PDF (500)"] = timed(lambda: render("pdf", small), 2)
+    fig["PDF (500), CPU only"] = timed(lambda: render("pdf", small), 2, clock=time.process_time)
     fig["DOCX (5,000)"] = timed(lambda: render("docx", large), 1)
     out = subprocess.run([sys.executable, __file__, "--child-pdf", str(large.pk)], capture_output=True, text=True,
                          env=os.environ, check=False)
@@ -158,20 +172,23 @@ def main():
 
     # An issued report: the file is stored once (the first download, or the job started at issue), then served.
     from django.test import Client
+    from django.urls import reverse
 
     from chiso.reports.models import AgencyReport
 
     AgencyReport.objects.filter(pk=small.pk).update(state="issued", number=1, issued_on=date(2026, 9, 25))
     client = Client()
     client.force_login(offices[500])
-    url = f"/bao-cao/van-ban/{small.pk}/tai/pdf/"
-    from django.urls import reverse
-
-    url = reverse("reports:download", args=[small.pk, "pdf"])
-    first = time.perf_counter()
-    response = client.get(url)
-    first = time.perf_counter() - first
     stored = [reverse("reports:download", args=[small.pk, fmt]) for fmt in ("pdf", "docx", "xlsx")]
+    first = time.perf_counter()
+    response = client.get(stored[0])
+    if response.status_code == 302:  # made by a background job: ask for it, run the job here
+        from chiso.jobs.api import run_pending
+
+        client.post(response["Location"])
+        run_pending()
+        response = client.get(stored[0])
+    first = time.perf_counter() - first
     for u in stored[1:]:
         client.get(u)
 
@@ -204,7 +221,7 @@ def main():
           f"{child['peak_mb']:.0f} MB (target < 400 MB){'' if child['peak_mb'] < 400 else '  MISSED'}")
     if child["peak_mb"] >= 400:
         missed.append("PDF memory")
-    print(f"  first download of the issued PDF (renders it unless already stored): {first:.3f} s "
+    print(f"  first download of the issued PDF (rendered, by its job when there is one, then stored): {first:.3f} s "
           f"(status {response.status_code})")
     return 3 if missed else 0  # 3: missed (scripts/run_benchmarks.py)
 
