@@ -13,11 +13,12 @@ from django.utils.translation import gettext as _
 from chiso.accounts.access import leader_people, office_people
 from chiso.audit.log import record, snapshot
 from chiso.audit.models import AuditEntry
+from chiso.jobs.api import enqueue
 from chiso.language import in_vietnamese
 from chiso.notifications.service import notify
 from chiso.periods.codes import Period
 
-from . import queries
+from . import file_jobs, queries
 from .models import AgencyReport, UnitReport
 
 UNIT_TEXT = ("results", "difficulties", "next_steps", "proposals")
@@ -421,6 +422,10 @@ def do_issue_agency_report(actor, report: AgencyReport, issued_on: date | None =
     report.state = AgencyReport.State.ISSUED
     report.save()
     _step(actor, report, before, _("Cấp số %(n)s cho %(r)s") % {"n": report.number_symbol, "r": _title(report)})
+    # the issued PDF is rendered once by `chiso jobs` (queued with this transaction), so its first download
+    # is served from storage like every later one
+    enqueue(file_jobs.KIND, file_jobs.arguments(report, "pdf"), user=actor, agency_id=report.agency_id, total=1,
+            message=_("Đang chờ tạo tệp"))
     notify(leader_people(report.agency), "report_decided",
            _("Đã cấp số %(n)s cho %(r)s; chờ bản ký.") % {"n": report.number_symbol, "r": _title(report)},
            _report_url(report), report.agency.name)

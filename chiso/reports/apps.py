@@ -7,7 +7,10 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Báo cáo định kỳ")
 
     def ready(self):
+        from chiso.jobs.api import register
         from chiso.notifications import kinds
+
+        register("report_file", "chiso.reports.file_jobs.build_file")  # PDFs rendered in `chiso jobs`
 
         for code in ("report_draft", "report_due", "report_late", "report_unit_submitted",
                      "report_for_approval", "report_decided", "report_sent", "report_withdrawn"):

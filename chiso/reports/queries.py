@@ -2,6 +2,7 @@
 province roll-up. A fixed number of queries whatever the number of tasks; statuses come from
 chiso.plans.status, as everywhere else. Figures are plain JSON-ready dicts: a report stores them."""
 
+import re
 from collections import Counter, defaultdict
 from datetime import date, datetime, time, timedelta
 
@@ -363,10 +364,12 @@ def draft_agency_text(fig: dict) -> dict:
     weaknesses = "\n".join([f"Còn {len(overdue)} nhiệm vụ quá hạn chưa hoàn thành:", *_items(
         (f"{_name(r)} (hạn {_dmy(r['due'])}; đơn vị chủ trì: {', '.join(r['units']) or 'chưa giao'})", "")
         for r in overdue[:20])]) if overdue else "Không có nhiệm vụ quá hạn."
-    causes = "\n".join(_items((_name(r), _sentence(r["cause"])) for r in overdue if r["cause"]))
+    causes = "\n".join(_causes(overdue))
+    covered = {_name(r) for r in overdue} if len(overdue) > CAUSES_LISTED else set()
     for u in fig["unit_texts"]:
-        if u["difficulties"] and u["difficulties"] != "Không có.":
-            causes += ("\n" if causes else "") + f"{u['unit']}: {u['difficulties']}"
+        difficulties = _uncovered(u["difficulties"], covered)
+        if difficulties and difficulties != "Không có.":
+            causes += ("\n" if causes else "") + f"{u['unit']}: {difficulties}"
     next_tasks = ["- Tiếp tục chỉ đạo, đôn đốc các đơn vị thực hiện các nhiệm vụ còn lại của kế hoạch."]
     if overdue:
         next_tasks.append("- Tập trung hoàn thành các nhiệm vụ quá hạn: "
@@ -377,6 +380,38 @@ def draft_agency_text(fig: dict) -> dict:
     strengths = f"Hoàn thành đúng hạn {c[Status.DONE]} nhiệm vụ." if c[Status.DONE] else ""
     return {"direction": direction, "results_intro": results, "strengths": strengths, "weaknesses": weaknesses,
             "causes": causes, "next_tasks": next_tasks, "proposals": proposals}
+
+
+CAUSES_LISTED = 10  # up to this many overdue tasks with a cause, each is named with its cause
+
+
+def _causes(overdue: list[dict]) -> list[str]:
+    """The causes of the overdue tasks: task by task when they are few; grouped by cause when they are many
+    (each cause with its number of tasks and the first few named; every task and its cause is in Phụ lục II),
+    so a province-sized report does not repeat its annex in the body."""
+    with_cause = [r for r in overdue if r["cause"]]
+    if len(with_cause) <= CAUSES_LISTED:
+        return _items((_name(r), _sentence(r["cause"])) for r in with_cause)
+    groups: dict[str, list[dict]] = {}
+    for r in with_cause:
+        groups.setdefault(_sentence(r["cause"]).rstrip("."), []).append(r)
+    ranked = sorted(groups.items(), key=lambda item: -len(item[1]))
+    return _items((cause, f"{len(rows)} nhiệm vụ ({'; '.join(_name(r) for r in rows[:3])}"
+                   f"{'; …' if len(rows) > 3 else ''})") for cause, rows in ranked) + [
+        "(Từng nhiệm vụ quá hạn và nguyên nhân: xem Phụ lục II.)"]
+
+
+UNIT_TASK_LINE = re.compile(r"^- (.+) \([^()]*\)\. Nguyên nhân: ")  # a task line of draft_unit_text
+
+
+def _uncovered(text: str, covered: set[str]) -> str:
+    """A unit's difficulties without the lines about overdue tasks the grouped causes already count (their
+    causes are in Phụ lục II); everything the unit wrote in its own words stays."""
+    if not covered or not text:
+        return text
+    kept = [ln for ln in text.splitlines()
+            if not ((m := UNIT_TASK_LINE.match(ln.strip())) and m.group(1) in covered)]
+    return "\n".join(kept).strip()
 
 
 def _fmt_pct(value) -> str:

@@ -9,6 +9,7 @@ urlpatterns = [
     path("toan-tinh/<str:period>/", views.rollup, name="rollup"),
     path("van-ban/<int:pk>/", views.agency_report, name="agency_report"),
     path("van-ban/<int:pk>/tai/<str:fmt>/", views.download, name="download"),
+    path("van-ban/<int:pk>/tai/<str:fmt>/tao/", views.build_file, name="build_file"),
     path("van-ban/<int:pk>/buoc/<str:step>/", views.report_step, name="report_step"),
     path("van-ban/<int:pk>/ban-ky/", views.signed_copy, name="signed_copy"),
     path("<str:code>/", views.calendar, name="calendar"),

@@ -13,15 +13,17 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from chiso.files.serving import inline_or_attachment
+from chiso.jobs.api import enqueue
+from chiso.jobs.models import Job
 from chiso.org.models import Agency, Unit
 from chiso.periods.calendar import periods_of_year, periods_of_year_many, resolve
 from chiso.periods.codes import Kind, Period, PeriodError
 from chiso.periods.models import KIND_CHOICES, ReportingRule
 from chiso.plans.models import ReportingObligation
 
-from . import actions, queries
+from . import actions, file_jobs, queries
 from . import permissions as perms
-from .documents import CONTENT_TYPES, filename, issued_file
+from .documents import CONTENT_TYPES, filename, issued_file, stored_file
 from .documents import render as render_file
 from .forms import AdHocForm, AgencyReportForm, RuleForm, StepForm, UnitReportForm
 from .models import AgencyReport, UnitReport
@@ -308,15 +310,51 @@ def signed_copy(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """A report file: served from storage when kept (an issued report's files are rendered once; a draft's
+    file is kept under the moment of its last change); a short DOCX or XLSX is rendered in the request; a
+    PDF or the file of a long report is made by a background job (the page that starts and follows it)."""
     report = _agency_report(request.user, pk)
     if fmt not in CONTENT_TYPES:
         raise Http404
-    if report.is_numbered:  # a numbered report: its files are rendered once and served from storage
+    path = stored_file(report, fmt)
+    if path is not None:
+        response = FileResponse(path.open("rb"), content_type=CONTENT_TYPES[fmt])
+    elif file_jobs.in_background(report, fmt):
+        return redirect("reports:build_file", report.pk, fmt)
+    elif report.is_numbered:  # rendered once, then served from storage
         response = FileResponse(issued_file(report, fmt).open("rb"), content_type=CONTENT_TYPES[fmt])
     else:
         response = HttpResponse(render_file(fmt, report), content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{filename(report, fmt)}"'
     return response
+
+
+def _file_job(user, report, fmt: str) -> Job | None:
+    """This person's job making this file of the report as it is now (the newest one)."""
+    args = file_jobs.arguments(report, fmt)
+    return (Job.objects.filter(kind=file_jobs.KIND, created_by=user, arguments__report=args["report"],
+                               arguments__fmt=fmt, arguments__stamp=args["stamp"]).order_by("-pk").first())
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def build_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """Make a report file in the background: GET shows the button, or the progress of the job already asked
+    for; POST queues the job (once) and comes back here. When the file is kept, the download serves it."""
+    report = _agency_report(request.user, pk)
+    if fmt not in CONTENT_TYPES:
+        raise Http404
+    if stored_file(report, fmt) is not None:
+        return redirect("reports:download", report.pk, fmt)
+    job = _file_job(request.user, report, fmt)
+    if request.method == "POST":
+        if job is None or job.state == Job.State.FAILED:
+            enqueue(file_jobs.KIND, file_jobs.arguments(report, fmt), user=request.user,
+                    agency_id=report.agency_id, total=1, message=_("Đang chờ tạo tệp"))
+        return redirect("reports:build_file", report.pk, fmt)
+    return render(request, "reports/file_build.html", {
+        "nav": "reports", "report": report, "agency": report.agency, "fmt": fmt, "job": job,
+        "download_url": reverse("reports:download", args=[report.pk, fmt])})
 
 
 ROLLUP_LIST = 10  # overdue tasks listed per agency on the roll-up page

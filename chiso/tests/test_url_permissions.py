@@ -169,6 +169,8 @@ MATRIX = {
     "reports:report_step#rut": ("POST", _s(pk=lambda s: s.sent.pk, step="rut"), OFFICE),
     "reports:signed_copy": ("GET", _s(pk=lambda s: s.sent.pk), HOME_READERS),
     "reports:download": ("GET", _s(pk=lambda s: s.report.pk, fmt="docx"), HOME_READERS),
+    # whoever reads the report may ask for its PDF to be made (a job of their own)
+    "reports:build_file": ("POST", _s(pk=lambda s: s.report.pk, fmt="pdf"), HOME_READERS),
     "reports:calendar": ("GET", HOME, HOME_READERS),
     "reports:edit_rule": ("POST", _s(code=lambda s: s.home.code, kind="quarter"), OFFICE),
     "reports:new_adhoc": ("POST", HOME, OFFICE),

@@ -56,25 +56,51 @@ def render(fmt: str, report) -> bytes:
     return build(report)
 
 
-def issued_file(report, fmt: str):
-    """The stored file of a numbered report: rendered once, then served from storage. Its content never
-    changes — a correction is a new version with its own id — so the file is named by id, version and number
-    (MEDIA_ROOT/reports/<agency>/<id>-v<version>-n<number>.<fmt>) and written atomically."""
+def stored_path(report, fmt: str):
+    """Where the file of a report is kept once rendered.
+
+    A numbered report never changes (a correction is a new version with its own id), so its file is named by
+    id, version and number: MEDIA_ROOT/reports/<agency>/<id>-v<version>-n<number>.<fmt>. A report not yet
+    numbered changes with every save, so its file is named by the moment of its last change as well
+    (.../drafts/<id>-<updated_at in µs>.<fmt>): a file made before a change is never served after it."""
     from pathlib import Path
 
     from django.conf import settings
 
-    from chiso.files.storage import write_atomically
-
     if fmt not in CONTENT_TYPES:
         raise ValueError(fmt)
-    # the number is in the name too: a file rendered before numbering must never be served as the issued one
-    path = (Path(settings.MEDIA_ROOT) / "reports" / report.agency.code
-            / f"{report.pk}-v{report.version}-n{report.number or 0}.{fmt}")
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomically(path, render(fmt, report))
+    folder = Path(settings.MEDIA_ROOT) / "reports" / report.agency.code
+    if report.is_numbered:
+        # the number is in the name too: a file rendered before numbering must never be served as the issued one
+        return folder / f"{report.pk}-v{report.version}-n{report.number or 0}.{fmt}"
+    stamp = round(report.updated_at.timestamp() * 1_000_000) if report.updated_at else 0
+    return folder / "drafts" / f"{report.pk}-{stamp}.{fmt}"
+
+
+def stored_file(report, fmt: str):
+    """The kept file of the report as it is now, or None when it has not been rendered yet."""
+    path = stored_path(report, fmt)
+    return path if path.exists() else None
+
+
+def store_file(report, fmt: str):
+    """Render the report and keep the file (written atomically); a draft's older files of the same format
+    are removed."""
+    from chiso.files.storage import write_atomically
+
+    path = stored_path(report, fmt)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomically(path, render(fmt, report))
+    if not report.is_numbered:
+        for old in path.parent.glob(f"{report.pk}-*.{fmt}"):
+            if old != path:
+                old.unlink(missing_ok=True)
     return path
+
+
+def issued_file(report, fmt: str):
+    """The stored file of a numbered report: rendered once, then served from storage."""
+    return stored_file(report, fmt) or store_file(report, fmt)
 
 
 def filename(report, fmt: str) -> str:

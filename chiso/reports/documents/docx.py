@@ -4,13 +4,14 @@ table, number and symbol, italic place and date, bold title and summary with a s
 Roman 14 justified with a first-line indent, the signing block beside "Nơi nhận", annex tables."""
 
 import io
+from xml.sax.saxutils import escape
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt
 
 from .common import Outline, Section, column_widths, outline
@@ -199,25 +200,35 @@ TEXT_WIDTH_CM = 16.0
 
 
 def grid_table(doc, header: list[str], rows: list[list[str]], size=11) -> None:
-    """A ruled table with a width per column (a name column wide, a number narrow: `column_widths`);
-    all rows created at once (python-docx's per-cell lookups are slow on long tables)."""
-    table = doc.add_table(rows=len(rows) + 1, cols=len(header))
-    table.style = "Table Grid"
-    table.autofit = False
-    widths = [Cm(w) for w in column_widths(header, TEXT_WIDTH_CM)]
-    for column, w in zip(table.columns, widths, strict=True):
-        column.width = w
-    for values, row in zip([header, *rows], table.rows, strict=True):
+    """A ruled table with a width per column (a name column wide, a number narrow: `column_widths`), its
+    header repeated on every page. Written as one XML fragment parsed once: python-docx's per-cell calls
+    took most of the time of a long annex (500 tasks: 0.23 s → 0.06 s for the whole file)."""
+    widths = [round(Cm(w).twips) for w in column_widths(header, TEXT_WIDTH_CM)]
+    fonts = f'<w:rFonts w:ascii="{FONT}" w:hAnsi="{FONT}" w:eastAsia="{FONT}" w:cs="{FONT}"/>'
+    sizes = f'<w:sz w:val="{size * 2}"/><w:szCs w:val="{size * 2}"/>'
+    plain, bold_rpr = f"<w:rPr>{fonts}{sizes}</w:rPr>", f"<w:rPr>{fonts}<w:b/>{sizes}</w:rPr>"
+    cells = [f'<w:tcPr><w:tcW w:w="{w}" w:type="dxa"/></w:tcPr>' for w in widths]
+    parts = [f'<w:tbl {nsdecls("w")}><w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:w="0" w:type="auto"/>'
+             '<w:tblLayout w:type="fixed"/><w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" '
+             'w:firstColumn="1" w:lastColumn="0" w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>',
+             *(f'<w:gridCol w:w="{w}"/>' for w in widths), "</w:tblGrid>"]
+    for values in [header, *rows]:
         bold = values is header
-        for value, cell, w in zip(values, row.cells, widths, strict=False):
-            cell.width = w
-            para = cell.paragraphs[0]
-            if bold or _is_number(value):
-                para.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            _run(para, str(value), size, bold=bold)
-    tr = table.rows[0]._tr  # repeat the header on every page
-    trpr = tr.get_or_add_trPr()
-    trpr.append(OxmlElement("w:tblHeader"))
+        parts.append("<w:tr><w:trPr><w:tblHeader/></w:trPr>" if bold else "<w:tr>")
+        for value, tcpr in zip(values, cells, strict=False):
+            text = str(value)
+            jc = '<w:pPr><w:jc w:val="center"/></w:pPr>' if bold or _is_number(text) else ""
+            rpr = bold_rpr if bold else plain
+            parts.append(f'<w:tc>{tcpr}<w:p>{jc}<w:r>{rpr}<w:t xml:space="preserve">{_xml_text(text)}</w:t>'
+                         "</w:r></w:p></w:tc>")
+        parts.append("</w:tr>")
+    parts.append("</w:tbl>")
+    doc.element.body._insert_tbl(parse_xml("".join(parts)))
+
+
+def _xml_text(text: str) -> str:
+    """Text safe inside <w:t>: XML escapes, and no control character (invalid in XML 1.0)."""
+    return escape("".join(ch for ch in text if ch >= " " or ch in "\t"))
 
 
 def _is_number(value) -> bool:

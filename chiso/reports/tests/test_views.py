@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 from docx import Document
 
+from chiso.jobs.api import run_pending
 from chiso.periods.calendar import resolve
 from chiso.reports import actions
 from chiso.reports.models import AgencyReport, UnitReport
@@ -83,8 +84,12 @@ def test_unit_submits_office_sees_rates(world, login, drafted):
     assert "Đề nghị tập huấn." in agency.proposals
     doc = Document(io.BytesIO(office.get(f"/bao-cao/van-ban/{agency.pk}/tai/docx/").content))
     assert any("Đề nghị tập huấn." in p.text for p in doc.paragraphs)
+    # the PDF is made by a background job (issue 14), then downloaded from storage
+    assert office.get(f"/bao-cao/van-ban/{agency.pk}/tai/pdf/").url == f"/bao-cao/van-ban/{agency.pk}/tai/pdf/tao/"
+    office.post(f"/bao-cao/van-ban/{agency.pk}/tai/pdf/tao/")
+    assert [job.state for job in run_pending()] == ["done"]
     pdf = office.get(f"/bao-cao/van-ban/{agency.pk}/tai/pdf/")
-    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    assert pdf["Content-Type"] == "application/pdf" and b"".join(pdf.streaming_content).startswith(b"%PDF")
     assert office.get(f"/bao-cao/van-ban/{agency.pk}/tai/exe/").status_code == 404
 
 
