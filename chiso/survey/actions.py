@@ -139,8 +139,8 @@ def do_activate(actor, pk: int) -> Questionnaire:
     record(actor, Action.UPDATE, q, before, snapshot(q), agency=q.agency)
     # this process at once, and again once committed (a page may have read the old one meanwhile); other
     # worker processes within memo.SECONDS
-    memo.forget("active")
-    transaction.on_commit(lambda: memo.forget("active"))
+    memo.forget("active", "form")
+    transaction.on_commit(lambda: memo.forget("active", "form"))
     return q
 
 
@@ -198,8 +198,9 @@ def do_save_counter(actor, agency, name: str, is_active: bool = True, pk: int | 
     counter.name, counter.is_active, counter.version = name, is_active, counter.version + 1
     counter.save()  # the slug stays: printed QR codes keep working
     record(actor, Action.UPDATE, counter, before, snapshot(counter), agency=agency)
-    memo.forget("place")  # a counter switched off stops taking answers at once here, within 30 s elsewhere
-    transaction.on_commit(lambda: memo.forget("place"))
+    # a counter switched off stops taking answers (and renamed, shows its name) at once here, within 30 s elsewhere
+    memo.forget("place", "form")
+    transaction.on_commit(lambda: memo.forget("place", "form"))
     return counter
 
 
