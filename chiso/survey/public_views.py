@@ -226,8 +226,11 @@ def thanks(request: HttpRequest, code: str) -> HttpResponse:
         agency, counter = _place(code, None)  # a counter switched off since: thank without it
     kiosk_raw = request.GET.get("kiosk", "")
     kiosk = _is_kiosk(kiosk_raw, counter)
+    kiosk_raw = kiosk_raw if kiosk else ""
     q = actions.active_questionnaire_cached(agency)
-    return render(request, "survey/public_thanks.html", {
-        "agency": agency, "counter": counter, "q": q, "kiosk": kiosk,
-        "again": _survey_url(agency, counter, kiosk_raw if kiosk else ""),
-        "reset_seconds": settings.CHISO_SURVEY_KIOSK_RESET})
+    # the same page for everyone of a place and version: rendered once per process, like the blank form
+    key = ("form", "thanks", agency.pk, counter.pk if counter else 0, q.pk if q else 0, kiosk_raw,
+           translation.get_language())
+    return HttpResponse(memo.get(key, lambda: render_to_string("survey/public_thanks.html", {
+        "agency": agency, "counter": counter, "q": q, "kiosk": kiosk, "again": _survey_url(agency, counter, kiosk_raw),
+        "reset_seconds": settings.CHISO_SURVEY_KIOSK_RESET})))
