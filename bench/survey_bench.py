@@ -3,7 +3,9 @@ workers) on loopback.
 
 1. The survey page: median of 100 GETs, beside a static file's median (baseline) in the same run; the cached
    public page of an agency: median of 200 GETs.
-2. Sustained submissions: BENCH_CLIENTS (32) phones at a time for BENCH_SECONDS (20 s). Each is a new phone —
+2. Sustained submissions (server: `chiso serve` as production runs it, its defaults — 3 sync workers — unless
+   BENCH_WORKERS / BENCH_THREADS say otherwise): BENCH_CLIENTS (32) phones at a time for BENCH_SECONDS (20 s).
+   Each is a new phone —
    its own cookies, its own address (X-Real-IP, read through CHISO_CLIENT_IP_HEADER, so the default rate limit
    applies per phone) and its own dossier code — that GETs the form, POSTs it with its CSRF cookie and token
    and GETs the thanks page it is sent to. Prints submissions per second (complete visits), POST and visit
@@ -201,6 +203,13 @@ class Server:
         cmd = [str(ROOT / ".venv/bin/chiso"), "serve", "--port", str(PORT)]
         if os.environ.get("BENCH_WORKERS"):
             cmd += ["--workers", os.environ["BENCH_WORKERS"]]
+        if os.environ.get("BENCH_THREADS"):  # above 1: gunicorn's gthread worker (production: CHISO_THREADS)
+            cmd += ["--threads", os.environ["BENCH_THREADS"]]
+        from django.conf import settings
+
+        threads = int(os.environ.get("BENCH_THREADS") or settings.SERVE_THREADS)
+        self.config = (f"{os.environ.get('BENCH_WORKERS') or settings.SERVE_WORKERS} workers, "
+                       + (f"gthread x {threads} threads" if threads > 1 else "sync"))
         self.proc = subprocess.Popen(cmd, env={**env, "CHISO_ACCESS_LOG": "0"}, cwd=ROOT,
                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
         for _ in range(150):
@@ -399,7 +408,8 @@ def bench_submissions(agency, counters, q, server) -> dict:
     print(f"    statuses GET {dict(statuses['get'])}, POST {dict(statuses['post'])}, thanks "
           f"{dict(statuses['thanks'])}; transport errors {len(errors)}{' e.g. ' + errors[0] if errors else ''}")
     print(f"    server cpu {used:.1f} s = {used / max(visits, 1) * 1000:.1f} ms per visit ({server.workers()} "
-          f"workers; the database's own processes not counted); client cpu {client_cpu:.1f} s")
+          f"workers running, `chiso serve` {server.config}; the database's own processes not counted); client cpu "
+          f"{client_cpu:.1f} s")
     print(f"    baseline static file, same {CLIENTS} clients: {static_rate:.0f} requests/s (p50 "
           f"{pct(static_lat, 0.5):.0f} ms, other statuses {sum(static_codes.values()) - static_codes[200]}) -> "
           f"ratio static requests/s to submission requests/s {static_rate / max(rate * requests_per_visit, 1e-9):.1f}")

@@ -26,10 +26,10 @@ def get(key: tuple, build, seconds: float = SECONDS):
     return value
 
 
-def forget(kind: str | None = None) -> None:
-    """Forget every entry of `kind` (the key's first item), or everything."""
-    if kind is None:
+def forget(*kinds: str) -> None:
+    """Forget every entry of these kinds (the key's first item), or everything."""
+    if not kinds:
         _store.clear()
         return
-    for key in [k for k in _store if k[0] == kind]:
+    for key in [k for k in _store if k[0] in kinds]:
         _store.pop(key, None)

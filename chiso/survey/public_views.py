@@ -11,6 +11,7 @@ import secrets
 from django.conf import settings
 from django.core import signing
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -98,6 +99,30 @@ def _survey_url(agency, counter, kiosk: str = "") -> str:
     return f"{url}?kiosk={kiosk}" if kiosk else url
 
 
+# Markers of the visitor's two tokens in a pre-rendered blank form, made up once per process (no agency or
+# counter name can contain them by chance); both tokens are URL-safe, so they go in without escaping.
+CSRF_MARK = f"csrf-{secrets.token_hex(12)}"
+TOKEN_MARK = f"form-{secrets.token_hex(12)}"
+
+
+def _form_context(agency, counter, q, token: str, kiosk_raw: str, sheet, chosen) -> dict:
+    rows = [{"q": question, "name": f"q{question.pk}", "error": sheet.errors.get(f"q{question.pk}") if sheet else None,
+             "chosen": str(chosen.get(f"q{question.pk}", ""))} for question in questions_of(q)]
+    return {"agency": agency, "counter": counter, "q": q, "rows": rows, "token": token, "kiosk": kiosk_raw,
+            "sheet": sheet, "errors": list(sheet.errors.values()) if sheet else [], "chosen": chosen,
+            "action": _survey_url(agency, counter), "levels": q.levels}
+
+
+def _blank_form(agency, counter, q, kiosk_raw: str) -> str:
+    """The blank form of a place (agency or counter), questionnaire version and kiosk link, rendered once per
+    process and kept memo.SECONDS: the same for every visitor but for the CSRF and form tokens, left as
+    CSRF_MARK and TOKEN_MARK. A version in use never changes; a counter renamed or switched off is forgotten
+    by its action (kind "form"). kiosk_raw is empty or a genuine kiosk key, so a robot cannot fill the memo."""
+    key = ("form", agency.pk, counter.pk if counter else 0, q.pk, kiosk_raw, translation.get_language())
+    return memo.get(key, lambda: render_to_string("survey/public_form.html", {
+        **_form_context(agency, counter, q, TOKEN_MARK, kiosk_raw, None, {}), "csrf_token": CSRF_MARK}))
+
+
 @public_404
 @never_cache
 @ensure_csrf_cookie
@@ -178,21 +203,12 @@ def survey(request: HttpRequest, code: str, slug: str | None = None) -> HttpResp
     device = request.COOKIES.get(DEVICE_COOKIE) or secrets.token_hex(16)
     token = signing.dumps({"a": agency.pk, "c": counter.pk if counter else 0, "q": q.pk,
                            "n": secrets.token_hex(16), "d": device}, salt=TOKEN_SALT)
-    chosen = request.POST if sheet is not None else {}
-
-    def rows():
-        return [{"q": question, "name": f"q{question.pk}", "error": sheet.errors.get(f"q{question.pk}")
-                 if sheet else None, "chosen": str(chosen.get(f"q{question.pk}", ""))} for question in questions_of(q)]
-
-    statements = None
-    if sheet is None:  # a blank form: its statements are the same for everyone (a version in use never changes)
-        statements = memo.get(("statements", q.pk, translation.get_language()), lambda: render_to_string(
-            "survey/_statements.html", {"rows": rows(), "levels": q.levels}))
-    response = render(request, "survey/public_form.html", {
-        "agency": agency, "counter": counter, "q": q, "statements": statements,
-        "rows": rows() if statements is None else [], "token": token, "kiosk": kiosk_raw,
-        "sheet": sheet, "errors": list(sheet.errors.values()) if sheet else [], "chosen": chosen,
-        "action": _survey_url(agency, counter), "levels": q.levels}, status=400 if sheet else 200)
+    if sheet is None:  # a blank form: rendered once per process, the visitor's two tokens put in its places
+        html = _blank_form(agency, counter, q, kiosk_raw)
+        response = HttpResponse(html.replace(CSRF_MARK, get_token(request), 1).replace(TOKEN_MARK, token, 1))
+    else:
+        response = render(request, "survey/public_form.html", _form_context(agency, counter, q, token, kiosk_raw,
+                                                                            sheet, request.POST), status=400)
     if DEVICE_COOKIE not in request.COOKIES:
         response.set_cookie(DEVICE_COOKIE, device, max_age=400 * 86400, httponly=True, samesite="Lax",
                             secure=settings.SESSION_COOKIE_SECURE)
@@ -210,8 +226,11 @@ def thanks(request: HttpRequest, code: str) -> HttpResponse:
         agency, counter = _place(code, None)  # a counter switched off since: thank without it
     kiosk_raw = request.GET.get("kiosk", "")
     kiosk = _is_kiosk(kiosk_raw, counter)
+    kiosk_raw = kiosk_raw if kiosk else ""
     q = actions.active_questionnaire_cached(agency)
-    return render(request, "survey/public_thanks.html", {
-        "agency": agency, "counter": counter, "q": q, "kiosk": kiosk,
-        "again": _survey_url(agency, counter, kiosk_raw if kiosk else ""),
-        "reset_seconds": settings.CHISO_SURVEY_KIOSK_RESET})
+    # the same page for everyone of a place and version: rendered once per process, like the blank form
+    key = ("form", "thanks", agency.pk, counter.pk if counter else 0, q.pk if q else 0, kiosk_raw,
+           translation.get_language())
+    return HttpResponse(memo.get(key, lambda: render_to_string("survey/public_thanks.html", {
+        "agency": agency, "counter": counter, "q": q, "kiosk": kiosk, "again": _survey_url(agency, counter, kiosk_raw),
+        "reset_seconds": settings.CHISO_SURVEY_KIOSK_RESET})))

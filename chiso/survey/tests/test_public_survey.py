@@ -292,3 +292,49 @@ def test_a_counter_switched_off_stops_taking_answers_at_once(client, survey):
     assert client.get(url).status_code == 404
     assert client.post(url, data, REMOTE_ADDR="203.0.113.9").status_code == 404
     assert Response.objects.count() == 0
+
+
+def test_the_pre_rendered_blank_form_carries_each_visitors_own_tokens(survey):
+    """The blank form is rendered once per process (public_views._blank_form); each visitor still gets their
+    own CSRF token and form token in it, and a form sent back with them (CSRF enforced) is accepted."""
+    import re
+
+    from django.test import Client
+
+    from chiso.survey.public_views import CSRF_MARK, TOKEN_MARK
+
+    world, q, counter, url = survey
+    visitors = [Client(enforce_csrf_checks=True) for _ in range(2)]
+    pages = [v.get(url) for v in visitors]
+    bodies = [p.content.decode() for p in pages]
+    csrf = [re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', b).group(1) for b in bodies]
+    tokens = [re.search(r'name="token" value="([^"]+)"', b).group(1) for b in bodies]
+    assert csrf[0] != csrf[1] and tokens[0] != tokens[1]
+    assert all(CSRF_MARK not in b and TOKEN_MARK not in b for b in bodies)
+    assert all(v.cookies["csrftoken"].value for v in visitors)
+    # the two pages are the same but for the tokens
+    blanks = [b.replace(c, "").replace(t, "") for b, c, t in zip(bodies, csrf, tokens, strict=True)]
+    assert blanks[0] == blanks[1]
+    for n, (visitor, token, masked) in enumerate(zip(visitors, tokens, csrf, strict=True)):
+        sent = visitor.post(url, {"csrfmiddlewaretoken": masked, "token": token, **all_answers(q)},
+                            REMOTE_ADDR=f"203.0.113.{n + 20}")
+        assert sent.status_code == 302
+    assert Response.objects.count() == 2 and Answer.objects.count() == 2 * q.questions.count()
+    # one visitor's CSRF token does not pass with the other's cookie, and a form token is used once
+    third = Client(enforce_csrf_checks=True)
+    third.get(url)
+    refused = third.post(url, {"csrfmiddlewaretoken": "x" * 64, "token": tokens[0], **all_answers(q)})
+    assert refused.status_code == 403
+    replay = visitors[0].post(url, {"csrfmiddlewaretoken": csrf[0], "token": tokens[0], **all_answers(q)},
+                              REMOTE_ADDR="203.0.113.20")
+    assert replay.status_code == 409 and Response.objects.count() == 2
+
+
+def test_a_renamed_counter_shows_its_new_name_on_the_blank_form_at_once(client, survey):
+    from chiso.survey import actions
+
+    world, q, counter, url = survey
+    assert counter.name in client.get(url).content.decode()
+    actions.do_save_counter(world.people.office, world.home, "Quầy Tư pháp", pk=counter.pk, version=counter.version)
+    page = client.get(url).content.decode()
+    assert "Quầy Tư pháp" in page and counter.name not in page
