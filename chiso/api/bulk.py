@@ -107,7 +107,8 @@ def import_dossiers(request, kind: str = "dossier", agency: str | None = None):
             raise ApiError(400, "invalid", "Nội dung trống: gửi mỗi dòng một bản ghi JSON.")
         try:
             with via(_channel(request)):
-                run = do_import_dossiers(token.user, path, agency=target, kind=kind, allowed_agency_ids=allowed)
+                run = do_import_dossiers(token.user, path, agency=target, kind=kind, allowed_agency_ids=allowed,
+                                         defer_kpis=True)
         except importer.ImportRejected as exc:
             details = [{"field": f"records.{line}" if line else "", "location": "nội dung", "message": msg}
                        for line, msg in exc.errors[:1000]]

@@ -6,12 +6,12 @@ from datetime import date, datetime
 from decimal import Decimal
 from types import SimpleNamespace
 
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q, Value
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
-from chiso.dossiers import compute
+from chiso.dossiers import compute, refresh
 from chiso.dossiers.indicators import BY_CODE, rate_of
 from chiso.dossiers.models import KpiValue, TaskMeasure
 from chiso.files.serving import attachment
@@ -221,13 +221,15 @@ TASK_COLUMNS = (
 
 
 def _unit_ids(ids: list[int]) -> tuple[dict, dict]:
-    """Lead and support unit ids of the tasks: two plain queries on the link tables (no model objects)."""
+    """Lead and support unit ids of the tasks: one plain query on both link tables (no model objects)."""
     lead: dict[int, list[int]] = {}
     support: dict[int, list[int]] = {}
-    for through, out in ((Task.lead_units.through, lead), (Task.support_units.through, support)):
-        for task_id, unit_id in through.objects.filter(task_id__in=ids).order_by("unit_id").values_list(
-                "task_id", "unit_id"):
-            out.setdefault(task_id, []).append(unit_id)
+    if not ids:
+        return lead, support
+    links = [through.objects.filter(task_id__in=ids).annotate(lead=Value(n)).values_list("lead", "task_id", "unit_id")
+             for n, through in ((1, Task.lead_units.through), (0, Task.support_units.through))]
+    for is_lead, task_id, unit_id in sorted(links[0].union(links[1], all=True)):
+        (lead if is_lead else support).setdefault(task_id, []).append(unit_id)
     return lead, support
 
 
@@ -301,7 +303,9 @@ def tasks(request, agency: str | None = None, plan: int | None = None, year: int
     """`changed_since`: tasks edited, reported on or reviewed since then (a status that changes only because
     a due date passed is not a change; filter by `status=overdue` for those)."""
     need(request, "tasks")
-    qs = _tasks(request).filter(plan__agency_id__in=_agencies(request, agency))
+    qs = _tasks(request)
+    if agency:  # without one, _tasks already covers every agency the token reads
+        qs = qs.filter(plan__agency_id__in=_agencies(request, agency))
     if plan:
         qs = qs.filter(plan_id=plan)
     if year:
@@ -488,7 +492,8 @@ def indicators(request, agency: str | None = None, period: str | None = None, ye
                cursor: str | None = None, limit: int | None = None):
     """`unit` omitted: the agency's own figures; `unit=ID`: that unit's."""
     need(request, "dossiers")
-    qs = KpiValue.objects.filter(agency_id__in=_agencies(request, agency))
+    covered = _agencies(request, agency)
+    qs = KpiValue.objects.filter(agency_id__in=covered)
     qs = qs.filter(unit_id=unit) if unit else qs.filter(unit__isnull=True)
     if period:
         qs = qs.filter(period=period)
@@ -499,4 +504,8 @@ def indicators(request, agency: str | None = None, period: str | None = None, ye
     if changed_since:
         qs = qs.filter(computed_at__gte=_since(changed_since))
     rows, nxt = page(qs, cursor, limit)
-    return {"items": [indicator_row(v) for v in rows], "next_cursor": nxt}
+    waiting = sorted(refresh.pending(covered))
+    notice = (f"Chờ tính lại chỉ số: hồ sơ vừa đẩy của {len(waiting)} cơ quan chưa được tính vào các số liệu "
+              "này; đọc lại sau khi việc tính lại chạy xong.") if waiting else None
+    return {"items": [indicator_row(v) for v in rows], "next_cursor": nxt, "refresh_pending": waiting,
+            "notice": notice}

@@ -221,7 +221,13 @@ PlanPage = page_of(Plan, "PlanPage")
 TaskPage = page_of(Task, "TaskPage")
 UpdatePage = page_of(Update, "UpdatePage")
 ReportPage = page_of(Report, "ReportPage")
-IndicatorPage = page_of(Indicator, "IndicatorPage")
+
+
+class IndicatorPage(page_of(Indicator, "IndicatorPageBase")):
+    refresh_pending: list[int] = Field(
+        default_factory=list, description="cơ quan (id) có hồ sơ vừa đẩy đang chờ tính lại chỉ số: số liệu của "
+                                          "các cơ quan này chưa gồm những hồ sơ đó")
+    notice: str | None = Field(None, description="“Chờ tính lại chỉ số …” khi refresh_pending không rỗng")
 
 
 class DocumentIn(Schema):

@@ -100,4 +100,5 @@ def find(raw: str) -> ApiToken | None:
     """The token a caller presents, whatever its state (the caller says why it is refused)."""
     if not raw or not raw.startswith(TOKEN_PREFIX) or len(raw) > 200:
         return None
-    return ApiToken.objects.select_related("user").filter(digest=digest(raw)).first()
+    # the creator's unit too: their rights (accounts.access) read its agency on every call
+    return ApiToken.objects.select_related("user", "user__unit").filter(digest=digest(raw)).first()

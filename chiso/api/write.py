@@ -148,7 +148,7 @@ def push_dossiers(request, payload: s.DossierPush):
         try:
             with via(_channel(request)):
                 run = do_import_dossiers(token.user, path, agency=agency, kind=payload.kind,
-                                         allowed_agency_ids=allowed)
+                                         allowed_agency_ids=allowed, defer_kpis=True)
         except importer.ImportRejected as exc:
             details = [{"field": f"records.{line}" if line else "", "location": "nội dung", "message": msg}
                        for line, msg in exc.errors[:1000]]

@@ -16,9 +16,12 @@ from .models import ImportRun, ImportSource
 
 def do_import_dossiers(actor, path: str | Path, *, agency=None, source: ImportSource | None = None,
                        kind: str | None = None, mapping: dict | None = None, allowed_agency_ids=None,
-                       run: ImportRun | None = None, as_of: date | None = None) -> ImportRun:
+                       run: ImportRun | None = None, as_of: date | None = None,
+                       defer_kpis: bool = False) -> ImportRun:
     """Import one file (all or nothing); the run records the outcome either way. A mapping given here is
-    remembered on the source when the import succeeds. Raises importer.ImportRejected when refused."""
+    remembered on the source when the import succeeds. Raises importer.ImportRejected when refused.
+    With `defer_kpis` (batches pushed through the API) the indicators are recomputed by a background job
+    queued in the same transaction as the run's record (refresh.py), not inside this call."""
     path = Path(path)
     effective = {**(source.mapping if source else {}), **(mapping or {})}
     if run is None:
@@ -46,11 +49,16 @@ def do_import_dossiers(actor, path: str | Path, *, agency=None, source: ImportSo
                 record(actor, AuditEntry.Action.UPDATE, source, before, snapshot(source))
             run.refresh_from_db()
             record(actor, AuditEntry.Action.CREATE, run, None, snapshot(run, exclude=("errors", "path")))
+            if defer_kpis:
+                from .refresh import request_refresh
+
+                request_refresh(result.agencies, user=actor, as_of=as_of)
 
     plan = importer.Plan(kind=kind or (source.kind if source and source.mapping else None), mapping=effective,
                          agency_id=agency.pk if agency else None, allowed_agency_ids=allowed_agency_ids)
     try:
-        importer.run_import(path, plan, progress=progress, as_of=as_of, on_published=published)
+        importer.run_import(path, plan, progress=progress, as_of=as_of, on_published=published,
+                            defer_kpis=defer_kpis)
     except importer.ImportRejected as exc:
         ImportRun.objects.filter(pk=run.pk).update(
             status=ImportRun.Status.REJECTED, progress=100, finished_at=timezone.now(), message=exc.message,

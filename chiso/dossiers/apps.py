@@ -16,3 +16,4 @@ class DossiersConfig(AppConfig):
         for code in ("dossier_near_due", "dossier_overdue"):
             kinds.register(code, section=_("Hồ sơ TTHC sắp đến hạn, quá hạn"), order=30, detail_label=_("Cơ quan"))
         register_job("dossier_import", "chiso.dossiers.actions.run_import_job")
+        register_job("dossier_kpi_refresh", "chiso.dossiers.refresh.run_refresh_job")

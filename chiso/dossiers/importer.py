@@ -248,8 +248,10 @@ class Plan:
 
 
 def run_import(path: str | Path, plan: Plan, progress: Callable[[int, str], None] | None = None,
-               as_of: date | None = None, on_published: Callable[[ImportResult], None] | None = None) -> ImportResult:
-    """Import one file. Raises ImportRejected (nothing written) or returns what changed."""
+               as_of: date | None = None, on_published: Callable[[ImportResult], None] | None = None,
+               defer_kpis: bool = False) -> ImportResult:
+    """Import one file. Raises ImportRejected (nothing written) or returns what changed. With `defer_kpis`
+    the indicators are not recomputed here: the caller queues a refresh from `on_published` (refresh.py)."""
     path = Path(path)
     report = progress or (lambda pct, stage: None)
     fmt = FORMATS.get(path.suffix.lower())
@@ -305,7 +307,7 @@ def run_import(path: str | Path, plan: Plan, progress: Callable[[int, str], None
             raise ImportRejected(_("Tệp bị từ chối, không dữ liệu nào được ghi: %(n)s lỗi.") % {"n": total},
                                  errors[:MAX_ERRORS_KEPT], total)
         report(55, _("Đang ghi dữ liệu"))
-        return _publish(con, kind, count, report, as_of, on_published)
+        return _publish(con, kind, count, report, as_of, on_published, defer_kpis)
     finally:
         con.close()
         for leftover in (workdb, Path(str(workdb) + ".wal")):
@@ -462,7 +464,7 @@ def _check(con, kind: str, fields: dict, column: dict[str, str], plan: Plan) -> 
     return [(int(line), msg) for line, msg in rows], total
 
 
-def _publish(con, kind: str, count: int, report, as_of, on_published) -> ImportResult:
+def _publish(con, kind: str, count: int, report, as_of, on_published, defer_kpis: bool = False) -> ImportResult:
     from . import compute
 
     result = ImportResult(kind=kind, rows=count)
@@ -513,8 +515,15 @@ def _publish(con, kind: str, count: int, report, as_of, on_published) -> ImportR
                         f"TO {_lit(str(target))} (FORMAT parquet, COMPRESSION zstd)")
             tx.set(kind, store.part_key(agency_id, year), target)
             report(55 + int(25 * (i + 1) / max(1, len(parts))), _("Đang ghi dữ liệu"))
-        report(85, _("Đang tính chỉ số"))
-        compute.refresh(con, tx, agencies, as_of=as_of)
+        if defer_kpis:
+            # The judged month rows of these agencies are out of date: drill-downs read the files until the
+            # queued refresh writes new ones (the cube and KpiValue stay as they were, shown as pending).
+            for agency_id in agencies:
+                tx.set("drill", str(agency_id), None)
+                tx.data.get("drill_as_of", {}).pop(str(agency_id), None)
+        else:
+            report(85, _("Đang tính chỉ số"))
+            compute.refresh(con, tx, agencies, as_of=as_of)
         if on_published:
             on_published(result)
         tx.commit()

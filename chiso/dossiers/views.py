@@ -18,7 +18,7 @@ from chiso.exports.xlsx import xlsx_response
 from chiso.org.models import Agency, Unit
 from chiso.periods import windows
 
-from . import actions, charts, queries
+from . import actions, charts, queries, refresh
 from . import permissions as perms
 from .forms import ApologyForm, UploadForm
 from .indicators import BY_CODE, INDICATORS
@@ -75,6 +75,7 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
         "agencies": perms.kpi_agencies(request.user).order_by("name"), "measured": measured,
         "can_confirm": perms.can_confirm_measures(request.user, agency),
         "has_data": any(f.denominator for f in data["figures"]),
+        "kpi_pending": bool(refresh.pending([agency.pk])),
     })
 
 
@@ -107,6 +108,7 @@ def ranking(request: HttpRequest) -> HttpResponse:
     period = _period(request)
     agencies = list(perms.kpi_agencies(request.user).filter(is_active=True, is_coordinator=False).order_by("name"))
     rows = queries.ranking(agencies, period)
+    waiting = refresh.pending([a.pk for a in agencies])
     if request.GET.get("xuat") == "xlsx":
         return xlsx_response(f"xep-hang-{period.code}",
                              [_("Hạng"), _("Cơ quan"), _("Điểm"), _("Điểm tối đa"), _("Quy ra 100"), _("Xếp loại"),
@@ -116,6 +118,7 @@ def ranking(request: HttpRequest) -> HttpResponse:
     return render(request, "dossiers/ranking.html", {
         "nav": "kpis", "rows": rows, "period": period, "periods": windows.of_year(period.start.year),
         "year": period.start.year, "years": _years(),
+        "pending": [a for a in agencies if a.pk in waiting],
         "svg": charts.bars_svg([(r["agency"].name, r["score"]) for r in rows], label=_("Điểm quy ra 100"), suffix=""),
     })
 

@@ -4,6 +4,7 @@ import json
 
 from chiso.dossiers.models import KpiValue
 from chiso.dossiers.tests.conftest import dossier_row
+from chiso.jobs.api import run_pending
 from chiso.plans import actions as plans
 from chiso.plans.models import Task
 
@@ -46,5 +47,6 @@ def test_dossiers_come_in_as_ndjson_all_or_nothing(world, client):
     bad = bulk_rows([*good, dossier_row("N9", received="không rõ")])
     refused = client.post("/api/v1/import/dossiers", bad, content_type="application/x-ndjson", **bearer(raw))
     assert refused.status_code == 400 and "records.6" in {d["field"] for d in refused.json()["error"]["details"]}
+    assert [j.kind for j in run_pending()] == ["dossier_kpi_refresh"]  # one recompute for both batches
     value = KpiValue.objects.get(agency=world.home, unit=None, period="2026-03", code="2.1")
     assert value.denominator == 5

@@ -71,7 +71,7 @@ def test_a_page_of_tasks_runs_a_fixed_number_of_queries(world, client):
     with CaptureQueriesContext(connection) as many:
         body = client.get("/api/v1/tasks", **bearer(raw)).json()
     assert len(body["items"]) == 67
-    assert len(many) == len(few) <= 12
+    assert len(many) == len(few) <= 9  # 5 reads; the call log: BEGIN, UPDATE, INSERT, COMMIT on SQLite
 
 
 def test_vietnamese_errors_for_bad_parameters(world, client):

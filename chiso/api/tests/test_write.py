@@ -10,6 +10,8 @@ from django.urls import reverse
 from chiso.audit.models import AuditEntry
 from chiso.dossiers.models import ImportRun, KpiValue
 from chiso.dossiers.tests.conftest import dossier_row
+from chiso.jobs.api import run_pending
+from chiso.jobs.models import Job
 from chiso.tracking.models import Evidence, ProgressUpdate
 
 from .data import PNG
@@ -118,8 +120,19 @@ def test_pushing_dossiers_is_idempotent_by_code(world, client):
     assert {k: first.json()[k] for k in ("rows", "created", "updated")} == {"rows": 3, "created": 3, "updated": 0}
     again = _post(client, "/api/v1/dossiers", {"kind": "dossier", "records": ROWS}, raw)
     assert {k: again.json()[k] for k in ("rows", "created", "updated")} == {"rows": 3, "created": 0, "updated": 3}
+    # the indicators are recomputed by one background job for both batches; until it runs, the API says so
+    assert not KpiValue.objects.exists()
+    assert Job.objects.filter(kind="dossier_kpi_refresh", state="queued", agency_id=world.home.pk).count() == 1
+    read = token_for(world.people.admin, "dossiers:read")
+    waiting = client.get("/api/v1/indicators", {"agency": "STP"}, **bearer(read)).json()
+    assert waiting["refresh_pending"] == [world.home.pk] and waiting["notice"].startswith("Chờ tính lại chỉ số")
+    assert [j.state for j in run_pending()] == ["done"]
     value = KpiValue.objects.get(agency=world.home, unit=None, period="2026-03", code="2.1")
     assert (value.numerator, value.denominator) == (1, 3)
+    figures = client.get("/api/v1/indicators", {"agency": "STP", "period": "2026-03", "code": "2.1"},
+                         **bearer(read)).json()
+    assert figures["refresh_pending"] == [] and figures["notice"] is None
+    assert [(i["numerator"], i["denominator"]) for i in figures["items"]] == [(1, 3)]
     run = ImportRun.objects.get(pk=again.json()["run_id"])
     assert run.status == "done" and run.created_by == world.people.admin
     via_api = AuditEntry.objects.filter(model="dossiers.importrun", object_repr__startswith="[API: LGSP-hoso]")
@@ -134,7 +147,7 @@ def test_a_bad_dossier_refuses_the_batch_with_every_bad_record(world, client):
     assert response.status_code == 400
     error = response.json()["error"]
     assert error["code"] == "refused" and {"records.4", "records.5"} <= {d["field"] for d in error["details"]}
-    assert not KpiValue.objects.exists()
+    assert not KpiValue.objects.exists() and not Job.objects.exists()
 
 
 def test_who_may_push_dossiers(world, client):
@@ -151,4 +164,4 @@ def test_who_may_push_dossiers(world, client):
     assert refused.status_code == 400
     assert _post(client, "/api/v1/dossiers", {"records": []}, token_for(world.people.admin, "dossiers:write")
                  ).status_code == 400
-    assert not KpiValue.objects.exists()
+    assert not KpiValue.objects.exists() and not Job.objects.exists()
