@@ -17,7 +17,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-AGENCIES, TASKS, UNITS = 20, 200, 3
+AGENCIES, TASKS, UNITS = 200, 200, 3
 NOW = datetime(2026, 6, 30, 8, 0, tzinfo=timezone(timedelta(hours=7)))  # a Tuesday, no holiday
 EXPECTED_REMINDERS, EXPECTED_EMAILS = AGENCIES * TASKS, AGENCIES * UNITS
 
