@@ -182,7 +182,6 @@ def deliver_notifications(token: str, wall: datetime) -> int:
     """In-app notifications for this run's claims (and stale claims of dead runs), in one transaction."""
     Reminder.objects.filter(notified_at__isnull=True, claimed_at__lt=wall - LEASE).update(
         claim_token=token, claimed_at=wall)
-    count = 0
     with transaction.atomic():
         mine = list(Reminder.objects.filter(claim_token=token, notified_at__isnull=True)
                     .values_list("pk", "person_id", "task_id", "kind", "text", "task__plan__number",
@@ -193,10 +192,8 @@ def deliver_notifications(token: str, wall: datetime) -> int:
         insert_rows(Notification, ["user", "kind", "text", "url", "detail", "created_at"],
                     [(person, notification_kind(kind), text[:500], task_path(task)[:300], (number or title)[:200],
                       made) for _pk, person, task, kind, text, number, title in mine])
-        ids = [m[0] for m in mine]
-        for start in range(0, len(ids), BATCH):
-            count += Reminder.objects.filter(pk__in=ids[start:start + BATCH], notified_at__isnull=True).update(
-                notified_at=wall)
+        # the same rows as `mine`: only this run writes its token, and a claim is taken over only after LEASE
+        count = Reminder.objects.filter(claim_token=token, notified_at__isnull=True).update(notified_at=wall)
     return count
 
 
