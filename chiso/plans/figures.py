@@ -62,11 +62,14 @@ def status_case(as_of: date, updated: Q | Exists | None = None) -> Case:
     )
 
 
+_ORDER_KEYS = [str(s) for s in STATUS_ORDER]
+
+
 def tally(by_status: Mapping[str, int]) -> dict:
     """The one shape of a count: total, each status, completed (on time + late), `rate_done` (completed of
     all) and `rate_on_time` (on time of those whose outcome is known: done, late, overdue, failed)."""
-    out = {"total": sum(by_status.get(str(s), 0) for s in STATUS_ORDER),
-           **{str(s): by_status.get(str(s), 0) for s in STATUS_ORDER}}
+    out = {k: by_status.get(k, 0) for k in _ORDER_KEYS}
+    out = {"total": sum(out.values()), **out}
     out["completed"] = out[Status.DONE] + out[Status.DONE_LATE]
     out["open"] = out[Status.NOT_STARTED] + out[Status.IN_PROGRESS]
     out["rate_done"] = percent(out["completed"], out["total"])
@@ -84,10 +87,9 @@ def count_statuses(tasks: QuerySet, as_of: date, by: Iterable[str] = (), updated
     by = tuple(by)
     raw: dict[tuple, dict[str, int]] = {}
     rows = (tasks.order_by().annotate(_status=status_case(as_of, updated))
-            .values(*by, "_status").annotate(_n=Count("pk", distinct=True)))
-    for row in rows:
-        key = tuple(row[f] for f in by)
-        raw.setdefault(key, {})[row["_status"]] = row["_n"]
+            .values(*by, "_status").annotate(_n=Count("pk", distinct=True)).values_list(*by, "_status", "_n"))
+    for *key, status, n in rows:  # plain tuples: thousands of groups at a province's size
+        raw.setdefault(tuple(key), {})[status] = n
     out = {key: tally(c) for key, c in raw.items()}
     if not by and not out:
         out[()] = tally({})

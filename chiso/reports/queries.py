@@ -6,7 +6,8 @@ import re
 from collections import Counter, defaultdict
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -148,11 +149,15 @@ def counts(rows: list[dict]) -> dict:
     return tally(Counter(r["status"] for r in rows))
 
 
+_KEYS = [str(s) for s in STATUS_KEYS]
+
+
 def _add(tallies) -> dict:
     """One tally of several (their statuses summed)."""
-    total: Counter = Counter()
+    total = dict.fromkeys(_KEYS, 0)
     for t in tallies:
-        total.update({str(s): t[str(s)] for s in STATUS_KEYS})
+        for k in _KEYS:
+            total[k] += t[k]
     return tally(total)
 
 
@@ -423,7 +428,8 @@ def province_rollup(province, code: str, now: date | None = None, overdue_limit:
     per index and field and its overdue tasks; and the province totals. A fixed number of queries however
     many agencies: the calendars in one, the counts of all agencies in one grouped query and the overdue
     tasks in four per distinct period window (agencies on the default calendar share one). With
-    `overdue_limit` (the page) each agency lists only its most late overdue tasks; its count is whole."""
+    `overdue_limit` (the page) each agency lists only its most late overdue tasks, chosen in SQL by
+    ROW_NUMBER() OVER (PARTITION BY agency ORDER BY due, id); its count is whole."""
     from chiso.org.models import Agency
     from chiso.periods.calendar import resolve_many
 
@@ -449,12 +455,12 @@ def province_rollup(province, code: str, now: date | None = None, overdue_limit:
         tasks = Task.objects.filter(scope(period), plan__agency_id__in=ids)
         groups.update(tallies(tasks, period, now, by=("plan__agency_id",)))
         late = tasks.filter(status_q(Status.OVERDUE, min(now, period.end)))
-        if overdue_limit is not None:  # the most late of each agency: ids first (cheap), then their rows
-            chosen: dict[int, list[int]] = defaultdict(list)
-            for pk, agency_id in late.order_by("due", "id").values_list("pk", "plan__agency_id"):
-                if len(chosen[agency_id]) < overdue_limit:
-                    chosen[agency_id].append(pk)
-            late = Task.objects.filter(pk__in=[pk for ids_ in chosen.values() for pk in ids_])
+        if overdue_limit is not None:  # the most late of each agency, chosen in SQL (a window per agency)
+            ranked = late.annotate(_rank=Window(RowNumber(), partition_by=[F("plan__agency_id")],
+                                                order_by=[F("due").asc(), F("id").asc()]))
+            # their ids in hand (one query), so the three queries of task_rows do not rank again
+            late = Task.objects.filter(pk__in=list(ranked.filter(_rank__lte=overdue_limit).values_list("pk",
+                                                                                                    flat=True)))
         for row in task_rows(late, period, now):
             overdue[row["agency_id"]].append(row)
     per_agency: dict[int, dict] = defaultdict(dict)

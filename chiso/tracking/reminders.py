@@ -16,6 +16,7 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import transaction
@@ -24,8 +25,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from chiso.notifications import digest
-from chiso.notifications.service import Notice, deliver
+from chiso.notifications import digest, kinds
+from chiso.notifications.bulk import insert_rows
+from chiso.notifications.models import Notification
 from chiso.periods.checkins import checkins
 from chiso.periods.workdays import WorkCalendar
 from chiso.plans import status as rules
@@ -68,8 +70,19 @@ def _fmt(day: date) -> str:
     return day.strftime("%d/%m/%Y")
 
 
-def wanted_reminders(today: date) -> list[Reminder]:
-    """Every reminder due on `today`, unsaved, with its text. A fixed number of queries."""
+class Wanted(NamedTuple):
+    """A reminder wanted now, not claimed yet (a Reminder row once claimed)."""
+
+    task_id: int
+    kind: str
+    person_id: int
+    day: date
+    text: str
+
+
+def wanted_reminders(today: date) -> list[Wanted]:
+    """Every reminder due on `today`, unsaved, with its text. A fixed number of queries; the texts are
+    translated once per run, not once per task (40,000 tasks in a province)."""
     tasks = list(
         active_tasks()
         .filter(Q(due__isnull=False) | Q(recurrence__in=PERIODIC))
@@ -88,8 +101,15 @@ def wanted_reminders(today: date) -> list[Reminder]:
     reported_periods = set(ProgressUpdate.objects.filter(
         period__isnull=False, kind=ProgressUpdate.Kind.UPDATE).values_list("task_id", "period__start"))
     cal = WorkCalendar(today - timedelta(days=60), today + timedelta(days=60))
+    before_text = _("Còn %(n)s ngày làm việc đến hạn %(due)s: %(task)s")
+    due_text = _("Hôm nay là hạn hoàn thành: %(task)s")
+    overdue_text = _("Quá hạn %(n)s ngày (hạn %(due)s): %(task)s")
+    head_text = _("Báo trưởng đơn vị: nhiệm vụ quá hạn %(n)s ngày làm việc: %(task)s")
+    leader_text = _("Báo lãnh đạo cơ quan: nhiệm vụ quá hạn %(n)s ngày làm việc: %(task)s")
+    period_text = _("Sắp đến hạn báo cáo %(label)s (%(due)s): %(task)s")
+    thresholds: dict[str, list[int]] = {}
 
-    out: list[Reminder] = []
+    out: list[Wanted] = []
     for t in tasks:
         status = rules.derive(t["tracking__reported"] or "", t["tracking__done_on"], t["due"],
                               bool(t["tracking__has_updates"]), today)
@@ -105,35 +125,34 @@ def wanted_reminders(today: date) -> list[Reminder]:
         name = name if len(name) <= 160 else name[:157] + "…"
 
         def add(kind, day, text, to, task=t):
-            out.extend(Reminder(task_id=task["id"], kind=kind, person_id=p, day=day, text=text[:500])
-                       for p in to)
+            text = text[:500]
+            out.extend(Wanted(task["id"], kind, p, day, text) for p in to)
 
         due = t["due"]
         if due and t["recurrence"] not in PERIODIC:
             if today < due:
-                for n in sorted(parse_thresholds(policy.days_before)):  # smallest first: the latest passed
+                if policy.days_before not in thresholds:  # smallest first: the latest passed
+                    thresholds[policy.days_before] = sorted(parse_thresholds(policy.days_before))
+                for n in thresholds[policy.days_before]:
                     sched = cal.nth_working_day_before(due, n)
                     if sched <= today:
-                        add(f"before_{n}", sched, _("Còn %(n)s ngày làm việc đến hạn %(due)s: %(task)s")
-                            % {"n": cal.working_days_until(today, due), "due": _fmt(due), "task": name}, people)
+                        add(f"before_{n}", sched, before_text % {"n": cal.working_days_until(today, due),
+                                                                 "due": _fmt(due), "task": name}, people)
                         break
             elif today == due:
-                add("due", due, _("Hôm nay là hạn hoàn thành: %(task)s") % {"task": name}, people)
+                add("due", due, due_text % {"task": name}, people)
             else:
                 every = max(1, policy.overdue_every)
                 k = ((today - due).days - 1) // every
                 late_days = (today - due).days
                 add("overdue", due + timedelta(days=1 + k * every),
-                    _("Quá hạn %(n)s ngày (hạn %(due)s): %(task)s") % {"n": late_days, "due": _fmt(due),
-                                                                       "task": name}, people)
+                    overdue_text % {"n": late_days, "due": _fmt(due), "task": name}, people)
                 late_work = cal.working_days_after(due, today)
                 if late_work >= policy.escalate_head_after:
                     to = set().union(*(heads.get((agency, u), set()) for u in units))
-                    add("escalate_head", due, _("Báo trưởng đơn vị: nhiệm vụ quá hạn %(n)s ngày làm việc: "
-                                                "%(task)s") % {"n": late_work, "task": name}, to)
+                    add("escalate_head", due, head_text % {"n": late_work, "task": name}, to)
                 if late_work >= policy.escalate_leader_after:
-                    add("escalate_leader", due, _("Báo lãnh đạo cơ quan: nhiệm vụ quá hạn %(n)s ngày làm "
-                                                  "việc: %(task)s") % {"n": late_work, "task": name},
+                    add("escalate_leader", due, leader_text % {"n": late_work, "task": name},
                         leaders.get(agency, set()))
         if t["recurrence"] in PERIODIC:
             for spec in checkins(t["recurrence"], due, t["plan__year"], t["plan__period_start"],
@@ -141,15 +160,17 @@ def wanted_reminders(today: date) -> list[Reminder]:
                 if spec.due < today or (t["id"], spec.start) in reported_periods:
                     continue
                 if cal.nth_working_day_before(spec.due, policy.period_lead_days) <= today:
-                    add("period", spec.due, _("Sắp đến hạn báo cáo %(label)s (%(due)s): %(task)s")
-                        % {"label": spec.label, "due": _fmt(spec.due), "task": name}, people)
+                    add("period", spec.due, period_text % {"label": spec.label, "due": _fmt(spec.due),
+                                                           "task": name}, people)
                 break  # only the nearest period still open
     return out
 
 
-def _claim(rows: list[Reminder]) -> None:
+def _claim(rows: list[Wanted], token: str, wall: datetime) -> None:
+    """INSERT the rows with this run's token; a row another run holds already is skipped (the claim)."""
     for start in range(0, len(rows), BATCH):
-        Reminder.objects.bulk_create(rows[start:start + BATCH], ignore_conflicts=True)
+        insert_rows(Reminder, ["task", "kind", "person", "day", "text", "claim_token", "claimed_at"],
+                    [(*r, token, wall) for r in rows[start:start + BATCH]], ignore_conflicts=True)
 
 
 def notification_kind(kind: str) -> str:
@@ -161,17 +182,18 @@ def deliver_notifications(token: str, wall: datetime) -> int:
     """In-app notifications for this run's claims (and stale claims of dead runs), in one transaction."""
     Reminder.objects.filter(notified_at__isnull=True, claimed_at__lt=wall - LEASE).update(
         claim_token=token, claimed_at=wall)
-    count = 0
     with transaction.atomic():
         mine = list(Reminder.objects.filter(claim_token=token, notified_at__isnull=True)
                     .values_list("pk", "person_id", "task_id", "kind", "text", "task__plan__number",
                                  "task__plan__title"))
-        deliver([Notice(person, notification_kind(kind), text, task_path(task), (number or title)[:200])
-                 for _pk, person, task, kind, text, number, title in mine])
-        ids = [m[0] for m in mine]
-        for start in range(0, len(ids), BATCH):
-            count += Reminder.objects.filter(pk__in=ids[start:start + BATCH], notified_at__isnull=True).update(
-                notified_at=wall)
+        made = timezone.now()
+        for code in {notification_kind(m[3]) for m in mine}:
+            kinds.get(code)  # registered (as notifications.service.deliver checks)
+        insert_rows(Notification, ["user", "kind", "text", "url", "detail", "created_at"],
+                    [(person, notification_kind(kind), text[:500], task_path(task)[:300], (number or title)[:200],
+                      made) for _pk, person, task, kind, text, number, title in mine])
+        # the same rows as `mine`: only this run writes its token, and a claim is taken over only after LEASE
+        count = Reminder.objects.filter(claim_token=token, notified_at__isnull=True).update(notified_at=wall)
     return count
 
 
@@ -185,9 +207,7 @@ def run(now: datetime | None = None, send_email: bool = True) -> RunResult:
     with translation.override(settings.LANGUAGE_CODE):
         wanted = wanted_reminders(today)
         result.wanted = len(wanted)
-        for r in wanted:
-            r.claim_token, r.claimed_at = token, wall
-        _claim(wanted)
+        _claim(wanted, token, wall)
         result.claimed = Reminder.objects.filter(claim_token=token).count()
         result.notified = deliver_notifications(token, wall)
         if send_email:
