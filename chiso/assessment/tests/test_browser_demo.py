@@ -50,6 +50,7 @@ def test_the_demo_walk_in_the_browser(live_server, settings, tmp_path):
 
     settings.MEDIA_ROOT = tmp_path / "media"
     load_demo(today())
+    run_pending()  # the demo's queued jobs (its issued reports' PDFs), as `chiso jobs --loop` runs them
     stp = Submission.objects.get(agency__code="STP")
     svh = Submission.objects.get(agency__code="SVHTTDL")
     base = live_server.url
