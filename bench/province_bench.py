@@ -80,7 +80,9 @@ def measure(client, url: str) -> tuple[float, float, int]:
     return statistics.median(walls), statistics.median(cpus), len(executed)
 
 
-def main(argv: list[str]) -> int:
+def signed_in_province(argv: list[str], what: str):
+    """A fresh SQLite province of argv's size (200 x 180 by default) and a test client signed in as its
+    coordinator; prints the size and the build time after `what`. walk_bench uses it too."""
     n_agencies = int(argv[0]) if argv else 200
     n_tasks = int(argv[1]) if len(argv) > 1 else 180
     folder = tempfile.mkdtemp(prefix="chiso-province-")
@@ -94,10 +96,15 @@ def main(argv: list[str]) -> int:
 
     start = time.perf_counter()
     user = build(n_agencies, n_tasks)
-    print(f"province: {n_agencies} agencies x {n_tasks} tasks = {n_agencies * n_tasks:,} tasks, SQLite "
-          f"(built in {time.perf_counter() - start:.0f} s); median of {RUNS}")
+    print(f"{what}: {n_agencies} agencies x {n_tasks} tasks = {n_agencies * n_tasks:,} tasks, SQLite "
+          f"(built in {time.perf_counter() - start:.0f} s)")
     client = Client()
     client.force_login(user)
+    return client
+
+
+def main(argv: list[str]) -> int:
+    client = signed_in_province(argv, f"province (median of {RUNS})")
     met = True
     for name, url, target in (("province dashboard", "/theo-doi/toan-tinh/", 200),
                               ("roll-up 2026-Y", "/bao-cao/toan-tinh/2026-Y/", 300),

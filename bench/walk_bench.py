@@ -14,7 +14,6 @@ usage: python bench/walk_bench.py [agencies] [tasks per agency]
 import os
 import statistics
 import sys
-import tempfile
 import time
 from collections import deque
 from html.parser import HTMLParser
@@ -102,26 +101,11 @@ def all_url_names() -> set[str]:
 
 
 def main(argv: list[str]) -> int:
-    n_agencies = int(argv[0]) if argv else 200
-    n_tasks = int(argv[1]) if len(argv) > 1 else 180
-    folder = tempfile.mkdtemp(prefix="chiso-walk-")
-    os.environ["DATABASE_URL"] = f"sqlite:///{folder}/bench.sqlite3"
-    os.environ["CHISO_DATA_DIR"] = folder
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chiso.settings")
-    import django
+    from bench.province_bench import signed_in_province
 
-    django.setup()
-    from django.test import Client
+    client = signed_in_province(argv, f"walk as the coordinator (median of {RUNS} a page)")
     from django.urls import Resolver404, resolve
 
-    from bench.province_bench import build
-
-    start = time.perf_counter()
-    user = build(n_agencies, n_tasks)
-    print(f"walk as the coordinator: {n_agencies} agencies x {n_tasks} tasks = {n_agencies * n_tasks:,} tasks, "
-          f"SQLite (built in {time.perf_counter() - start:.0f} s); median of {RUNS} per page")
-    client = Client()
-    client.force_login(user)
     seen: set[str] = set()
     per_name: dict[str, int] = {}
     queue = deque(["/"])
