@@ -29,7 +29,7 @@ from pathlib import Path
 # Lowest first. Names on one floor may not import each other.
 LAYERS: list[tuple[str, ...]] = [
     ("lib", "layers"),                                  # pure helpers, no Django
-    ("settings", "formats", "cli", "language"),         # configuration and Django glue, no models
+    ("settings", "formats", "cli", "language", "statements"),  # configuration and Django glue, no models
     ("importing",),                                     # the plan-document parser
     ("org",),                                           # province, agency, unit
     ("accounts",),                                      # people, role grants, the access core

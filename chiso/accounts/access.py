@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 
 from chiso.org.models import Agency
+from chiso.statements import Statement
 
 from .models import Role, RoleGrant, User
 
@@ -49,7 +50,7 @@ def access_of(user) -> Access:
     if cached is not None:
         return cached
     acc = Access(is_admin=bool(user.is_superuser), unit_id=user.unit_id)
-    for grant in RoleGrant.objects.filter(user=user).select_related("agency"):
+    for grant in _GRANTS.objects(user_id=user.pk):
         if grant.role == Role.ADMIN:
             acc.is_admin = True
         elif grant.agency_id:
@@ -60,6 +61,10 @@ def access_of(user) -> Access:
         acc.unit_agency_id = user.unit.agency_id
     user._chiso_access = acc
     return acc
+
+
+_GRANTS = Statement("accounts.grants", lambda user_id: RoleGrant.objects.filter(user_id=user_id)
+                    .select_related("agency"))
 
 
 def primary_role(user) -> str | None:
@@ -84,12 +89,20 @@ def require(allowed: bool) -> None:
 
 def visible_agencies(user) -> QuerySet:
     """Agencies whose data the person may read."""
-    acc = access_of(user)
-    if acc.is_admin:
+    return agencies_readable(**readable_args(access_of(user)))
+
+
+def readable_args(acc: Access) -> dict:
+    """What `agencies_readable` needs of a person's grants: ints and lists, so a Statement can hold its SQL."""
+    return {"is_admin": acc.is_admin,
+            "read_ids": sorted(aid for aid, roles in acc.roles.items() if roles & READ_ROLES),
+            "provinces": sorted(acc.coordinator_provinces)}
+
+
+def agencies_readable(is_admin: bool, read_ids: list[int], provinces: list[int]) -> QuerySet:
+    if is_admin:
         return Agency.objects.all()
-    read_ids = [aid for aid, roles in acc.roles.items() if roles & READ_ROLES]
-    return Agency.objects.filter(pk__in=read_ids) | Agency.objects.filter(
-        province_id__in=acc.coordinator_provinces)
+    return Agency.objects.filter(pk__in=read_ids) | Agency.objects.filter(province_id__in=provinces)
 
 
 def can_view_agency(user, agency) -> bool:

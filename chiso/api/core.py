@@ -122,6 +122,22 @@ def _decode(cursor: str) -> int:
             from exc
 
 
+def page_limit(limit: int | None) -> int:
+    limit = DEFAULT_LIMIT if limit is None else limit
+    if not 1 <= limit <= MAX_LIMIT:
+        raise ApiError(400, "bad_limit", f"Tham số limit phải từ 1 đến {MAX_LIMIT}.")
+    return limit
+
+
+def after_cursor(cursor: str | None) -> int | None:
+    """The last id of the previous page, from its next_cursor (None on the first page)."""
+    return _decode(cursor) if cursor else None
+
+
+def next_cursor(last_id: int) -> str:
+    return _encode(last_id)
+
+
 def page(qs: QuerySet, cursor: str | None, limit: int | None) -> tuple[list, str | None]:
     """One page in id order after the cursor: (rows, the cursor of the next page or None)."""
     limit = DEFAULT_LIMIT if limit is None else limit
