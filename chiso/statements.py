@@ -48,10 +48,18 @@ def _list_shape(value):
 
 
 class _Compiled:
-    __slots__ = ("compiler", "sql", "slots", "empty")
+    __slots__ = ("compiler", "sql", "slots", "empty", "converters")
 
     def __init__(self, compiler, sql, slots, empty=False):
         self.compiler, self.sql, self.slots, self.empty = compiler, sql, slots, empty
+        # the ORM's conversions of each column (text to dates on SQLite, ...), looked up once
+        self.converters = None if empty else compiler.get_converters(
+            [col[0] for col in compiler.select[:compiler.col_count]])
+
+    def convert(self, rows: list) -> list[tuple]:
+        if self.converters:
+            rows = self.compiler.apply_converters(rows, self.converters)
+        return [tuple(row) for row in rows]
 
 
 class Statement:
@@ -140,7 +148,7 @@ class Statement:
 
     def rows(self, shape: dict | None = None, **params) -> list[tuple]:
         c, rows = self._execute(shape or {}, params)
-        return list(c.compiler.results_iter(results=[rows], tuple_expected=True)) if rows else []
+        return c.convert(rows) if rows else []
 
     def objects(self, shape: dict | None = None, **params) -> list:
         c, rows = self._execute(shape or {}, params)
@@ -153,7 +161,7 @@ class Statement:
         init_list = [f[0].target.attname for f in select[first:last]]
         populators = get_related_populators(klass_info, select, compiler.using)
         out = []
-        for row in compiler.results_iter(results=[rows]):
+        for row in c.convert(rows):
             obj = model.from_db(compiler.using, init_list, row[first:last])
             for populator in populators:
                 populator.populate(row, obj)

@@ -6,6 +6,7 @@ import binascii
 import json
 import logging
 import time
+from datetime import datetime
 from functools import wraps
 
 from django.conf import settings
@@ -210,6 +211,17 @@ def _log_call(token: ApiToken, minute: int | None, method: str, path: str, statu
 
 def max_body_bytes() -> int:
     return int(getattr(settings, "DATA_UPLOAD_MAX_MEMORY_SIZE", 10 * 1024 * 1024) or 10 * 1024 * 1024)
+
+
+def json_time(value: datetime | None) -> str | None:
+    """A time as the API's JSON encoder writes it (Django's: milliseconds, "Z" for UTC), done ahead for the
+    long lists, where calling the encoder's fallback for every value cost more than the rest of the row."""
+    if value is None:
+        return None
+    text = value.isoformat()
+    if value.microsecond:
+        text = text[:23] + text[26:]
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 def json_answer(data) -> HttpResponse:

@@ -26,7 +26,18 @@ from chiso.tracking.models import Evidence, ProgressUpdate
 
 from . import schemas as s
 from .api import api
-from .core import ApiError, after_cursor, agency_ids, json_answer, need, next_cursor, not_found, page, page_limit
+from .core import (
+    ApiError,
+    after_cursor,
+    agency_ids,
+    json_answer,
+    json_time,
+    need,
+    next_cursor,
+    not_found,
+    page,
+    page_limit,
+)
 
 ERRORS = {400: s.Error, 401: s.Error, 403: s.Error, 404: s.Error, 429: s.Error}
 
@@ -295,15 +306,16 @@ def rows_of_values(values: list[tuple]) -> list[dict]:
             "id": tid, "plan_id": r["plan_id"], "agency_id": r["plan__agency_id"], "ref": r["ref"],
             "index": r["index"], "node_id": r["node_id"], "field_name": r["field_name"],
             "criterion": r["criterion"], "title": r["title"], "output": r["output"],
-            "lead_unit_ids": lead.get(tid, []), "support_unit_ids": support.get(tid, []), "due": r["due"],
+            "lead_unit_ids": lead.get(tid, []), "support_unit_ids": support.get(tid, []),
+            "due": r["due"].isoformat() if r["due"] else None,
             "recurrence": r["recurrence"], "status": status, "status_label": labels[status],
             "progress": r["tracking__progress"] if has_state else 0,
             "pending_updates": r["tracking__pending"] if has_state else 0,
-            "last_update_at": r["tracking__last_update_at"],
+            "last_update_at": json_time(r["tracking__last_update_at"]),
             "measure": {"op": r["measure_op"], "value": _num(r["measure_value"]), "unit": r["measure_unit"],
                         "display": displays[measure], "measured_value": value, "measured_period": period,
                         "indicator": code},
-            "updated_at": r["updated_at"]})
+            "updated_at": json_time(r["updated_at"])})
     return out
 
 

@@ -85,3 +85,17 @@ def test_vietnamese_errors_for_bad_parameters(world, client):
         assert error["message"].startswith("Dữ liệu gửi lên không hợp lệ")
     unknown = client.get("/api/v1/khong-co", **bearer(raw))
     assert unknown.status_code == 404 and unknown.json()["error"]["code"] == "not_found"
+
+
+def test_times_written_ahead_match_the_encoder():
+    import json
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from ninja.responses import NinjaJSONEncoder
+
+    from chiso.api.core import json_time
+
+    for value in (datetime(2026, 3, 1, 8, 30, tzinfo=UTC), datetime(2026, 3, 1, 8, 30, 5, 123456, tzinfo=UTC),
+                  datetime(2026, 3, 1, 8, 30, 5, 999, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")), None):
+        assert json_time(value) == json.loads(json.dumps(value, cls=NinjaJSONEncoder))
