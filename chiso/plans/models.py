@@ -199,6 +199,16 @@ class Task(models.Model):
         text = self.title if len(self.title) <= 80 else self.title[:77] + "…"
         return f"{self.ref} {text}".strip()
 
+    def linked_units(self, name: str) -> list:
+        """`lead_units` or `support_units` as a list loaded ahead (the `leads` / `supports` attributes that
+        queries.attach_units sets, or prefetch_related's cache) without building a related manager and a
+        queryset per access (that was a tenth of a plan page's CPU); from the database when not loaded."""
+        loaded = self.__dict__.get("leads" if name == "lead_units" else "supports")
+        if loaded is not None:
+            return list(loaded)
+        cached = getattr(self, "_prefetched_objects_cache", {}).get(name)
+        return list(cached) if cached is not None else list(getattr(self, name).all())
+
     @property
     def measure_display(self) -> str:
         if self.measure_value is None:

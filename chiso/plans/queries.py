@@ -3,12 +3,11 @@
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext
 
 from chiso.frameworks.models import IndexCode
 from chiso.lib.text import fold, squash
-from chiso.org.models import Unit
 from chiso.periods.calendar import today as calendar_today
 
 from .figures import active_q
@@ -68,12 +67,25 @@ class IndexGroup:
 
 
 def plan_tasks(plan: Plan) -> list[Task]:
-    return list(
-        plan.tasks.select_related("node", "tracking").prefetch_related(
-            Prefetch("lead_units", queryset=Unit.objects.only("id", "name", "short_name")),
-            Prefetch("support_units", queryset=Unit.objects.only("id", "name", "short_name")),
-        ).order_by("order", "id")
-    )
+    """The plan's tasks in order, with their lead and support units as lists (`leads`, `supports`)."""
+    return attach_units(list(plan.tasks.select_related("node", "tracking").order_by("order", "id")),
+                        Q(task__plan=plan))
+
+
+def attach_units(tasks: list[Task], links: Q) -> list[Task]:
+    """Set `leads` and `supports` (units in their usual order) on each task: one query per link table, where
+    prefetch_related built a manager and a filtered queryset for every task (a tenth of a plan page's CPU)."""
+    found: dict[str, dict[int, list]] = {}
+    for attr, through in (("leads", Task.lead_units.through), ("supports", Task.support_units.through)):
+        rows = found[attr] = {}
+        for link in (through.objects.filter(links).select_related("unit").only(
+                "task_id", "unit__id", "unit__name", "unit__short_name", "unit__agency_id")
+                .order_by("unit__agency_id", "unit__name", "unit_id")):
+            rows.setdefault(link.task_id, []).append(link.unit)
+    for task in tasks:
+        task.leads = found["leads"].get(task.pk, [])
+        task.supports = found["supports"].get(task.pk, [])
+    return tasks
 
 
 def group_tasks(tasks: list[Task]) -> list[IndexGroup]:
@@ -100,8 +112,8 @@ def unit_summary(tasks: list[Task]) -> list[dict]:
     """Each unit named in the plan with how many tasks it leads and supports."""
     rows: dict[int, dict] = {}
     for task in tasks:
-        for unit in task.lead_units.all():
+        for unit in task.linked_units("lead_units"):
             rows.setdefault(unit.pk, {"unit": unit, "lead": 0, "support": 0})["lead"] += 1
-        for unit in task.support_units.all():
+        for unit in task.linked_units("support_units"):
             rows.setdefault(unit.pk, {"unit": unit, "lead": 0, "support": 0})["support"] += 1
     return sorted(rows.values(), key=lambda r: (-r["lead"], r["unit"].name))

@@ -33,14 +33,14 @@ SORTS = {  # URL value -> (column label, key)
 
 
 def lead_units(task) -> list:
-    return list(task.leads) if hasattr(task, "leads") else list(task.lead_units.all())
+    return task.linked_units("lead_units")
 
 
 def all_units(task) -> list:
-    """Lead and, where loaded, support units (a plan page prefetches both; work lists carry the leads)."""
+    """Lead and, where loaded, support units (a plan page loads both; work lists carry the leads only)."""
     units = lead_units(task)
-    if not hasattr(task, "leads"):
-        units += list(task.support_units.all())
+    if hasattr(task, "supports") or not hasattr(task, "leads"):
+        units += task.linked_units("support_units")
     return units
 
 

@@ -56,3 +56,50 @@ def status_bar(line):
     spans = format_html_join("", '<span class="sbar-{}" style="width:{}%" title="{}: {}"></span>',
                              ((s, f"{pct:.1f}", lab, n) for s, lab, n, pct in bars))
     return format_html('<div class="sbar" role="img" aria-label="{}">{}</div>', label, spans)
+
+
+def _cut(text: str, n: int) -> str:
+    """truncatechars: most texts are short enough, and Truncator is slow to say so."""
+    from django.utils.text import Truncator
+
+    return text if len(text) <= n else Truncator(text).chars(n)
+
+
+_ROW_LABELS = ("TT", "Nhiệm vụ", "Chỉ số, lĩnh vực", "Chủ trì", "Phối hợp", "Thời hạn", "Trạng thái", "Chỉ tiêu")
+_labels_cache: dict[str, tuple] = {}
+
+
+def _row_labels() -> tuple:
+    """The row's cell labels in the active language, translated once per language (not eight times a row)."""
+    from django.utils.translation import get_language
+
+    language = get_language() or ""
+    if language not in _labels_cache:
+        _labels_cache[language] = tuple(gettext(label) for label in _ROW_LABELS)
+    return _labels_cache[language]
+
+
+@register.simple_tag
+def task_row(task, show_field=False):
+    """A plan's task row (was plans/_task_row.html, included once per row): the same markup."""
+    from django.urls import reverse
+
+    tt, title_label, field_label, lead_label, support_label, due_label, status_label, measure_label = _row_labels()
+    criterion = task.criterion and format_html('<br><small class="muted">{}</small>', _cut(task.criterion, 120))
+    field = ""
+    if show_field:
+        name = task.field_name and format_html('<br><small class="muted">{}</small>', _cut(task.field_name, 80))
+        field = format_html('<td data-label="{}">{}{}</td>', field_label, task.get_index_display() or "", name or "")
+    progress = format_html(' <small class="muted">{}%</small>', task.progress) if getattr(task, "progress", 0) else ""
+    measure = task.measure_display and format_html('<br><small class="muted">{}: {}</small>', measure_label,
+                                                   task.measure_display)
+    return format_html(
+        '<tr>\n  <td data-label="{}">{}</td>\n  <td data-label="{}"><a href="{}">{}</a>{}</td>\n  {}\n'
+        '  <td data-label="{}">{}</td>\n  <td data-label="{}">{}</td>\n  <td data-label="{}">{}</td>\n'
+        '  <td data-label="{}">{}{}{}</td>\n</tr>\n',
+        tt, task.ref or "", title_label, reverse("task_detail", args=[task.pk]), _cut(task.title, 220),
+        criterion or "", field,
+        lead_label, unit_list(task.linked_units("lead_units"), task.lead_text),
+        support_label, unit_list(task.linked_units("support_units"), task.support_text),
+        due_label, due_cell(task),
+        status_label, status_badge(task.status, task.status_label), progress, measure or "")
