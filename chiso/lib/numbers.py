@@ -82,6 +82,10 @@ def percent(part, whole, places: int = 1) -> float | None:
     the figures stay JSON-ready (a report stores them); exact because it is computed from integers."""
     if not whole:
         return None
+    if type(part) is int and type(whole) is int and part >= 0 and whole > 0:
+        # counts (the usual case, thousands a page): the same half-up rounding in integers, ~10x cheaper
+        scale = 10 ** places
+        return ((200 * scale * part + whole) // (2 * whole)) / scale
     return float(round_half_up(Decimal(100) * Decimal(part) / Decimal(whole), places))
 
 

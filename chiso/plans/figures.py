@@ -86,14 +86,25 @@ def count_statuses(tasks: QuerySet, as_of: date, by: Iterable[str] = (), updated
     many-to-many path counts a task once per unit. With no `by` the one key is ()."""
     by = tuple(by)
     raw: dict[tuple, dict[str, int]] = {}
-    rows = (tasks.order_by().annotate(_status=status_case(as_of, updated))
-            .values(*by, "_status").annotate(_n=Count("pk", distinct=True)).values_list(*by, "_status", "_n"))
+    grouped = tasks.order_by().annotate(_status=status_case(as_of, updated)).values(*by, "_status")
+    # DISTINCT only when a join fans a task out: otherwise a temporary B-tree per group for nothing
+    rows = grouped.annotate(_n=Count("pk", distinct=_fans_out(grouped.query))).values_list(*by, "_status", "_n")
     for *key, status, n in rows:  # plain tuples: thousands of groups at a province's size
         raw.setdefault(tuple(key), {})[status] = n
     out = {key: tally(c) for key, c in raw.items()}
     if not by and not out:
         out[()] = tally({})
     return out
+
+
+def _fans_out(query) -> bool:
+    """Whether a query joins a task to several rows (a many-to-many or reverse foreign key, in its filters
+    or in the grouping), so that counting tasks needs DISTINCT."""
+    for join in query.alias_map.values():
+        field = getattr(join, "join_field", None)
+        if field is not None and (field.one_to_many or field.many_to_many):
+            return True
+    return False
 
 
 def total_counts(tasks: QuerySet, as_of: date, updated: Q | Exists | None = None) -> dict:

@@ -193,6 +193,9 @@ class Task(models.Model):
             models.Index(fields=["plan", "order"], name="task_plan_order_idx"),
             # Upcoming and overdue deadlines.
             models.Index(fields=["due"], name="task_due_idx"),
+            # The province roll-up and dashboards: counts per plan, index and field and the overdue tasks by
+            # due date read this index alone (covering), never the wide task rows (issue 14).
+            models.Index(fields=["plan", "due", "index", "field_name"], name="task_plan_due_cover_idx"),
         ]
 
     def __str__(self) -> str:

@@ -57,3 +57,14 @@ def rollup_coordinator(user) -> Agency | None:
     if coordinator is None or not can_view_rollup(user, coordinator.province):
         return None
     return coordinator
+
+
+def can_make_rollup_file(user, coordinator) -> bool:
+    """Ask for the roll-up's DOCX or XLSX (a background job): whoever sees the roll-up."""
+    return coordinator is not None and can_view_rollup(user, coordinator.province)
+
+
+def can_take_rollup_file(user, job, coordinator) -> bool:
+    """Download a roll-up file: the person who asked for it (or an administrator), while they see that roll-up."""
+    return (can_make_rollup_file(user, coordinator) and (job.created_by_id == user.pk or access_of(user).is_admin)
+            and (job.arguments or {}).get("coordinator") == coordinator.pk)

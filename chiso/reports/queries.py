@@ -5,6 +5,7 @@ chiso.plans.status, as everywhere else. Figures are plain JSON-ready dicts: a re
 import re
 from collections import Counter, defaultdict
 from datetime import date, datetime, time, timedelta
+from operator import itemgetter
 
 from django.db.models import Exists, F, OuterRef, Q, Window
 from django.db.models.functions import RowNumber
@@ -150,15 +151,17 @@ def counts(rows: list[dict]) -> dict:
 
 
 _KEYS = [str(s) for s in STATUS_KEYS]
+_statuses = itemgetter(*_KEYS)  # a tally's counts as a tuple, in _KEYS order
 
 
 def _add(tallies) -> dict:
-    """One tally of several (their statuses summed)."""
-    total = dict.fromkeys(_KEYS, 0)
-    for t in tallies:
-        for k in _KEYS:
-            total[k] += t[k]
-    return tally(total)
+    """One tally of several (their statuses summed). Called thousands of times on the roll-up: a single
+    tally is copied, not tallied again."""
+    tallies = list(tallies)
+    if len(tallies) == 1:
+        return dict(tallies[0])
+    sums = map(sum, zip(*map(_statuses, tallies), strict=True))  # column sums, in C
+    return tally(dict(zip(_KEYS, sums, strict=False)))  # no tallies: no sums, every status 0
 
 
 def tallies(tasks, period: Period, now: date, by: tuple = ()) -> dict[tuple, dict]:
@@ -456,7 +459,8 @@ def province_rollup(province, code: str, now: date | None = None, overdue_limit:
         groups.update(tallies(tasks, period, now, by=("plan__agency_id",)))
         late = tasks.filter(status_q(Status.OVERDUE, min(now, period.end)))
         if overdue_limit is not None:  # the most late of each agency, chosen in SQL (a window per agency)
-            ranked = late.annotate(_rank=Window(RowNumber(), partition_by=[F("plan__agency_id")],
+            # no ORDER BY of the Task model (it joins the agency and sorts every overdue task once more)
+            ranked = late.order_by().annotate(_rank=Window(RowNumber(), partition_by=[F("plan__agency_id")],
                                                 order_by=[F("due").asc(), F("id").asc()]))
             # their ids in hand (one query), so the three queries of task_rows do not rank again
             late = Task.objects.filter(pk__in=list(ranked.filter(_rank__lte=overdue_limit).values_list("pk",

@@ -362,9 +362,6 @@ ROLLUP_LIST = 10  # overdue tasks listed per agency on the roll-up page
 
 @login_required
 def rollup(request: HttpRequest, period: str | None = None) -> HttpResponse:
-    from .documents.docx import province_docx
-    from .documents.xlsx import province_xlsx
-
     coordinator = perms.rollup_coordinator(request.user)
     perms.require(coordinator is not None)
     today = queries.today()
@@ -373,23 +370,66 @@ def rollup(request: HttpRequest, period: str | None = None) -> HttpResponse:
         past = [p for p in periods if p.agency_due <= today]
         current = past[-1] if past else _current_period(coordinator, today)
         return redirect("reports:rollup", current.code if current else f"{today.year}-Y")
+    fmt = request.GET.get("tai")
+    if fmt in file_jobs.ROLLUP_FORMATS:  # an old link to a download: the files are made in the background now
+        return redirect("reports:rollup_file", period, fmt)
     try:
-        # the page lists each agency's most late overdue tasks; the DOCX and XLSX list them all
-        data = queries.province_rollup(coordinator.province, period, today,
-                                       overdue_limit=None if request.GET.get("tai") else ROLLUP_LIST)
+        # the page lists each agency's most late overdue tasks; the DOCX and XLSX (a job) list them all
+        data = queries.province_rollup(coordinator.province, period, today, overdue_limit=ROLLUP_LIST)
     except PeriodError as exc:
         raise Http404(str(exc)) from exc
-    fmt = request.GET.get("tai")
-    if fmt in ("docx", "xlsx"):
-        body = province_docx(data, coordinator, actions.default_place(coordinator)) if fmt == "docx" \
-            else province_xlsx(data)
-        response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
-        response["Content-Disposition"] = f'attachment; filename="BC-tong-hop-{period}.{fmt}"'
-        return response
     periods = periods_of_year(coordinator, int(period[:4]))
     return render(request, "reports/rollup.html", {"nav": "reports", "data": data, "period": period,
                                                    "periods": periods, "coordinator": coordinator,
                                                    "base": reverse("reports:rollup", args=[period])})
+
+
+def _rollup_coordinator(user, period: str, fmt: str) -> Agency:
+    coordinator = perms.rollup_coordinator(user)
+    perms.require(perms.can_make_rollup_file(user, coordinator))
+    if fmt not in file_jobs.ROLLUP_FORMATS:
+        raise Http404
+    try:
+        resolve(coordinator, period)
+    except PeriodError as exc:
+        raise Http404(str(exc)) from exc
+    return coordinator
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def rollup_file(request: HttpRequest, period: str, fmt: str) -> HttpResponse:
+    """The roll-up's DOCX or XLSX, made by a background job: GET shows this person's latest file or the job's
+    progress (never writes); POST queues a job (one at a time) and comes back here."""
+    coordinator = _rollup_coordinator(request.user, period, fmt)
+    args = file_jobs.rollup_arguments(coordinator, period, fmt)
+    job = Job.objects.filter(kind=file_jobs.ROLLUP_KIND, created_by=request.user, arguments__coordinator=coordinator.pk,
+                             arguments__period=period, arguments__fmt=fmt).order_by("-pk").first()
+    if request.method == "POST":
+        if job is None or job.finished:
+            enqueue(file_jobs.ROLLUP_KIND, args, user=request.user, agency_id=coordinator.pk, total=1,
+                    message=_("Đang chờ tạo tệp"))
+        return redirect("reports:rollup_file", period, fmt)
+    ready = job is not None and job.state == Job.State.DONE and \
+        file_jobs.rollup_path(coordinator.code, period, fmt, job.pk).exists()
+    return render(request, "reports/rollup_file.html", {
+        "nav": "reports", "period": period, "fmt": fmt, "job": job, "ready": ready,
+        "download_url": reverse("reports:rollup_download", args=[period, fmt, job.pk]) if job else ""})
+
+
+@login_required
+def rollup_download(request: HttpRequest, period: str, fmt: str, job: int) -> HttpResponse:
+    """A roll-up file made by a job: only for the person who asked for it; gone (a newer one replaced it) ->
+    back to the page that makes one."""
+    coordinator = _rollup_coordinator(request.user, period, fmt)
+    made = get_object_or_404(Job, pk=job, kind=file_jobs.ROLLUP_KIND, arguments__period=period, arguments__fmt=fmt)
+    if not perms.can_take_rollup_file(request.user, made, coordinator):
+        raise Http404  # someone else's job: not even a hint that it exists
+    path = file_jobs.rollup_path(coordinator.code, period, fmt, made.pk)
+    if made.state != Job.State.DONE or not path.exists():
+        return redirect("reports:rollup_file", period, fmt)
+    return FileResponse(path.open("rb"), content_type=CONTENT_TYPES[fmt], as_attachment=True,
+                        filename=file_jobs.rollup_filename(period, fmt))
 
 
 @login_required

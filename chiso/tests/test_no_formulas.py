@@ -95,6 +95,11 @@ def test_every_xlsx_holds_no_formula(evil_world, client):
     period = resolve(w.home, "2026-Q1")
     agency_report = reports.do_compile_agency_report(p.office, w.home, period, date(2026, 3, 20))
     produced: dict[str, bytes] = {"báo cáo cơ quan (chiso report --out .xlsx)": render("xlsx", agency_report)}
+    from chiso.reports.file_jobs import render_rollup
+    from chiso.reports.permissions import rollup_coordinator
+
+    produced["tổng hợp toàn tỉnh (job rollup_file)"] = render_rollup(rollup_coordinator(p.coordinator), "2026-Q1",
+                                                                     "xlsx")
     framework = Framework.objects.order_by("pk").first()
     pages = [
         (p.office, "/ke-hoach/xlsx/"),
@@ -105,7 +110,6 @@ def test_every_xlsx_holds_no_formula(evil_world, client):
         (p.admin, "/theo-doi/toan-tinh/?xuat=xlsx"),
         (p.office, "/theo-doi/thong-bao/?xuat=xlsx"),
         (p.office, f"/bo-chi-so/{framework.pk}/xlsx/"),
-        (p.coordinator, "/bao-cao/toan-tinh/2026-Q1/?tai=xlsx"),
         (p.office, f"/bao-cao/van-ban/{agency_report.pk}/tai/xlsx/"),
         (p.office, "/chi-so-phuc-vu/co-quan/STP/?ky=2025-03&xuat=xlsx"),
         (p.admin, "/chi-so-phuc-vu/xep-hang/?ky=2025-03&xuat=xlsx"),

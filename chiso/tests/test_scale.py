@@ -46,7 +46,7 @@ def queries_of(client, url: str) -> int:
 
 
 PAGES = [reverse("province_dashboard"), reverse("reports:rollup", args=["2026-Y"]),
-         reverse("reports:rollup", args=["2026-Y"]) + "?tai=xlsx", reverse("reports:index"),
+         reverse("reports:rollup_file", args=["2026-Y", "xlsx"]), reverse("reports:index"),
          reverse("province_dashboard") + "?xuat=xlsx"]
 
 
@@ -60,6 +60,24 @@ def test_province_pages_do_not_grow_with_agencies(world, login):
     assert large == small
     body = client.get(reverse("reports:rollup", args=["2026-Y"])).content.decode()
     assert "Sở thứ 049" in body and "Sở thứ 000" in body
+
+
+def rollup_file_queries(world) -> int:
+    """Queries of the roll-up's XLSX, made by its job (every overdue task of every agency)."""
+    from chiso.reports.file_jobs import render_rollup
+    from chiso.reports.permissions import rollup_coordinator
+
+    with CaptureQueriesContext(connection) as ctx:
+        render_rollup(rollup_coordinator(world.people.coordinator), "2026-Y", "xlsx")
+    return len(ctx.captured_queries)
+
+
+def test_the_rollup_file_does_not_grow_with_agencies(world):
+    grow(world, 5)
+    rollup_file_queries(world)  # warm: the calendar rules are cached on first use
+    small = rollup_file_queries(world)
+    grow(world, 50)
+    assert rollup_file_queries(world) == small
 
 
 def test_my_tasks_are_paged(world, login):

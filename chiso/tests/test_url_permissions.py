@@ -159,6 +159,10 @@ MATRIX = {
     "reports:index": ("GET", NONE, OPEN),
     "reports:rollup_default": ("GET", NONE, frozenset({"admin", "coordinator"})),
     "reports:rollup": ("GET", _s(period="2026-Q1"), frozenset({"admin", "coordinator"})),
+    # the roll-up's DOCX/XLSX: whoever sees the roll-up asks for one (a job of their own) ...
+    "reports:rollup_file": ("POST", _s(period="2026-Q1", fmt="xlsx"), COORDINATORS),
+    # ... and only the person who asked (or an administrator) downloads it
+    "reports:rollup_download": ("GET", _s(period="2026-Q1", fmt="xlsx", job=lambda s: s.rollup_job.pk), COORDINATORS),
     "reports:agency_report": ("POST", REPORT, OFFICE, HOME_READERS),
     # the sign-off: the office submits, numbers, attaches the scan, sends, withdraws; the leader decides
     "reports:report_step": ("POST", _s(pk=lambda s: s.report.pk, step="trinh"), OFFICE),
@@ -381,6 +385,19 @@ class Scene(SimpleNamespace):
             title="Phấn đấu trên 90% cá nhân, tổ chức hài lòng với sự phục vụ"), [self.world.civil], [])
         return SimpleNamespace(active=active, counter=counters[0], target_task=target_task,
                                draft=actions.do_new_version(p.admin, active.pk))
+
+    @cached_property
+    def rollup_job(self):
+        """The coordinator's roll-up XLSX, made by its job."""
+        from chiso.jobs.api import enqueue, run
+        from chiso.reports import file_jobs
+        from chiso.reports.permissions import rollup_coordinator
+
+        coordinator = rollup_coordinator(self.world.people.coordinator)
+        job = run(enqueue(file_jobs.ROLLUP_KIND, file_jobs.rollup_arguments(coordinator, "2026-Q1", "xlsx"),
+                          user=self.world.people.coordinator, agency_id=coordinator.pk))
+        assert job.state == "done", job.error
+        return job
 
     @cached_property
     def api(self):

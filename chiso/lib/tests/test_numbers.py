@@ -70,3 +70,14 @@ def test_a_whole_cell_refuses_a_fraction():
     assert cell_integer(2025.0) == 2025 and cell_integer("12") == 12 and cell_integer("") is None
     with pytest.raises(ValueError):
         cell_integer("12,5")
+
+
+def test_percent_of_counts_rounds_as_the_decimal_rule():
+    """The integer path of `percent` (counts) gives exactly the Decimal half-up rule's float."""
+    from chiso.lib.numbers import percent, round_half_up
+
+    for whole in range(1, 400):
+        for part in range(whole + 1):
+            for places in (0, 1, 2):
+                expected = float(round_half_up(Decimal(100) * Decimal(part) / Decimal(whole), places))
+                assert percent(part, whole, places) == expected, (part, whole, places)

@@ -95,3 +95,19 @@ def test_drafts_are_never_active(world):
     tasks = Task.objects.filter(plan__in=mine)
     assert {t.plan for t in active_tasks(tasks)} == {live}
     assert {t.plan for t in active_tasks(tasks, closed=True)} == {live, closed}
+
+
+def test_a_task_is_counted_once_however_the_query_joins(world):
+    """Counts skip DISTINCT when no join fans a task out; a filter or a grouping through the lead units does
+    fan out, and each task still counts once (per unit when grouped by unit)."""
+    day = date(2026, 12, 1)
+    both = Task.objects.create(plan=world.plan, title="Việc hai phòng cùng chủ trì", order=50)
+    both.lead_units.set([world.civil, world.laws])
+    mine = Task.objects.filter(plan=world.plan)
+    n = mine.count()
+    assert total_counts(mine, day)["total"] == n
+    assert total_counts(mine.filter(lead_units__in=[world.civil, world.laws]), day)["total"] == n
+    per_unit = count_statuses(mine, day, by=("lead_units",))
+    assert per_unit[(world.civil.pk,)]["total"] == 2 and per_unit[(world.laws.pk,)]["total"] == 2
+    per_agency = count_statuses(mine, day, by=("plan__agency_id", "index", "field_name"))
+    assert sum(c["total"] for c in per_agency.values()) == n

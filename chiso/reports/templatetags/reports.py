@@ -54,6 +54,19 @@ def _rate(value) -> str:
     return "—" if value is None else f"{floatformat(value, 1)}%"
 
 
+class _Memo(dict):
+    """fn(value) remembered for one page: a province repeats the same few rates and counts thousands of times,
+    and each localize/floatformat call costs tens of microseconds (the language is the same all page long)."""
+
+    def __init__(self, fn):
+        super().__init__()
+        self.fn = fn
+
+    def __missing__(self, value):
+        out = self[value] = self.fn(value)
+        return out
+
+
 @register.simple_tag
 def rollup_rows(data: dict, period: str) -> str:
     """The roll-up table's body: one row per agency (reports/rollup.html)."""
@@ -66,6 +79,7 @@ def rollup_rows(data: dict, period: str) -> str:
     period_path = _path("reports:period", "{code}", _url_part(period))
     report_path, copy_path = _path("reports:agency_report", "{pk}"), _path("reports:signed_copy", "{pk}")
     indices = [(i, escape(i)) for i in data["indices"]]
+    rate, number = _Memo(_rate), _Memo(localize)
     out = []
     for a in data["agencies"]:
         state = (f'<span class="badge badge-ok">{escape(on_time)}</span>' if a["state"] == "on_time" else
@@ -80,18 +94,18 @@ def rollup_rows(data: dict, period: str) -> str:
                 state += f" ({withdrawn})"
         c = a["counts"]
         by_index = a["by_index"] or {}
-        cells = "".join(f'<td class="num" data-label="{e}">{_rate(by_index.get(i))}</td>' for i, e in indices)
+        cells = "".join(f'<td class="num" data-label="{e}">{rate[by_index.get(i)]}</td>' for i, e in indices)
         out.append(
             f'<tr data-code="{_e(a["code"])}">\n'
             f'<td data-label="{label["Cơ quan"]}"><a href="{_e(period_path.replace("{code}", _url_part(a["code"])))}">'
             f'{_e(a["agency"])}</a></td>\n'
             f'<td data-label="{label["Báo cáo"]}" class="state">{state}</td>\n'
             f'<td data-label="{label["Ngày gửi"]}">{dmy(a["issued_on"])}</td>\n'
-            f'<td class="num" data-label="{label["Nhiệm vụ"]}">{localize(c["total"])}</td>'
-            f'<td class="num" data-label="{label["Hoàn thành"]}">{localize(c["completed"])}</td>\n'
-            f'<td class="num" data-label="{label["Tỷ lệ"]}">{_rate(c["rate_done"])}</td>\n'
+            f'<td class="num" data-label="{label["Nhiệm vụ"]}">{number[c["total"]]}</td>'
+            f'<td class="num" data-label="{label["Hoàn thành"]}">{number[c["completed"]]}</td>\n'
+            f'<td class="num" data-label="{label["Tỷ lệ"]}">{rate[c["rate_done"]]}</td>\n'
             f'{cells}\n'
-            f'<td class="num" data-label="{label["Quá hạn"]}">{localize(c["overdue"])}</td></tr>')
+            f'<td class="num" data-label="{label["Quá hạn"]}">{number[c["overdue"]]}</td></tr>')
     return mark_safe("".join(out))  # noqa: S308 - every value escaped above (the labels as {% translate %} does)
 
 
@@ -101,6 +115,7 @@ def overdue_items(data: dict) -> str:
     due_word = escape(gettext("hạn"))
     late_text = gettext("quá %(n)s ngày")
     more_text = gettext("%(n)s nhiệm vụ trễ nhất; danh sách đầy đủ trong tệp XLSX.")
+    number = _Memo(localize)
     out = []
     for a in data["agencies"]:
         if not a["overdue"]:
@@ -110,10 +125,10 @@ def overdue_items(data: dict) -> str:
             units = ", ".join(_e(u) for u in t["units"])
             cause = f': {_e(t["cause"])}' if t["cause"] else ""
             items.append(f'<li>{_e(t["ref"])}. {_e(t["title"])} — {units} ({due_word} {dmy(t["due"])}, '
-                         f'{late_text % {"n": _e(localize(t["days_late"]))}}){cause}</li>')
+                         f'{late_text % {"n": _e(number[t["days_late"]])}}){cause}</li>')
         shown = len(a["overdue"])
-        more = (f'<p class="muted">{more_text % {"n": _e(localize(shown))}}</p>'
+        more = (f'<p class="muted">{more_text % {"n": _e(number[shown])}}</p>'
                 if a["counts"]["overdue"] > shown else "")
         out.append(f'<details class="card" data-code="{_e(a["code"])}"><summary>{_e(a["agency"])}: '
-                   f'{localize(a["counts"]["overdue"])}</summary>\n<ul>{"".join(items)}</ul>{more}</details>')
+                   f'{number[a["counts"]["overdue"]]}</summary>\n<ul>{"".join(items)}</ul>{more}</details>')
     return mark_safe("".join(out))  # noqa: S308 - every value escaped above
