@@ -154,11 +154,15 @@ class AnnexTable(Flowable):
         inner = [w - 2 * self.pad_x for w in self.widths]
         head = [self._wrap_cell(h, BOLD, w, centred=True) for h, w in zip(header, inner, strict=True)]
         head_h = max(1, *(len(c[0]) for c in head)) * self.leading + 2 * self.pad_y
+        # a row taller than a page goes on in rows of its own below it, so no row is ever cut off by the margin
+        most = max(1, int((PAGE_H - TOP - BOTTOM - head_h - 2 * self.pad_y) // self.leading))
         lines, tops = [], [0.0]
         for row in rows:
             cells = [self._wrap_cell(str(c), FONT, w) for c, w in zip(row, inner, strict=True)]
-            lines.append(cells)
-            tops.append(tops[-1] + max(1, *(len(c[0]) for c in cells)) * self.leading + 2 * self.pad_y)
+            tall = max(1, *(len(c[0]) for c in cells))
+            for at in range(0, tall, most):
+                lines.append([(c[0][at:at + most], c[1]) for c in cells])
+                tops.append(tops[-1] + min(most, tall - at) * self.leading + 2 * self.pad_y)
         return head, head_h, lines, tops
 
     def _height(self, start, end):
@@ -170,7 +174,7 @@ class AnnexTable(Flowable):
 
     def split(self, avail_w, avail_h):
         tops = self.data[3]
-        # the rows whose bottom fits under the header on this page; at least one, so a page always advances
+        # the rows whose bottom fits under the header here; none: the table starts on the next page
         fit = bisect_right(tops, tops[self.start] + avail_h - self.data[1], self.start, self.end + 1) - 1
         if fit <= self.start:
             return [] if self.start < self.end else [self]

@@ -203,6 +203,20 @@ def test_a_long_annex_repeats_its_header_and_stays_inside_the_margins():
         assert {"Phòng", "Hành", "pháp", "Thiếu", "cán", "bộ", "trách", "giản", "hóa", "thủ", "tục", "bố"} <= words
 
 
+def test_a_row_taller_than_a_page_goes_on_over_the_next():
+    from chiso.reports.documents.pdf import outline_pdf
+
+    o = _long_outline(3)
+    cause = " ".join(f"Nguyên nhân thứ {i} của việc chậm trễ." for i in range(400))
+    o.annexes[0][2][1][4] = cause
+    with pdfplumber.open(io.BytesIO(outline_pdf(o))) as doc:
+        words = [w for p in doc.pages[1:] for w in p.extract_words()]
+        assert len(doc.pages) >= 4
+        for page in doc.pages[1:]:
+            assert max(w["bottom"] for w in page.extract_words()) <= page.height - 20 * 72 / 25.4 + 0.5
+    assert sum(w["text"] == "thứ" for w in words) == 400  # every line of the cause, none cut off
+
+
 def test_a_missing_font_is_named(monkeypatch):
     from chiso.reports.documents import pdf
 
