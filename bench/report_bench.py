@@ -11,7 +11,11 @@ Every figure is also printed as a ratio to a fixed pure-Python workload timed in
 Targets: compile + DOCX (500) < 2 s; DOCX (500) < 0.5 s; PDF (500) < 1.5 s; PDF (5,000) < 15 s and
 < 400 MB; issued download < 50 ms.
 
-usage: python bench/report_bench.py            (exit 0: targets met, 3: one missed)
+The PDF is drawn by ReportLab; the former WeasyPrint path (templates/reports/document.html) is measured beside
+it at 500 tasks, and at 5,000 with --weasyprint-5000. CHISO_BENCH_KEEP=<folder> keeps the PDFs made in child
+processes, to compare them by eye.
+
+usage: python bench/report_bench.py [--weasyprint-5000]   (exit 0: targets met, 3: one missed)
 """
 
 import json
@@ -106,9 +110,28 @@ def pdf_pages(data: bytes) -> int:
     return next((int(ln.split()[-1]) for ln in out.splitlines() if ln.startswith("Pages:")), 0)
 
 
-def child_pdf(report_id: int) -> int:
+def peak_rss_mb() -> float:
+    """This process's peak resident memory. VmHWM belongs to the process's own memory since its exec;
+    getrusage's ru_maxrss carries over the parent's peak across fork + exec on Linux (the child of a 300 MB
+    benchmark would read at least 300 MB)."""
+    try:
+        status = Path("/proc/self/status").read_text()
+    except OSError:
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return next(int(ln.split()[1]) for ln in status.splitlines() if ln.startswith("VmHWM:")) / 1024
+
+
+def weasyprint_pdf(report) -> bytes:
+    """The former path (templates/reports/document.html through WeasyPrint), measured beside ReportLab's."""
+    from chiso.language import in_vietnamese
+    from chiso.reports.documents.pdf import html_pdf
+
+    return in_vietnamese(html_pdf)(report)
+
+
+def child_pdf(report_id: int, engine: str) -> int:
     """Run in a process of its own: render the PDF of one report as the job runner would; print seconds,
-    peak memory (MB) and pages."""
+    CPU seconds, peak memory (MB) and pages. engine: "reportlab" (what `render` uses) or "weasyprint"."""
     import django
 
     django.setup()
@@ -116,17 +139,31 @@ def child_pdf(report_id: int) -> int:
     from chiso.reports.models import AgencyReport
 
     report = AgencyReport.objects.select_related("agency").get(pk=report_id)
-    start = time.perf_counter()
-    data = render("pdf", report)
-    seconds = time.perf_counter() - start
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"seconds": seconds, "peak_mb": peak_mb, "pages": pdf_pages(data), "kib": len(data) // 1024}))
+    start, cpu = time.perf_counter(), time.process_time()
+    data = render("pdf", report) if engine == "reportlab" else weasyprint_pdf(report)
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+    peak_mb = peak_rss_mb()
+    keep = os.environ.get("CHISO_BENCH_KEEP")
+    if keep:  # a folder: keep the file to look at
+        Path(keep, f"report-{report_id}-{engine}.pdf").write_bytes(data)
+    print(json.dumps({"seconds": seconds, "cpu": cpu, "peak_mb": peak_mb, "pages": pdf_pages(data),
+                      "kib": len(data) // 1024}))
     return 0
 
 
+def run_child(report_id: int, engine: str) -> dict | None:
+    out = subprocess.run([sys.executable, __file__, "--child-pdf", str(report_id), engine], capture_output=True,
+                         text=True, env=os.environ, check=False)
+    if out.returncode:
+        print(out.stderr, file=sys.stderr)
+        return None
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
 def main():
-    if len(sys.argv) == 3 and sys.argv[1] == "--child-pdf":
-        return child_pdf(int(sys.argv[2]))
+    if len(sys.argv) == 4 and sys.argv[1] == "--child-pdf":
+        return child_pdf(int(sys.argv[2]), sys.argv[3])
+    compare_large = "--weasyprint-5000" in sys.argv  # WeasyPrint at 5,000 tasks takes 70 s or more: on request
     tmp = tempfile.mkdtemp(prefix="chiso-bench-")
     os.environ["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
     os.environ["CHISO_MEDIA_ROOT"] = f"{tmp}/media"
@@ -159,16 +196,22 @@ def main():
     small.refresh_from_db()
     fig["DOCX (500)"] = timed(lambda: render("docx", small), 5)
     fig["XLSX (500)"] = timed(lambda: render("xlsx", small), 3)
-    fig["PDF (500)"] = timed(lambda: render("pdf", small), 2)
-    fig["PDF (500), CPU only"] = timed(lambda: render("pdf", small), 2, clock=time.process_time)
+    render("pdf", small)  # fonts registered once per process, as in a job runner
+    fig["PDF (500)"] = timed(lambda: render("pdf", small), 3)
+    fig["PDF (500), CPU only"] = timed(lambda: render("pdf", small), 3, clock=time.process_time)
+    fig["PDF (500), WeasyPrint"] = timed(lambda: weasyprint_pdf(small), 2)
+    fig["PDF (500), WeasyPrint CPU"] = timed(lambda: weasyprint_pdf(small), 2, clock=time.process_time)
     fig["DOCX (5,000)"] = timed(lambda: render("docx", large), 1)
-    out = subprocess.run([sys.executable, __file__, "--child-pdf", str(large.pk)], capture_output=True, text=True,
-                         env=os.environ, check=False)
-    if out.returncode:
-        print(out.stderr, file=sys.stderr)
+    child = run_child(large.pk, "reportlab")
+    if child is None:
         return 1
-    child = json.loads(out.stdout.strip().splitlines()[-1])
     fig["PDF (5,000), own process"] = child["seconds"]
+    fig["PDF (5,000), its CPU"] = child["cpu"]
+    small_pages = {e: run_child(small.pk, e) for e in ("reportlab", "weasyprint")}
+    old = run_child(large.pk, "weasyprint") if compare_large else None
+    if old is not None:
+        fig["PDF (5,000), WeasyPrint"] = old["seconds"]
+        fig["PDF (5,000), WeasyPrint CPU"] = old["cpu"]
 
     # An issued report: the file is stored once (the first download, or the job started at issue), then served.
     from django.test import Client
@@ -219,6 +262,14 @@ def main():
         print(f"  {name:<28} {value:8.3f} s   ratio {value / yardstick:7.2f}   {flag}")
     print(f"  PDF (5,000): {child['pages']} pages, {child['kib']} KiB, peak memory of its process "
           f"{child['peak_mb']:.0f} MB (target < 400 MB){'' if child['peak_mb'] < 400 else '  MISSED'}")
+    for engine, one in small_pages.items():
+        if one:
+            print(f"  PDF (500) by {engine}: {one['pages']} pages, {one['kib']} KiB, own process "
+                  f"{one['seconds']:.2f} s ({one['cpu']:.2f} s CPU), peak {one['peak_mb']:.0f} MB")
+    if old is not None:
+        print(f"  PDF (5,000) by WeasyPrint: {old['pages']} pages, {old['kib']} KiB, peak {old['peak_mb']:.0f} MB")
+    else:
+        print("  (WeasyPrint at 5,000 tasks: add --weasyprint-5000)")
     if child["peak_mb"] >= 400:
         missed.append("PDF memory")
     print(f"  first download of the issued PDF (rendered, by its job when there is one, then stored): {first:.3f} s "

@@ -52,7 +52,7 @@ class Outline:
 
 
 # Relative widths of the annex columns, by header: a name or a cause is wide, a count narrow. A header not
-# listed gets a width from its own length. Shared by the DOCX grid and the PDF's <colgroup>.
+# listed gets a width from its own length. Shared by the DOCX grid and the PDF's AnnexTable.
 COLUMN_WEIGHTS = {
     "STT": 1.0, "Chỉ số": 2.0, "Lĩnh vực": 4.2, "Nhiệm vụ": 6.0, "Đơn vị chủ trì": 3.2, "Đơn vị": 5.0,
     "Cơ quan": 4.5, "Nguyên nhân": 4.2, "Hạn": 2.1, "Ngày gửi": 2.4, "Tình trạng": 2.4, "Báo cáo": 2.0,

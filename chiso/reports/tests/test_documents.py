@@ -169,4 +169,4 @@ def test_pdf_renders_vietnamese(world, report, tmp_path):
                   "Thiếu cán bộ chuyên trách", "Rà soát văn bản quy phạm pháp luật"):
         assert words in text, words
     fonts = subprocess.run(["pdffonts", str(tmp_path / "r.pdf")], capture_output=True, text=True).stdout
-    assert "Liberation-Serif" in fonts
+    assert "LiberationSerif" in fonts.replace("Liberation-Serif", "LiberationSerif")  # ReportLab's PostScript name

@@ -166,3 +166,61 @@ def test_a_draft_leaves_the_number_of_the_annex_line_blank(world):
     report = actions.do_compile_agency_report(world.people.office, world.home, period, YEAR_END)
     doc = Document(io.BytesIO(render("docx", report)))
     assert "(Kèm theo Báo cáo số       /BC-STP ngày    /   /     của Sở Tư pháp)" in [p.text for p in doc.paragraphs]
+
+
+def _long_outline(rows: int):
+    from chiso.reports.documents.common import Outline, Section
+
+    header = ["STT", "Nhiệm vụ", "Đơn vị chủ trì", "Hạn", "Nguyên nhân"]
+    body = [[str(i), f"Nhiệm vụ số {i}: rà soát, đơn giản hóa thủ tục hành chính và công bố kết quả",
+             "Phòng Hành chính tư pháp", "30/06/2026", "Thiếu cán bộ chuyên trách"] for i in range(1, rows + 1)]
+    return Outline(parent_body="UBND TỈNH AN PHÚ", issuer="SỞ TƯ PHÁP", number="Số: 01/BC-STP",
+                   date_line="An Phú, ngày 17 tháng 12 năm 2026", title="BÁO CÁO", summary="Kết quả năm 2026",
+                   recipient="Sở Nội vụ", sections=[Section("I. ĐỀ XUẤT", ["Không có."])], sign=["GIÁM ĐỐC"],
+                   signer_name="Nguyễn Văn An", recipients=["- Sở Nội vụ;"],
+                   annexes=[("Phụ lục II. NHIỆM VỤ QUÁ HẠN", header, body)], author="Sở Tư pháp")
+
+
+def test_a_long_annex_repeats_its_header_and_stays_inside_the_margins():
+    from chiso.reports.documents.pdf import outline_pdf
+
+    with pdfplumber.open(io.BytesIO(outline_pdf(_long_outline(300)))) as doc:
+        annex = doc.pages[1:]
+        assert len(annex) >= 5
+        numbers = []
+        for page in annex:
+            lines = page.extract_text().splitlines()
+            at = next(i for i, ln in enumerate(lines) if ln.startswith("STT"))
+            assert lines[at] == "STT Nhiệm vụ Đơn vị chủ trì Hạn Nguyên nhân"  # the header on every page
+            words = page.extract_words()
+            assert min(w["x0"] for w in words) >= 30 * 72 / 25.4 - 0.5
+            assert max(w["x1"] for w in words) <= (210 - 20) * 72 / 25.4 + 0.5
+            assert max(w["bottom"] for w in words) <= page.height - 20 * 72 / 25.4 + 0.5
+            numbers += [int(ln.split()[0]) for ln in lines[at + 1:] if ln.split()[0].isdigit()
+                        and " Nhiệm vụ số " in ln]
+        assert numbers == list(range(1, 301))  # every row once, in order
+        words = {w["text"] for w in annex[-1].extract_words()}  # wrapped cells: word by word, diacritics kept
+        assert {"Phòng", "Hành", "pháp", "Thiếu", "cán", "bộ", "trách", "giản", "hóa", "thủ", "tục", "bố"} <= words
+
+
+def test_a_row_taller_than_a_page_goes_on_over_the_next():
+    from chiso.reports.documents.pdf import outline_pdf
+
+    o = _long_outline(3)
+    cause = " ".join(f"Nguyên nhân thứ {i} của việc chậm trễ." for i in range(400))
+    o.annexes[0][2][1][4] = cause
+    with pdfplumber.open(io.BytesIO(outline_pdf(o))) as doc:
+        words = [w for p in doc.pages[1:] for w in p.extract_words()]
+        assert len(doc.pages) >= 4
+        for page in doc.pages[1:]:
+            assert max(w["bottom"] for w in page.extract_words()) <= page.height - 20 * 72 / 25.4 + 0.5
+    assert sum(w["text"] == "thứ" for w in words) == 400  # every line of the cause, none cut off
+
+
+def test_a_missing_font_is_named(monkeypatch):
+    from chiso.reports.documents import pdf
+
+    monkeypatch.setattr(pdf.shutil, "which", lambda name: None)
+    monkeypatch.setattr(pdf, "FONT_DIRS", ("/nonexistent",))
+    with pytest.raises(pdf.FontMissing, match="fonts-liberation"):
+        pdf.font_file("Bold")
