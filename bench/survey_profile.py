@@ -76,6 +76,21 @@ def main() -> None:
                 location = value
         return seen["status"], data, location
 
+    def database_cpu() -> float:
+        """CPU seconds of this connection's PostgreSQL backend (same machine), NaN on SQLite (in-process)."""
+        from django.db import connection
+
+        if connection.vendor != "postgresql":
+            return float("nan")
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            pid = cursor.fetchone()[0]
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return float("nan")
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def visit(n):
         cookies: dict[str, str] = {}
         address = f"10.{(n >> 16) & 255}.{(n >> 8) & 255}.{n & 255}"
@@ -104,12 +119,15 @@ def main() -> None:
     cpu, wall = time.process_time(), time.perf_counter()
     for v in steps:
         steps[v] = 0.0
+    db0 = database_cpu()
     for n in range(50, start):
         visit(n)
     cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    db = database_cpu() - db0
     print(f"{args.backend}: {args.visits} visits, cpu {cpu / args.visits * 1000:.2f} ms per visit "
           f"(wall {wall / args.visits * 1000:.2f} ms): "
           + ", ".join(f"{k} {v / args.visits * 1000:.2f}" for k, v in steps.items())
+          + (f"; PostgreSQL's own process {db / args.visits * 1000:.2f} ms" if db == db else "")
           + f"; load {survey_bench.load()}")
     if args.profile:
         import cProfile

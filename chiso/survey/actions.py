@@ -297,18 +297,26 @@ def _response_sql(vendor: str) -> str:
 
 def _insert_answers(response_id: int, agency_id: int, counter_id: int | None, month: int, questions: dict,
                     values: dict[int, int], satisfied: set, key: int) -> None:
-    """A response's answers in one INSERT of literal numbers (every value is an int made here: ids of the
-    questionnaire in use, levels read_sheet checked, the response's own ids), without building a model
-    instance or binding a parameter per field: the bulk of a submission's cost on the ORM path."""
+    """A response's answers without building a model instance per answer (the bulk of a submission's cost on
+    the ORM path). SQLite: one prepared one-row INSERT run for each answer (executemany: 0.75 ms for 13
+    answers, against 1.25 ms for one 13-row VALUES statement it compiles anew each time, measured on the
+    bench's database). PostgreSQL: one INSERT of literal numbers, one round trip (Django binds parameters
+    on the client there, so placeholders would only add quoting); every value is an int made here: ids of
+    the questionnaire in use, levels read_sheet checked, the response's own ids."""
     if not values:
         return
-    table = connection.ops.quote_name(Answer._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(c) for c in _ANSWER_COLUMNS)
-    counter = "NULL" if counter_id is None else str(int(counter_id))
-    fixed = f"{int(response_id)}, %d, %d, {int(agency_id)}, {counter}, {int(month)}, {int(key)}"
-    rows = ", ".join(f"({fixed % (int(qid), int(questions[qid].aspect_id))}, {int(v)}, "
-                     f"{'TRUE' if v in satisfied else 'FALSE'})" for qid, v in values.items())
+    quote = connection.ops.quote_name
+    table, columns = quote(Answer._meta.db_table), ", ".join(quote(c) for c in _ANSWER_COLUMNS)
     with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * 9)})",  # noqa: S608
+                               [(response_id, qid, questions[qid].aspect_id, agency_id, counter_id, month, key,
+                                 v, v in satisfied) for qid, v in values.items()])
+            return
+        counter = "NULL" if counter_id is None else str(int(counter_id))
+        fixed = f"{int(response_id)}, %d, %d, {int(agency_id)}, {counter}, {int(month)}, {int(key)}"
+        rows = ", ".join(f"({fixed % (int(qid), int(questions[qid].aspect_id))}, {int(v)}, "
+                         f"{'TRUE' if v in satisfied else 'FALSE'})" for qid, v in values.items())
         cursor.execute(f"INSERT INTO {table} ({columns}) VALUES {rows}")  # noqa: S608 - integers only, see above
 
 
