@@ -28,6 +28,7 @@ def main() -> None:
     parser.add_argument("backend", nargs="?", default="sqlite", choices=["sqlite", "postgres"])
     parser.add_argument("--visits", type=int, default=1000)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--only", choices=["form", "post", "thanks"], help="profile only this request of a visit")
     args = parser.parse_args()
     env = survey_bench.prepare(args.backend)
     if env is None:
@@ -76,6 +77,19 @@ def main() -> None:
                 location = value
         return seen["status"], data, location
 
+    profiler = None
+
+    def timed_call(step, *args):
+        if profiler is not None and args_only in (None, step):
+            profiler.enable()
+            try:
+                return call(*args)
+            finally:
+                profiler.disable()
+        return call(*args)
+
+    args_only = args.only
+
     def database_cpu() -> float:
         """CPU seconds of this connection's PostgreSQL backend (same machine), NaN on SQLite (in-process)."""
         from django.db import connection
@@ -95,7 +109,7 @@ def main() -> None:
         cookies: dict[str, str] = {}
         address = f"10.{(n >> 16) & 255}.{(n >> 8) & 255}.{n & 255}"
         c0 = time.process_time()
-        status, page, _ = call("GET", path, cookies, address)
+        status, page, _ = timed_call("form", "GET", path, cookies, address)
         c1 = time.process_time()
         assert status == 200, status
         token = re.search(rb'name="token" value="([^"]+)"', page).group(1).decode()
@@ -103,10 +117,10 @@ def main() -> None:
             "csrfmiddlewaretoken": cookies["csrftoken"], "token": token, "receipt_code": f"P-{n:07d}",
             **{f"q{x.pk}": str(1 + n % 5) for x in questions}}).encode()
         c2 = time.process_time()
-        status, _, location = call("POST", path, cookies, address, body)
+        status, _, location = timed_call("post", "POST", path, cookies, address, body)
         c3 = time.process_time()
         assert status == 302, status
-        status, _, _ = call("GET", location, cookies, address)
+        status, _, _ = timed_call("thanks", "GET", location, cookies, address)
         c4 = time.process_time()
         assert status == 200, status
         steps["form"] += c1 - c0
@@ -134,10 +148,8 @@ def main() -> None:
         import pstats
 
         profiler = cProfile.Profile(time.process_time)
-        profiler.enable()
         for n in range(start, start + args.visits):
             visit(n)
-        profiler.disable()
         stats = pstats.Stats(profiler)
         stats.sort_stats("cumulative").print_stats(45)
         stats.sort_stats("tottime").print_stats(30)
