@@ -417,6 +417,8 @@ def bench_submissions(agency, counters, q, server) -> dict:
     print(f"    stored {stored_r} responses and {stored_a} answers for {expected} accepted POSTs (incl. {warm} of "
           f"the warm-up; expected {expected} and {expected * len(questions)}); dossier codes stored twice: {twice}; "
           f"responses without all {len(questions)} answers: {bad_answers}; 5xx: {fives}")
+    for h, _body in kept:  # a kept-alive connection (gthread) has timed out since: replay on a fresh one
+        h.conn.close()
     with ThreadPoolExecutor(16) as pool:
         replays = list(pool.map(lambda item: item[0].request("POST", path, item[1])[0], kept))
     again = Response.objects.count() - before_r

@@ -120,12 +120,13 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "chiso.public.middleware.PublicOnlyMiddleware",  # CHISO_PUBLIC_ONLY: answer /cong-khai/ and nothing else
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # session, sign-in and messages: Django's own, skipped under /cong-khai/ (a citizen's visit needs none of them)
+    "chiso.public.middleware.SessionMiddleware",
     "chiso.web.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "chiso.public.middleware.AuthenticationMiddleware",
+    "chiso.public.middleware.MessageMiddleware",
     "chiso.accounts.middleware.IdleTimeoutMiddleware",  # a session unused for CHISO_IDLE_MINUTES ends
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

@@ -3,6 +3,9 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
 urlpatterns = [
+    # first: a citizen's survey answer is the busiest request, and nothing else lives under /cong-khai/
+    path("cong-khai/khao-sat/", include("chiso.survey.public_urls")),
+    path("cong-khai/", include("chiso.public.urls")),
     path("", include("chiso.web.urls")),
     path("", include("chiso.accounts.urls")),
     path("ke-hoach/", include("chiso.plans.urls")),
@@ -16,8 +19,6 @@ urlpatterns = [
     path("api/v1/", include("chiso.api.urls")),
     path("ket-noi-api/", include("chiso.api.page_urls")),
     path("khao-sat/", include("chiso.survey.urls")),
-    path("cong-khai/khao-sat/", include("chiso.survey.public_urls")),
-    path("cong-khai/", include("chiso.public.urls")),
     path("minh-bach/", include("chiso.public.manage_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

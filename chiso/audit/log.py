@@ -1,13 +1,15 @@
 """Write and read audit records. `record` is the only writer: action functions call it inside their
 transaction, whatever app they belong to."""
 
+import functools
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db import models
+from django.db import connection, models
 from django.db.models.fields.files import FieldFile
+from django.utils import timezone
 
 from .models import BOOKKEEPING, AuditEntry
 
@@ -91,6 +93,31 @@ def record(actor, action: str, obj: models.Model, before: dict | None, after: di
         before=before,
         after=after,
     )
+
+
+def record_created(actor_id: int | None, model: type[models.Model], object_id: int, summary: str, after: dict, *,
+                   agency_id: int | None = None, plan_id: int | None = None) -> None:
+    """`record(actor, CREATE, obj, None, after, ...)` for a row its action inserted without a model instance
+    (a public survey answer, the busiest write): the same entry, channel prefix included, in one prepared
+    INSERT instead of the ORM's create (~1 ms of Python per entry)."""
+    channel = _via.get()
+    text = f"[{channel}] {summary}" if channel else summary
+    params = [connection.ops.adapt_datetimefield_value(timezone.now()), actor_id, Action.CREATE.value,
+              model._meta.label_lower, str(object_id), text[:300], agency_id, plan_id, None,
+              _AFTER.get_db_prep_save(after, connection)]
+    with connection.cursor() as cursor:
+        cursor.execute(_insert_sql(connection.vendor), params)
+
+
+_AFTER = AuditEntry._meta.get_field("after")
+_COLUMNS = ("at", "actor_id", "action", "model", "object_id", "object_repr", "agency_id", "plan_id", "before", "after")
+
+
+@functools.cache
+def _insert_sql(vendor: str) -> str:
+    quote = connection.ops.quote_name
+    return (f"INSERT INTO {quote(AuditEntry._meta.db_table)} ({', '.join(quote(c) for c in _COLUMNS)}) "  # noqa: S608
+            f"VALUES ({', '.join(['%s'] * len(_COLUMNS))})")
 
 
 def record_account(action: str, user, username: str, address: str, text: str) -> AuditEntry:

@@ -1,6 +1,7 @@
 """Every change of the survey: questionnaires, counters, responses. Each `do_*` runs in one transaction
 with its audit record; views, the paper entry, the XLSX import, the demo and the tests call these."""
 
+import functools
 import hashlib
 import hmac
 from dataclasses import dataclass, field
@@ -13,7 +14,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from chiso.audit.log import Action, record, snapshot
+from chiso.audit.log import Action, record, record_created, snapshot
 from chiso.lib.text import fold
 
 from . import defaults, memo
@@ -227,29 +228,29 @@ class Submission:
     extra: dict = field(default_factory=dict)
 
 
-def do_submit(sub: Submission, rate: tuple[str, int] | None = None) -> Response:
-    """Store one response and its answers, or refuse a duplicate (same dossier, device and day, or form).
-    `rate` (address, limit): count the address in the same transaction and refuse beyond the limit."""
+def do_submit(sub: Submission, rate: tuple[str, int] | None = None) -> int:
+    """Store one response and its answers, or refuse a duplicate (same dossier, device and day, or form);
+    return the response's id. `rate` (address, limit): count the address in the same transaction and refuse
+    beyond the limit."""
     when = sub.when or timezone.now()
     day = timezone.localtime(when).date() if timezone.is_aware(when) else when.date()
     month = day.year * 12 + day.month - 1
     q = sub.questionnaire
     satisfied = set(q.satisfied_levels)
     questions = {x.pk: x for x in q.questions.all()} if not hasattr(q, "_questions") else q._questions
+    counter_id = sub.counter.pk if sub.counter else None
+    actor_id = getattr(sub.entered_by, "pk", None)
+    summary = _("Phiếu khảo sát (%(c)s)") % {"c": Channel(sub.channel).label}
     try:
         with transaction.atomic():
             if rate is not None and _hit(rate[0], when) > rate[1]:
                 raise RateLimited(_("Có quá nhiều phiếu gửi từ cùng một địa chỉ."))
-            resp = Response.objects.create(
-                questionnaire=q, agency=sub.agency, counter=sub.counter, channel=sub.channel, submitted_at=when,
-                day=day, month=month, procedure=sub.procedure, applied_via=sub.applied_via,
-                age_group=sub.age_group, comment=sub.comment, receipt_code=sub.receipt_code or None,
-                device_hash=sub.device_hash, nonce=sub.nonce, entered_by=sub.entered_by)
-            _insert_answers(resp, questions, sub.values, satisfied, procedure_key(sub.procedure))
-            record(sub.entered_by, Action.CREATE, resp, None,
-                   {"channel": sub.channel, "counter": sub.counter.pk if sub.counter else None,
-                    "answers": len(sub.values), "receipt_code": bool(sub.receipt_code)},
-                   agency=sub.agency, summary=_("Phiếu khảo sát (%(c)s)") % {"c": Channel(sub.channel).label})
+            response_id = _insert_response(sub, when, day, month, counter_id, actor_id)
+            _insert_answers(response_id, sub.agency.pk, counter_id, month, questions, sub.values, satisfied,
+                            procedure_key(sub.procedure))
+            record_created(actor_id, Response, response_id, summary,
+                           {"channel": sub.channel, "counter": counter_id, "answers": len(sub.values),
+                            "receipt_code": bool(sub.receipt_code)}, agency_id=sub.agency.pk)
     except IntegrityError as exc:
         text = str(exc)
         if "receipt" in text or "one_per_dossier" in text:
@@ -260,26 +261,62 @@ def do_submit(sub: Submission, rate: tuple[str, int] | None = None) -> Response:
         if "device" in text or "one_per_device" in text:
             raise Duplicate(_("Hôm nay Ông/Bà đã đánh giá quầy này từ thiết bị này rồi.")) from exc
         raise Duplicate(_("Phiếu này đã được ghi nhận trước đó.")) from exc
-    return resp
+    return response_id
 
 
+_RESPONSE_COLUMNS = ("questionnaire_id", "agency_id", "counter_id", "channel", "submitted_at", "day", "month",
+                     "procedure", "applied_via", "age_group", "comment", "receipt_code", "device_hash", "nonce",
+                     "entered_by_id")
 _ANSWER_COLUMNS = ("response_id", "question_id", "aspect_id", "agency_id", "counter_id", "month", "procedure_key",
                    "value", "satisfied")
 
 
-def _insert_answers(resp: Response, questions: dict, values: dict[int, int], satisfied: set, key: int) -> None:
-    """A response's answers in one INSERT of literal numbers (every value is an int made here: ids of the
-    questionnaire in use, levels read_sheet checked, the response's own ids), without building a model
-    instance or binding a parameter per field: the bulk of a submission's cost on the ORM path."""
+def _insert_response(sub: Submission, when: datetime, day, month: int, counter_id, actor_id) -> int:
+    """The response row in one prepared INSERT returning its id: Response.objects.create spent ~1 ms of Python
+    per answer (model instance, field preparation, SQL compiler) inside the write transaction, which on SQLite
+    every other answer waits for. The values are adapted as the ORM adapts them (connection.ops)."""
+    ops = connection.ops
+    params = [sub.questionnaire.pk, sub.agency.pk, counter_id, sub.channel, ops.adapt_datetimefield_value(when),
+              ops.adapt_datefield_value(day), month, sub.procedure, sub.applied_via, sub.age_group, sub.comment,
+              sub.receipt_code or None, sub.device_hash, sub.nonce, actor_id]
+    with connection.cursor() as cursor:
+        if connection.features.can_return_columns_from_insert:
+            cursor.execute(_response_sql(connection.vendor) + ' RETURNING "id"', params)
+            return cursor.fetchone()[0]
+        cursor.execute(_response_sql(connection.vendor), params)
+        return cursor.lastrowid
+
+
+@functools.cache
+def _response_sql(vendor: str) -> str:
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(c) for c in _RESPONSE_COLUMNS)
+    marks = ", ".join(["%s"] * len(_RESPONSE_COLUMNS))
+    return f"INSERT INTO {quote(Response._meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608 - names only
+
+
+def _insert_answers(response_id: int, agency_id: int, counter_id: int | None, month: int, questions: dict,
+                    values: dict[int, int], satisfied: set, key: int) -> None:
+    """A response's answers without building a model instance per answer (the bulk of a submission's cost on
+    the ORM path). SQLite: one prepared one-row INSERT run for each answer (executemany: 0.75 ms for 13
+    answers, against 1.25 ms for one 13-row VALUES statement it compiles anew each time, measured on the
+    bench's database). PostgreSQL: one INSERT of literal numbers, one round trip (Django binds parameters
+    on the client there, so placeholders would only add quoting); every value is an int made here: ids of
+    the questionnaire in use, levels read_sheet checked, the response's own ids."""
     if not values:
         return
-    table = connection.ops.quote_name(Answer._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(c) for c in _ANSWER_COLUMNS)
-    counter = "NULL" if resp.counter_id is None else str(int(resp.counter_id))
-    fixed = f"{int(resp.pk)}, %d, %d, {int(resp.agency_id)}, {counter}, {int(resp.month)}, {int(key)}"
-    rows = ", ".join(f"({fixed % (int(qid), int(questions[qid].aspect_id))}, {int(v)}, "
-                     f"{'TRUE' if v in satisfied else 'FALSE'})" for qid, v in values.items())
+    quote = connection.ops.quote_name
+    table, columns = quote(Answer._meta.db_table), ", ".join(quote(c) for c in _ANSWER_COLUMNS)
     with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * 9)})",  # noqa: S608
+                               [(response_id, qid, questions[qid].aspect_id, agency_id, counter_id, month, key,
+                                 v, v in satisfied) for qid, v in values.items()])
+            return
+        counter = "NULL" if counter_id is None else str(int(counter_id))
+        fixed = f"{int(response_id)}, %d, %d, {int(agency_id)}, {counter}, {int(month)}, {int(key)}"
+        rows = ", ".join(f"({fixed % (int(qid), int(questions[qid].aspect_id))}, {int(v)}, "
+                         f"{'TRUE' if v in satisfied else 'FALSE'})" for qid, v in values.items())
         cursor.execute(f"INSERT INTO {table} ({columns}) VALUES {rows}")  # noqa: S608 - integers only, see above
 
 

@@ -134,8 +134,9 @@ class Response(models.Model):
 
     questionnaire = models.ForeignKey(Questionnaire, verbose_name=_("phiếu"), on_delete=models.PROTECT,
                                       related_name="responses")
+    # no index of its own: survey_resp_month (agency, month) serves every lookup by agency
     agency = models.ForeignKey("org.Agency", verbose_name=_("cơ quan"), on_delete=models.CASCADE,
-                               related_name="+")
+                               related_name="+", db_index=False)
     counter = models.ForeignKey(Counter, verbose_name=_("quầy"), null=True, blank=True, on_delete=models.SET_NULL,
                                 related_name="responses")
     channel = models.CharField(_("kênh"), max_length=10, choices=Channel.choices, default=Channel.QR)
@@ -178,13 +179,22 @@ class Response(models.Model):
 
 class Answer(models.Model):
     """One rating. Agency, counter, aspect and month are copied from the response and the question so that
-    the index is one grouped scan of this table."""
+    the index is one grouped scan of this table.
+
+    Only the response is a foreign key in the database. The copies (question, aspect, agency, counter) are
+    written by actions.do_submit from the response's own values and the questionnaire in use, in the same
+    transaction as the response, whose keys the database does check; the ORM still applies their on_delete
+    rules. Checking them again cost PostgreSQL 52 lookups per answer sheet, each taking a share lock on the
+    same hot rows (agency, counter, questions) that every concurrent answer locks too."""
 
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
-    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
-    aspect = models.ForeignKey(Aspect, on_delete=models.PROTECT, related_name="+")
-    agency = models.ForeignKey("org.Agency", on_delete=models.CASCADE, related_name="+")
-    counter = models.ForeignKey(Counter, null=True, on_delete=models.SET_NULL, related_name="+")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+", db_constraint=False)
+    aspect = models.ForeignKey(Aspect, on_delete=models.PROTECT, related_name="+", db_constraint=False)
+    # no index of its own: survey_ans_cover starts with the agency
+    agency = models.ForeignKey("org.Agency", on_delete=models.CASCADE, related_name="+", db_constraint=False,
+                               db_index=False)
+    counter = models.ForeignKey(Counter, null=True, on_delete=models.SET_NULL, related_name="+",
+                                db_constraint=False)
     month = models.PositiveIntegerField()
     procedure_key = models.BigIntegerField(default=0)  # procedure_key(response.procedure): grouped without a join
     value = models.PositiveSmallIntegerField(_("mức"))

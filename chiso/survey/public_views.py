@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.csrf import csrf_protect, ensure_csrf_cookie
+from django.views.decorators.csrf import csrf_protect
 
 from chiso.org.models import Agency
 
@@ -125,8 +125,7 @@ def _blank_form(agency, counter, q, kiosk_raw: str) -> str:
 
 @public_404
 @never_cache
-@ensure_csrf_cookie
-@csrf_protect
+@csrf_protect  # the form's page sets the CSRF cookie itself (get_token below, or {% csrf_token %} when redrawn)
 def survey(request: HttpRequest, code: str, slug: str | None = None) -> HttpResponse:
     agency, counter = _place(code, slug)
     q = actions.active_questionnaire_cached(agency)
