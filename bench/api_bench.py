@@ -135,7 +135,8 @@ class Http:
 
 def start_server() -> subprocess.Popen:
     global SERVER_PID
-    env = {**os.environ, "PORT": str(PORT), "CHISO_WORKERS": "3"}
+    env = {**os.environ, "PORT": str(PORT), "CHISO_WORKERS": os.environ.get("BENCH_WORKERS", "3"),
+           "CHISO_THREADS": os.environ.get("BENCH_THREADS", "1")}
     server = subprocess.Popen([sys.executable, "-m", "chiso.cli", "serve"], env=env, stdout=subprocess.DEVNULL,
                               stderr=subprocess.PIPE)
     for _ in range(150):

@@ -24,10 +24,14 @@ class PublicOnlyMiddleware:
 
 # The public prefix needs no session, no signed-in person and no messages: a citizen's visit neither reads nor
 # writes them (~0.4 ms of a request's CPU with nothing to do; bench/survey_profile.py). CSRF still applies there
-# (its token lives in its own cookie, not in the session). Subclasses, so Django's checks still find them.
+# (its token lives in its own cookie, not in the session). The REST API is the same: a call carries its token
+# (`Authorization: Bearer`), never a session cookie, so a browser's session cannot act through it.
+# Subclasses, so Django's checks still find them.
+SESSIONLESS = (PUBLIC_PREFIX, "/api/v1/")
+
 
 def _public(request) -> bool:
-    return request.path_info.startswith(PUBLIC_PREFIX)
+    return request.path_info.startswith(SESSIONLESS)
 
 
 class SessionMiddleware(sessions.SessionMiddleware):
