@@ -78,8 +78,8 @@ def plan_tasks_export(request: HttpRequest, pk: int) -> HttpResponse:
                _("Phối hợp"), _("Thời gian (như văn bản)"), _("Hạn hoàn thành"), _("Trạng thái"), _("Tiến độ (%)"),
                _("Chỉ tiêu")]
     rows = ([t.ref, t.get_index_display(), t.field_name, t.title, t.output,
-             "; ".join(u.name for u in t.lead_units.all()) or t.lead_text,
-             "; ".join(u.name for u in t.support_units.all()) or t.support_text,
+             "; ".join(u.name for u in t.linked_units("lead_units")) or t.lead_text,
+             "; ".join(u.name for u in t.linked_units("support_units")) or t.support_text,
              t.timeframe, t.due, t.status_label, t.progress, t.measure_display] for t in tasks)
     return xlsx_response(f"nhiem-vu-ke-hoach-{plan.pk}", headers, rows)
 

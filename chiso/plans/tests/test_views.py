@@ -218,3 +218,11 @@ def test_a_task_with_progress_reports_is_not_deleted_and_says_why(world, login, 
     r = client.post(f"/ke-hoach/{world.plan.pk}/xoa/", follow=True)
     assert r.status_code == 200 and "Không xóa được kế hoạch" in r.content.decode()
     assert Plan.objects.filter(pk=world.plan.pk).exists()
+
+
+def test_plan_page_and_tasks_export_run_the_same_queries_however_many_tasks(world, login):
+    client = login(world.people.office)
+    urls = (f"/ke-hoach/{world.plan.pk}/", f"/ke-hoach/{world.plan.pk}/xlsx/")
+    before = [_count_queries(client, url) for url in urls]
+    _add_tasks(world, world.plan, 12)  # each with a lead and a support unit
+    assert [_count_queries(client, url) for url in urls] == before
