@@ -141,28 +141,14 @@ def next_cursor(last_id: int) -> str:
 
 def page(qs: QuerySet, cursor: str | None, limit: int | None) -> tuple[list, str | None]:
     """One page in id order after the cursor: (rows, the cursor of the next page or None)."""
-    limit = DEFAULT_LIMIT if limit is None else limit
-    if not 1 <= limit <= MAX_LIMIT:
-        raise ApiError(400, "bad_limit", f"Tham số limit phải từ 1 đến {MAX_LIMIT}.")
-    if cursor:
-        qs = qs.filter(pk__gt=_decode(cursor))
+    limit = page_limit(limit)
+    after = after_cursor(cursor)
+    if after is not None:
+        qs = qs.filter(pk__gt=after)
     rows = list(qs.order_by("pk")[:limit + 1])
     more = len(rows) > limit
     rows = rows[:limit]
-    return rows, (_encode(rows[-1].pk) if more and rows else None)
-
-
-def page_of(qs: QuerySet, cursor: str | None, limit: int | None, rows_of) -> tuple[list[dict], str | None]:
-    """`page` for rows built straight from the database (`rows_of(queryset)` -> dicts with "id")."""
-    limit = DEFAULT_LIMIT if limit is None else limit
-    if not 1 <= limit <= MAX_LIMIT:
-        raise ApiError(400, "bad_limit", f"Tham số limit phải từ 1 đến {MAX_LIMIT}.")
-    if cursor:
-        qs = qs.filter(pk__gt=_decode(cursor))
-    rows = rows_of(qs.order_by("pk")[:limit + 1])
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return rows, (_encode(rows[-1]["id"]) if more and rows else None)
+    return rows, (next_cursor(rows[-1].pk) if more and rows else None)
 
 
 # --- the call log -----------------------------------------------------------------------------------
