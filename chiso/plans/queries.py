@@ -8,6 +8,7 @@ from django.utils.translation import gettext
 
 from chiso.frameworks.models import IndexCode
 from chiso.lib.text import fold, squash
+from chiso.org.models import Unit
 from chiso.periods.calendar import today as calendar_today
 
 from .figures import active_q
@@ -74,14 +75,19 @@ def plan_tasks(plan: Plan) -> list[Task]:
 
 def attach_units(tasks: list[Task], links: Q) -> list[Task]:
     """Set `leads` and `supports` (units in their usual order) on each task: one query per link table, where
-    prefetch_related built a manager and a filtered queryset for every task (a tenth of a plan page's CPU)."""
+    prefetch_related built a manager and a filtered queryset for every task (a tenth of a plan page's CPU).
+    Rows come as tuples and each unit is one shared object however many tasks name it."""
+    units: dict[int, Unit] = {}
     found: dict[str, dict[int, list]] = {}
     for attr, through in (("leads", Task.lead_units.through), ("supports", Task.support_units.through)):
         rows = found[attr] = {}
-        for link in (through.objects.filter(links).select_related("unit").only(
-                "task_id", "unit__id", "unit__name", "unit__short_name", "unit__agency_id")
-                .order_by("unit__agency_id", "unit__name", "unit_id")):
-            rows.setdefault(link.task_id, []).append(link.unit)
+        for task_id, unit_id, name, short, agency_id in (
+                through.objects.filter(links).order_by("unit__agency_id", "unit__name", "unit_id")
+                .values_list("task_id", "unit_id", "unit__name", "unit__short_name", "unit__agency_id")):
+            unit = units.get(unit_id)
+            if unit is None:
+                unit = units[unit_id] = Unit(pk=unit_id, name=name, short_name=short, agency_id=agency_id)
+            rows.setdefault(task_id, []).append(unit)
     for task in tasks:
         task.leads = found["leads"].get(task.pk, [])
         task.supports = found["supports"].get(task.pk, [])

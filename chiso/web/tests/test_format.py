@@ -33,3 +33,57 @@ def test_num_prints_what_djangos_number_format_prints(lang):
             assert num(value) == number_format(Decimal(text), decimal_pos=places, use_l10n=True,
                                                force_grouping=True), value
         assert num("không phải số") == "không phải số"
+
+
+# --- the row tags build markup from f-strings: every value must come out escaped like the templates did ---
+
+HOSTILE = ["<script>alert(1)</script>", 'a "quoted" & \'single\' <b>', "Phòng Hành chính – Tổng hợp", "", "—"]
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_row_tags_escape_text_as_django_does(text):
+    from django.utils.html import conditional_escape, escape
+    from django.utils.safestring import mark_safe
+
+    from chiso.web.templatetags.chiso_format import _h
+
+    assert _h(text) == escape(text) == conditional_escape(text)
+    safe = mark_safe(text)  # noqa: S308 - the case under test: text already safe
+    assert _h(safe) == conditional_escape(safe) == text  # kept as is
+    assert _h(None) == escape(None) and _h(12) == "12"
+
+
+@pytest.mark.django_db
+def test_row_tags_never_let_markup_through():
+    from datetime import date
+    from types import SimpleNamespace
+
+    from chiso.web.templatetags import chiso_format as tags
+
+    bad = "<script>x</script>"
+    unit = SimpleNamespace(name=bad, pk=1)
+    plan = SimpleNamespace(number=bad, agency=SimpleNamespace(code=bad))
+    task = SimpleNamespace(
+        pk=7, plan_id=3, plan=plan, ref=bad, title=bad, criterion=bad, field_name=bad, lead_text=bad,
+        support_text=bad, due=date(2026, 12, 31), timeframe=bad, deadline_state="near", status="open",
+        status_label=bad, progress=40, pending=1, days_late=2, is_support=True, measure_display=bad, leads=[unit],
+        supports=[], get_index_display=lambda: bad, get_recurrence_display=lambda: bad,
+        linked_units=lambda name: [unit] if name == "lead_units" else [])
+    html = "".join([tags.task_row(task, True), tags.tracking_task_rows([task]), tags.home_task_rows([task]),
+                    tags.unit_list([], bad), tags.sort_th({"arrow": bad, "aria": bad, "qs": bad, "label": bad}, bad)])
+    assert "<script>" not in html
+    assert html.count("&lt;script&gt;") >= 15
+    from django.urls import reverse
+
+    assert html.count(f'href="{reverse("task_detail", args=[7])}"') == 3
+    assert f'href="{reverse("plan_detail", args=[3])}"' in html
+
+
+@pytest.mark.parametrize("pk", [1, 42, 987654321, 10**12])
+def test_object_urls_are_what_reverse_gives(pk):
+    from django.urls import reverse
+
+    from chiso.web.templatetags.chiso_format import _object_url
+
+    for name in ("task_detail", "plan_detail"):
+        assert _object_url(name, pk) == reverse(name, args=[pk])
