@@ -166,6 +166,18 @@ def rows_of(tasks: QuerySet, now: date, limit: int | None = None, urgent: bool =
     return sorted(rows, key=urgency_key) if urgent else rows
 
 
+def late_and_near_rows(late: QuerySet, near: QuerySet, now: date, limit: int) -> tuple[list, list]:
+    """rows_of(late, now, limit) and rows_of(near, now, limit) in one set of three queries (the dashboard's two
+    lists), split by status: a task of `late` is overdue by the Python rule too (overdue_q and the rule agree:
+    plans' agreement test), and a task of `near` is due today or later, so never overdue."""
+    from chiso.plans.models import Task
+
+    rows = task_rows(Task.objects.filter(Q(pk__in=late.values("pk")[:limit]) | Q(pk__in=near.values("pk")[:limit])),
+                     now)
+    rows.sort(key=urgency_key)
+    return [t for t in rows if t.status == Status.OVERDUE], [t for t in rows if t.status != Status.OVERDUE]
+
+
 def overdue(rows) -> list:
     return sorted((t for t in rows if t.status == Status.OVERDUE), key=lambda t: t.due)
 

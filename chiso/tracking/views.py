@@ -356,12 +356,12 @@ def agency_dashboard(request: HttpRequest, code: str) -> HttpResponse:
         return xlsx_response(name, [str(c) for c in TASK_COLUMNS], _task_export_rows(
             queries.rows_of(chosen, now, urgent=export != "nhiem-vu")))
     totals = tasks.aggregate(pending=Sum("tracking__pending"), year=Max("plan__year"))
+    overdue, near = queries.late_and_near_rows(late_q, near_q, now, LIST_LIMIT)
     plan_year = year or totals["year"] or now.year  # the months chart: the latest plan year shown
     return render(request, "tracking/agency_dashboard.html", {
         "nav": "dashboard", "agency": agency, "year": year, "counts": counts,
         "total_line": queries.Line(agency.name, "", counts),
-        "lines": lines, "units": units, "overdue": queries.rows_of(late_q, now, LIST_LIMIT),
-        "near": queries.rows_of(near_q, now, LIST_LIMIT),
+        "lines": lines, "units": units, "overdue": overdue, "near": near,
         "overdue_count": counts[Status.OVERDUE], "near_count": near_q.count(), "list_limit": LIST_LIMIT,
         "months": queries.completion_by_month(tasks, plan_year, now), "statuses": queries.STATUS_ORDER,
         "labels": queries.status_labels(), "Status": Status,
