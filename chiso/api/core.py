@@ -190,6 +190,11 @@ def _log_call(token: ApiToken, minute: int | None, method: str, path: str, statu
     columns = ", ".join(q(c) for c in ("token_id", "token_name", "at", "method", "path", "status", "duration_ms"))
     statements.append((f"INSERT INTO {q(ApiCall._meta.db_table)} ({columns}) VALUES (%s, %s, %s, %s, %s, %s, %s)",  # noqa: S608
                        [token.pk, token.name, stamp, method, path, status, duration_ms]))
+    if connection.vendor == "postgresql":  # one statement, one round trip, atomic on its own (no BEGIN, COMMIT)
+        sql = "".join(f"WITH counted AS ({u}) " for u, _p in statements[:-1]) + statements[-1][0]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [value for _s, params in statements for value in params])
+        return
     with transaction.atomic(), connection.cursor() as cursor:
         for sql, params in statements:
             cursor.execute(sql, params)
