@@ -77,3 +77,34 @@ def test_a_value_derived_from_a_parameter_is_refused(world):
     unused = Statement("test.unused", lambda agency: Task.objects.values_list("pk"))
     with pytest.raises(TypeError):
         unused.rows(agency=1)
+
+
+def test_lists_as_arrays_match_the_orm(world):
+    """On PostgreSQL a list parameter travels as one array (`= ANY(%s)`); the answers stay the ORM's, with
+    duplicates, an exclude of a list, and a list of one."""
+    def build(ids, skip):
+        return Task.objects.filter(pk__in=ids).exclude(pk__in=skip).order_by("pk").values_list("pk", "title")
+
+    statement = Statement("test.arrays", build)
+    pks = list(Task.objects.order_by("pk").values_list("pk", flat=True))
+    assert len(pks) >= 2
+    for ids, skip in ((pks, [pks[0], 10**9]), (pks + pks, [10**9, 10**9 + 1]), (pks + [10**9], [pks[-1]]),
+                      ([pks[0], 10**9], [10**9, pks[0]])):
+        assert statement.rows(ids=ids, skip=skip) == list(build(ids, skip))
+
+
+def test_as_arrays_rewrites_only_a_plain_in_list():
+    from chiso.statements import _WHOLE, _as_arrays, _identity
+
+    slots = [("a", 0, _identity), ("a", 1, _identity), ("b", None, _identity), ("c", 0, _identity),
+             ("c", 1, _identity)]
+    sql, new = _as_arrays('SELECT 1 WHERE "x" IN (%s, %s) AND "y" = %s AND NOT ("z" IN (%s, %s))', slots)
+    assert sql == 'SELECT 1 WHERE "x" = ANY(%s) AND "y" = %s AND NOT ("z" = ANY(%s))'
+    assert [s[:2] for s in new] == [("a", _WHOLE), ("b", None), ("c", _WHOLE)]
+    kept = 'SELECT 1 WHERE "x" NOT IN (%s, %s)'
+    assert _as_arrays(kept, slots[:2]) == (kept, slots[:2])  # never a NOT = ANY
+    one = 'SELECT 1 WHERE "x" IN (%s)'
+    assert _as_arrays(one, slots[:1]) == (one, slots[:1])
+    mixed = 'SELECT 1 WHERE "x" IN (%s, %s, %s)'  # a constant inside the list: left alone
+    mixed_slots = slots[:2] + [(None, 7, None)]
+    assert _as_arrays(mixed, mixed_slots) == (mixed, mixed_slots)
