@@ -40,6 +40,9 @@ class DocumentRef:
         return not (self.number or self.summary or self.link or self.date)
 
 
+TEXT_MAX = 10_000  # characters of a report's result, cause or remedy (longer texts go in an evidence file)
+
+
 @dataclass
 class UpdateData:
     """What a person reports; the same object for a new update and for a revision."""
@@ -240,6 +243,10 @@ def validate_update(task, data: UpdateData, period: Period | None, today: date,
 
     if not (data.narrative or "").strip():
         add("narrative", _("Hãy nêu kết quả thực hiện."))
+    for name, text in (("narrative", data.narrative), ("cause", data.cause), ("remedy", data.remedy)):
+        if len(text or "") > TEXT_MAX:  # the pages and the API alike: a report is read on a phone and printed
+            add(name, _("Nội dung dài %(n)s ký tự, quá giới hạn %(max)s ký tự; hãy rút gọn hoặc đính kèm tệp.")
+                % {"n": f"{len(text):,}".replace(",", "."), "max": f"{TEXT_MAX:,}".replace(",", ".")})
     try:
         percent = int(data.percent)
     except (TypeError, ValueError):

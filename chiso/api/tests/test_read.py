@@ -85,6 +85,9 @@ def test_vietnamese_errors_for_bad_parameters(world, client):
         assert error["message"].startswith("Dữ liệu gửi lên không hợp lệ")
     unknown = client.get("/api/v1/khong-co", **bearer(raw))
     assert unknown.status_code == 404 and unknown.json()["error"]["code"] == "not_found"
+    wrong = client.put("/api/v1/tasks", **bearer(raw))  # a known path, a method it has no operation for
+    assert wrong.status_code == 405 and wrong["Allow"] == "GET" and wrong["Content-Type"] == "application/json"
+    assert wrong.json()["error"]["code"] == "method_not_allowed" and "PUT" in wrong.json()["error"]["message"]
 
 
 def test_times_written_ahead_match_the_encoder():

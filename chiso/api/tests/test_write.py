@@ -54,6 +54,8 @@ def test_a_progress_update_posted_through_the_api_shows_on_the_task_page_with_it
     ({"percent": 10}, "invalid", "narrative"),
     ({"narrative": "   ", "percent": 10}, "refused", "narrative"),
     ({"narrative": "x", "percent": 10, "proposed_status": "done"}, "refused", "done_on"),
+    ({"narrative": "x" * 10_001, "percent": 10}, "refused", "narrative"),  # one word of 10,001 letters
+    ({"narrative": "x", "percent": 10, "cause": "y " * 5001}, "refused", "cause"),
     ({"narrative": "x", "percent": 10, "files": [{"name": "a.png", "content_base64": "%%%"}]}, "invalid",
      "files.0.content_base64"),
     ({"narrative": "x", "percent": 10, "files": [{"name": "a.png", "content_base64": base64.b64encode(

@@ -85,6 +85,7 @@ def test_a_closed_period_refuses_new_updates_and_takes_revisions(world):
     (report(100, "done", None), "done_on"),
     (report(10, "failed"), "cause"),
     (report(10, narrative=" "), "narrative"),
+    (report(10, narrative="x" * (actions.TEXT_MAX + 1)), "narrative"),
     (report(10, documents=[doc(day=date(2026, 3, 25))]), "documents"),
     (report(10, documents=[actions.DocumentRef(link="javascript:alert(1)")]), "documents"),
 ])

@@ -64,6 +64,8 @@ def test_bad_numbers_and_dates_are_refused(world, login):
     future = (date.today() + timedelta(days=5)).isoformat()
     body = client.post(url, post_form(proposed_status="done", done_on=future)).content.decode()
     assert "không được sau ngày hôm nay" in body
+    long = client.post(url, post_form(narrative="a" * 10_001))
+    assert long.status_code == 400 and "quá giới hạn 10.000 ký tự" in long.content.decode()
     assert not ProgressUpdate.objects.exists()
 
 
