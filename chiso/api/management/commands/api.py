@@ -65,7 +65,7 @@ class Command(one_line_command_base()):
                     state = _("đã thu hồi") if t.revoked_at else _("hết hạn") if t.expires_at and \
                         t.expires_at <= now else _("còn hiệu lực")
                     agencies = ",".join(a.code for a in t.agencies.all()) or "*"
-                    used = t.last_used_at.strftime("%d/%m/%Y %H:%M") if t.last_used_at else "-"
+                    used = timezone.localtime(t.last_used_at).strftime("%d/%m/%Y %H:%M") if t.last_used_at else "-"
                     self.stdout.write(f"{t.name}\t{t.user.username}\t{' '.join(t.scopes)}\t{agencies}\t{state}"
                                       f"\t{used}")
 
