@@ -87,3 +87,54 @@ def test_object_urls_are_what_reverse_gives(pk):
 
     for name in ("task_detail", "plan_detail"):
         assert _object_url(name, pk) == reverse(name, args=[pk])
+
+
+# The dashboard's count tables: the tags must print what the template loops they replaced printed.
+OLD_FIELD_ROWS = (
+    "{% load i18n tracking chiso_format %}{% translate 'Chỉ số' as l_chi_so %}{% translate 'Lĩnh vực' as l_linh_vuc %}"
+    "{% translate 'Tổng' as l_tong %}{% for line in lines %}<tr><td data-label=\"{{ l_chi_so }}\">{{ line.label }}"
+    "</td><td class=\"wide\" data-label=\"{{ l_linh_vuc }}\">{{ line.sub }}</td><td class=\"num\" data-label=\""
+    "{{ l_tong }}\">{{ line.total }}</td>\n      {% for s in statuses %}<td class=\"num\" data-label=\""
+    "{{ labels|get_item:s }}\">{{ line.counts|get_item:s }}</td>{% endfor %}\n      <td class=\"barcell\">"
+    "{% status_bar line %}</td></tr>{% empty %}<tr><td colspan=\"9\" class=\"empty\">"
+    "{% translate \"Chưa có nhiệm vụ.\" %}</td></tr>{% endfor %}")
+OLD_UNIT_ROWS = (
+    "{% load i18n %}{% translate 'Đơn vị' as l_u0 %}{% translate 'Nhiệm vụ chủ trì' as l_u1 %}"
+    "{% translate 'Hoàn thành đúng hạn' as l_u2 %}{% translate 'Hoàn thành quá hạn' as l_u3 %}"
+    "{% translate 'Quá hạn' as l_u4 %}{% translate 'Không thực hiện được' as l_u5 %}"
+    "{% translate 'Tỷ lệ đúng hạn' as l_u6 %}{% for u in units %}<tr><td data-label=\"{{ l_u0 }}\">{{ u.unit.name }}"
+    "</td><td class=\"num\" data-label=\"{{ l_u1 }}\">{{ u.tasks }}</td><td class=\"num\" data-label=\"{{ l_u2 }}\">"
+    "{{ u.done_on_time }}</td><td class=\"num\" data-label=\"{{ l_u3 }}\">{{ u.done_late }}</td><td class=\"num\" "
+    "data-label=\"{{ l_u4 }}\">{{ u.overdue }}</td><td class=\"num\" data-label=\"{{ l_u5 }}\">{{ u.failed }}</td>\n"
+    "      <td class=\"num\" data-label=\"{{ l_u6 }}\">{% if u.on_time_rate is not None %}"
+    "{{ u.on_time_rate|floatformat:1 }}% <span class=\"minibar\"><span style=\"width:"
+    "{{ u.on_time_rate|floatformat:'0u' }}%\"></span></span>{% else %}—{% endif %}</td></tr>{% empty %}<tr>"
+    "<td colspan=\"7\" class=\"empty\">{% translate \"Chưa có nhiệm vụ.\" %}</td></tr>{% endfor %}")
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_dashboard_count_tags_print_what_the_loops_printed(lang):
+    from types import SimpleNamespace
+
+    from django.template import engines
+
+    from chiso.plans.status import STATUS_ORDER
+    from chiso.tracking.queries import Line, UnitLine, status_labels
+    from chiso.web.templatetags.chiso_format import field_line_rows, unit_line_rows
+
+    engine = engines["django"]
+    statuses = [str(s) for s in STATUS_ORDER]
+    lines = [Line(label, sub, {"total": 7, statuses[0]: 3, statuses[2]: 4}) for label, sub in
+             zip(HOSTILE, reversed(HOSTILE), strict=True)] + [Line("PAR INDEX", "Cải cách thể chế", {"total": 0})]
+    units = [UnitLine(SimpleNamespace(name=name), tasks=9, done_on_time=n, done_late=1, overdue=2, failed=0, open=3)
+             for name, n in zip(HOSTILE, (0, 1, 2, 3, 5), strict=True)]
+    units.append(UnitLine(SimpleNamespace(name="Chưa có kết quả"), tasks=2, open=2))  # rate None
+    with translation.override(lang):
+        labels = status_labels()
+        for rows in (lines, []):
+            old = engine.from_string(OLD_FIELD_ROWS).render({"lines": rows, "statuses": statuses, "labels": labels})
+            assert field_line_rows(rows, statuses, labels) == old
+        for rows in (units, []):
+            assert unit_line_rows(rows) == engine.from_string(OLD_UNIT_ROWS).render({"units": rows})
+        assert "&lt;script&gt;" in unit_line_rows(units) and "<script>" not in unit_line_rows(units)
+        assert "—</td>" in unit_line_rows(units) and ("62,5%" if lang == "vi" else "62.5%") in unit_line_rows(units)
