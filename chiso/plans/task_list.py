@@ -160,8 +160,9 @@ def query_choices(tasks) -> dict:
     unit_ids = (Task.lead_units.through.objects.filter(task_id__in=ids).values("unit_id").union(
         Task.support_units.through.objects.filter(task_id__in=ids).values("unit_id")))
     units = dict(Unit.objects.filter(pk__in=[r["unit_id"] for r in unit_ids]).values_list("pk", "name"))
-    indices = {i for i in tasks.order_by().values_list("index", flat=True).distinct() if i}
-    fields_ = {f for f in tasks.order_by().values_list("field_name", flat=True).distinct() if f}
+    pairs = list(tasks.order_by().values_list("index", "field_name").distinct())
+    indices = {i for i, _f in pairs if i}
+    fields_ = {f for _i, f in pairs if f}
     return _choices(units, indices, fields_)
 
 
