@@ -147,19 +147,37 @@ _TRACKING_LABELS = tuple(map(gettext_noop, ("Trạng thái", "Hạn", "Nhiệm v
                                              "phối hợp")))
 
 
+def _badge(task, texts: dict) -> str:
+    """status_badge of a task; its label, when it is the rule's own lazy label, as text translated once per
+    table (`texts`) rather than once per row."""
+    label = task.status_label
+    text = texts.get(task.status)
+    if text is None or label is not text[0]:
+        return status_badge(task.status, label)
+    return text[1]
+
+
+def _badges() -> dict:
+    from chiso.plans.status import STATUS_LABELS
+
+    return {s: (label, status_badge(s, str(label))) for s, label in STATUS_LABELS.items()}
+
+
 @register.simple_tag
 def tracking_task_rows(rows):
     from django.utils.formats import localize
 
     l_status, l_due, l_task, l_lead, l_progress, pending, support = map(_h, _row_labels(_TRACKING_LABELS))
+    badges = _badges()
+    late_text = gettext("trễ %(n)s ngày")
     pending = f' <span class="badge">{pending}</span>'
     support = f' <span class="badge">{support}</span>'
     out = []
     for task in rows:
         days_late = getattr(task, "days_late", None)
-        late = days_late and f" <small>({_h(gettext('trễ %(n)s ngày') % {'n': localize(days_late)})})</small>"
+        late = days_late and f" <small>({_h(late_text % {'n': localize(days_late)})})</small>"
         out.append(
-            f'<tr>\n    <td data-label="{l_status}">{status_badge(task.status, task.status_label)}'
+            f'<tr>\n    <td data-label="{l_status}">{_badge(task, badges)}'
             f'{pending if getattr(task, "pending", None) else ""}</td>\n'
             f'    <td data-label="{l_due}">{due_cell(task)}{late or ""}</td>\n'
             f'    <td data-label="{l_task}"><a href="{_object_url("task_detail", task.pk)}">{_h(_cut(task.title, 140))}'
@@ -175,9 +193,10 @@ _HOME_LABELS = tuple(map(gettext_noop, ("Hạn", "Trạng thái", "Nhiệm vụ"
 @register.simple_tag
 def home_task_rows(tasks):
     l_due, l_status, l_task, l_lead, l_plan = map(_h, _row_labels(_HOME_LABELS))
+    badges = _badges()
     return _html("".join(
         f'<tr>\n    <td data-label="{l_due}">{due_cell(task)}</td>\n'
-        f'    <td data-label="{l_status}">{status_badge(task.status, task.status_label)}</td>\n'
+        f'    <td data-label="{l_status}">{_badge(task, badges)}</td>\n'
         f'    <td data-label="{l_task}"><a href="{_object_url("task_detail", task.pk)}">{_h(_cut(task.title, 140))}</a>'
         f'</td>\n    <td data-label="{l_lead}">{unit_list(task.leads, task.lead_text)}</td>\n'
         f'    <td data-label="{l_plan}"><a href="{_object_url("plan_detail", task.plan_id)}">'
