@@ -244,3 +244,15 @@ def unit_line_rows(units):
         out.append(f'<tr><td data-label="{heads[0]}">{_h(u.unit.name)}</td>{cells}\n'
                    f'      <td class="num" data-label="{heads[6]}">{rate}</td></tr>')
     return _html("".join(out) or f'<tr><td colspan="7" class="empty">{empty}</td></tr>')
+
+
+@register.simple_tag
+def select_options(pairs, selected, cut=0):
+    """`<option>`s of a filter (includes/task_filters.html): (value, label) pairs, or plain values shown cut to
+    `cut` characters; the one equal to `selected` marked. One tag instead of ~6 template nodes an option."""
+    out = []
+    for pair in pairs:
+        value, label = (pair, _cut(pair, cut) if cut else pair) if isinstance(pair, str) else pair
+        mark = " selected" if selected == value else ""
+        out.append(f'<option value="{_h(value)}"{mark}>{_h(label)}</option>')
+    return _html("".join(out))

@@ -138,3 +138,23 @@ def test_dashboard_count_tags_print_what_the_loops_printed(lang):
             assert unit_line_rows(rows) == engine.from_string(OLD_UNIT_ROWS).render({"units": rows})
         assert "&lt;script&gt;" in unit_line_rows(units) and "<script>" not in unit_line_rows(units)
         assert "—</td>" in unit_line_rows(units) and ("62,5%" if lang == "vi" else "62.5%") in unit_line_rows(units)
+
+
+def test_select_options_print_what_the_loops_printed():
+    from django.template import engines
+
+    from chiso.plans.status import STATUS_LABELS
+    from chiso.web.templatetags.chiso_format import select_options
+
+    engine = engines["django"]
+    pairs_loop = engine.from_string('{% for code, label in pairs %}<option value="{{ code }}"{% if sel == code %}'
+                                    ' selected{% endif %}>{{ label }}</option>{% endfor %}')
+    plain_loop = engine.from_string('{% for f in values %}<option value="{{ f }}"{% if sel == f %} selected'
+                                    '{% endif %}>{{ f|truncatechars:60 }}</option>{% endfor %}')
+    pairs = [(7, HOSTILE[0]), (12, "Phòng B"), *STATUS_LABELS.items(), ("<x>", HOSTILE[1])]
+    values = [*HOSTILE, "Lĩnh vực rất dài " * 8]
+    for sel in (7, 12, "overdue", "<x>", None, "", "7"):
+        assert select_options(pairs, sel) == pairs_loop.render({"pairs": pairs, "sel": sel})
+    for sel in (*values, None, "khác"):
+        assert select_options(values, sel, 60) == plain_loop.render({"values": values, "sel": sel})
+    assert 'value="7" selected' in select_options(pairs, 7) and "selected" not in select_options(pairs, "7")
