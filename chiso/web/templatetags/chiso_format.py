@@ -256,3 +256,29 @@ def select_options(pairs, selected, cut=0):
         mark = " selected" if selected == value else ""
         out.append(f'<option value="{_h(value)}"{mark}>{_h(label)}</option>')
     return _html("".join(out))
+
+
+_PLAN_LABELS = tuple(map(gettext_noop, ("Số, ký hiệu", "Tên kế hoạch", "Cơ quan", "Năm", "Chỉ số", "Trạng thái",
+                                        "Nhiệm vụ", "Quá hạn", "ngày")))
+
+
+@register.simple_tag
+def plan_rows(plans):
+    """The rows of the plan list (plans/_plan_results.html), one tag instead of ~20 template nodes a row."""
+    *heads, day = map(_h, _row_labels(_PLAN_LABELS))
+    out = []
+    for plan in plans:
+        issued = plan.issued_on and f'<br><small class="muted">{day} {plan.issued_on.strftime("%d/%m/%Y")}</small>'
+        badges = "".join(f'<span class="badge">{_h(label)}</span> ' for label in plan.index_labels())
+        overdue = plan.overdue_count
+        overdue = f'<span class="due due-past">{_h(overdue)}</span>' if overdue else "0"
+        out.append(
+            f'\n  <tr>\n    <td data-label="{heads[0]}">{_h(plan.number or "—")}</td>\n'
+            f'    <td data-label="{heads[1]}"><a href="{_object_url("plan_detail", plan.pk)}">{_h(plan.title)}</a>'
+            f'{issued or ""}</td>\n    <td data-label="{heads[2]}">{_h(plan.agency.name)}</td>\n'
+            f'    <td data-label="{heads[3]}">{_h(plan.year)}</td>\n    <td data-label="{heads[4]}">{badges}</td>\n'
+            f'    <td data-label="{heads[5]}"><span class="status status-{_h(plan.status)}">'
+            f'{_h(plan.get_status_display())}</span></td>\n'
+            f'    <td class="num" data-label="{heads[6]}">{_h(plan.task_count)}</td>\n'
+            f'    <td class="num" data-label="{heads[7]}">{overdue}</td>\n  </tr>')
+    return _html("".join(out))

@@ -158,3 +158,44 @@ def test_select_options_print_what_the_loops_printed():
     for sel in (*values, None, "khác"):
         assert select_options(values, sel, 60) == plain_loop.render({"values": values, "sel": sel})
     assert 'value="7" selected' in select_options(pairs, 7) and "selected" not in select_options(pairs, "7")
+
+
+OLD_PLAN_ROWS = "{% load i18n %}" + (
+    "{% translate 'Số, ký hiệu' as l_0 %}{% translate 'Tên kế hoạch' as l_1 %}{% translate 'Cơ quan' "
+    "as l_2 %}{% translate 'Năm' as l_3 %}{% translate 'Chỉ số' as l_4 %}{% translate 'Trạng thái' as "
+    "l_5 %}{% translate 'Nhiệm vụ' as l_6 %}{% translate 'Quá hạn' as l_7 %}{% for plan in "
+    'page.object_list %}\n  <tr>\n    <td data-label="{{ l_0 }}">{{ plan.number|default:"—" }}</td>\n  '
+    '  <td data-label="{{ l_1 }}"><a href="{% url \'plan_detail\' plan.pk %}">{{ plan.title }}</a>{% '
+    'if plan.issued_on %}<br><small class="muted">{% translate "ngày" %} {{ '
+    'plan.issued_on|date:"d/m/Y" }}</small>{% endif %}</td>\n    <td data-label="{{ l_2 }}">{{ '
+    'plan.agency.name }}</td>\n    <td data-label="{{ l_3 }}">{{ plan.year|stringformat:"s" }}</td>\n  '
+    '  <td data-label="{{ l_4 }}">{% for label in plan.index_labels %}<span class="badge">{{ label '
+    '}}</span> {% endfor %}</td>\n    <td data-label="{{ l_5 }}"><span class="status status-{{ '
+    'plan.status }}">{{ plan.get_status_display }}</span></td>\n    <td class="num" data-label="{{ l_6 '
+    '}}">{{ plan.task_count }}</td>\n    <td class="num" data-label="{{ l_7 }}">{% if '
+    'plan.overdue_count %}<span class="due due-past">{{ plan.overdue_count }}</span>{% else %}0{% '
+    'endif %}</td>\n  </tr>{% endfor %}'
+)
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_plan_rows_print_what_the_loop_printed(lang):
+    from datetime import date
+
+    from django.template import engines
+
+    from chiso.org.models import Agency
+    from chiso.plans.models import Plan
+    from chiso.web.templatetags.chiso_format import plan_rows
+
+    plans = []
+    for i, text in enumerate(HOSTILE):
+        plan = Plan(pk=i + 1, number=text, title=text or "Kế hoạch", year=2026, status=Plan.Status.IN_FORCE,
+                    issued_on=date(2026, 1, 5) if i % 2 else None, agency=Agency(name=text, code=f"A{i}"),
+                    indices=["PAR_INDEX", "SIPAS", "<b>"] if i % 2 else [])
+        plan.task_count, plan.overdue_count = (60, i) if i else (None, 0)
+        plans.append(plan)
+    with translation.override(lang):
+        expected = engines["django"].from_string(OLD_PLAN_ROWS).render({"page": {"object_list": plans}})
+        assert plan_rows(plans) == expected
+        assert "&lt;script&gt;" in expected and plan_rows([]) == ""
