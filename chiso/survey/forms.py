@@ -13,6 +13,9 @@ from . import structure
 from .models import Questionnaire
 
 RECEIPT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.\-_/]{2,59}$")
+# A level is one or two ASCII digits: str.isdigit() also takes "²" (int() then fails) and "٣" or "５" (int()
+# reads them), and a long string of digits trips Python's int conversion limit.
+LEVEL = re.compile(r"[0-9]{1,2}")
 
 
 def clean_text(value: str, limit: int) -> str:
@@ -55,7 +58,7 @@ def read_sheet(q: Questionnaire, data, *, key=lambda question: f"q{question.pk}"
             if question.required:
                 sheet.errors[f"q{question.pk}"] = _("Xin chọn một mức cho nhận định %(c)s.") % {"c": question.code}
             continue
-        if not raw.isdigit() or not 1 <= int(raw) <= top:
+        if not LEVEL.fullmatch(raw) or not 1 <= int(raw) <= top:
             sheet.errors[f"q{question.pk}"] = _("Mức “%(v)s” của nhận định %(c)s nằm ngoài thang 1–%(n)s.") % {
                 "v": raw[:10], "c": question.code, "n": top}
             continue

@@ -109,6 +109,19 @@ def test_missing_values_and_values_outside_the_scale(client, survey):
     assert body.count("checked") >= q.questions.count() - 2
 
 
+@pytest.mark.parametrize("value", ["²", "5" * 5000, "٣", "５", "+5", " 5 5", "5.0"],
+                         ids=["superscript", "5000-digits", "arabic-indic", "fullwidth", "plus", "spaced", "decimal"])
+def test_odd_digits_are_outside_the_scale(client, survey, value):
+    """Only ASCII digits are a level: "²" passed str.isdigit() then failed int() (a 500), 5000 digits hit
+    Python's int conversion limit, "٣" and "５" were read as 3 and 5."""
+    world, q, counter, url = survey
+    first = q.questions.filter(required=True).first()
+    resp = client.post(url, {**form_token(client, url), **all_answers(q), f"q{first.pk}": value})
+    assert resp.status_code == 400
+    assert f"của nhận định {first.code} nằm ngoài thang 1–5" in resp.content.decode()
+    assert Response.objects.count() == 0 and Answer.objects.count() == 0
+
+
 def test_optional_statements_may_be_left_blank(client, survey):
     world, q, counter, url = survey
     resp = client.post(url, {**form_token(client, url), **all_answers(q, skip_optional=True)})
