@@ -62,6 +62,15 @@ def test_bad_paper_sheets_are_refused(opened, login, fields, message):
     assert Response.objects.count() == 0
 
 
+def test_a_huge_comment_on_paper_is_refused_and_not_echoed_back(opened, login):
+    world, q, c1, c2 = opened
+    data = {"nonce": "x", "quay": c1.pk, "ngay": "05/03/2026", "day-tra-loi": digits(q), "comment": "y" * 1_000_000}
+    resp = login(world.people.office).post(reverse("survey_paper", args=[world.home.code]), data)
+    assert resp.status_code == 400 and "quá giới hạn 1000 ký tự" in resp.content.decode()
+    assert len(resp.content) < 100 * 1024 and 'value="' + "y" * 1000 + '"' in resp.content.decode()
+    assert Response.objects.count() == 0
+
+
 def test_only_the_office_enters_answers(opened, login):
     world = opened[0]
     for who, code in (("office", 200), ("admin", 200), ("leader", 403), ("staff", 403), ("coordinator", 403),
