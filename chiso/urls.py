@@ -24,5 +24,8 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("quan-tri/", admin.site.urls),
 ]
+# Under /cong-khai/ the public layout (no link to the login-only home page); elsewhere Django's own views
+handler400 = "chiso.public.views.bad_request"
+handler404 = "chiso.public.views.page_not_found"
 # Uploaded files (evidence, plan documents) are served only through views that check the person's
 # permission, whatever the debug setting: /media/ is never a public folder.

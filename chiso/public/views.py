@@ -96,15 +96,54 @@ def manage(request: HttpRequest, code: str) -> HttpResponse:
         + reverse("public_agency", args=[agency.code])})
 
 
+def _public_error(request: HttpRequest, heading: str, message: str, status: int) -> HttpResponse:
+    """An error under /cong-khai/ in the public layout: a citizen never sees the intranet's page or its link
+    to a home page that asks for a login. A survey link leads back to its own form."""
+    from .middleware import PUBLIC_PREFIX
+
+    back = request.path if request.path.startswith(PUBLIC_PREFIX + "khao-sat/") else reverse("public_home")
+    return render(request, "survey/public_error.html", {"heading": heading, "message": message, "back": back},
+                  status=status)
+
+
+def _is_public(request: HttpRequest) -> bool:
+    from .middleware import PUBLIC_PREFIX
+
+    return request.path.startswith(PUBLIC_PREFIX)
+
+
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """CSRF refusals (CSRF_FAILURE_VIEW): under /cong-khai/ a plain Vietnamese page in the public layout
     (usually a phone that keeps no cookies, or a form left open across a restart); elsewhere Django's own."""
-    from .middleware import PUBLIC_PREFIX
-
-    if request.path.startswith(PUBLIC_PREFIX):
-        return render(request, "survey/public_not_found.html", {
-            "message": _("Phiếu chưa gửi được vì trình duyệt không gửi kèm mã bảo vệ của trang (có thể do chặn "
-                         "cookie). Xin mở lại trang khảo sát rồi gửi lại.")}, status=403)
+    if _is_public(request):
+        return _public_error(request, _("Phiếu chưa gửi được"), _(
+            "Trang khảo sát đã hết hạn, hoặc trình duyệt không gửi kèm mã bảo vệ của trang (có thể do chặn "
+            "cookie). Xin mở lại trang khảo sát rồi trả lời lại."), 403)
     from django.views.csrf import csrf_failure as django_csrf_failure
 
     return django_csrf_failure(request, reason)
+
+
+def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
+    """handler400: a request refused before any view (a form over the upload limit, too many fields)."""
+    from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+
+    if _is_public(request):
+        if isinstance(exception, RequestDataTooBig | TooManyFieldsSent | TooManyFilesSent):
+            message = _("Dữ liệu gửi lên quá lớn nên phiếu không được ghi nhận. Xin mở lại trang khảo sát, "
+                        "rút gọn góp ý rồi gửi lại.")
+        else:
+            message = _("Yêu cầu có dữ liệu không hợp lệ nên không được ghi nhận.")
+        return _public_error(request, _("Yêu cầu không hợp lệ"), message, 400)
+    from django.views.defaults import bad_request as django_bad_request
+
+    return django_bad_request(request, exception)
+
+
+def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
+    """handler404: an address under /cong-khai/ that matches no page gets the public layout too."""
+    if _is_public(request):
+        return render(request, "survey/public_not_found.html", status=404)
+    from django.views.defaults import page_not_found as django_page_not_found
+
+    return django_page_not_found(request, exception)

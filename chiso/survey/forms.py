@@ -13,6 +13,9 @@ from . import structure
 from .models import Questionnaire
 
 RECEIPT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.\-_/]{2,59}$")
+# A level is one or two ASCII digits: str.isdigit() also takes "²" (int() then fails) and "٣" or "５" (int()
+# reads them), and a long string of digits trips Python's int conversion limit.
+LEVEL = re.compile(r"[0-9]{1,2}")
 
 
 def clean_text(value: str, limit: int) -> str:
@@ -55,7 +58,7 @@ def read_sheet(q: Questionnaire, data, *, key=lambda question: f"q{question.pk}"
             if question.required:
                 sheet.errors[f"q{question.pk}"] = _("Xin chọn một mức cho nhận định %(c)s.") % {"c": question.code}
             continue
-        if not raw.isdigit() or not 1 <= int(raw) <= top:
+        if not LEVEL.fullmatch(raw) or not 1 <= int(raw) <= top:
             sheet.errors[f"q{question.pk}"] = _("Mức “%(v)s” của nhận định %(c)s nằm ngoài thang 1–%(n)s.") % {
                 "v": raw[:10], "c": question.code, "n": top}
             continue
@@ -77,7 +80,8 @@ def read_sheet(q: Questionnaire, data, *, key=lambda question: f"q{question.pk}"
     if q.ask_comment:
         comment = clean_text(data.get("comment"), q.comment_max)
         if len(comment) > q.comment_max:
-            sheet.errors["comment"] = _("Góp ý dài %(n)s ký tự, quá giới hạn %(m)s ký tự; xin rút gọn.") % {
+            sheet.errors["comment"] = _("Góp ý dài %(n)s ký tự, quá giới hạn %(m)s ký tự; ô góp ý chỉ giữ lại "
+                                        "%(m)s ký tự đầu, xin rút gọn.") % {
                 "n": f"{len(comment):,}".replace(",", "."), "m": q.comment_max}
         else:
             sheet.comment = comment
@@ -88,6 +92,17 @@ def read_sheet(q: Questionnaire, data, *, key=lambda question: f"q{question.pk}"
         else:
             sheet.receipt_code = code
     return sheet
+
+
+# the length of each text field of a sheet; a value longer than this is refused by read_sheet
+LIMITS = {"procedure": 200, "applied_via": 60, "age_group": 40, "receipt_code": 60}
+
+
+def reshown(q: Questionnaire, data) -> dict:
+    """The values sent, to put back in a refused form, each cut to its field's limit: a 1 MB comment is
+    refused, not echoed back whole (the message says it was too long)."""
+    limits = {**LIMITS, "comment": q.comment_max}
+    return {name: str(data.get(name) or "")[:limits.get(name, 1000)] for name in data}
 
 
 class QuestionnaireForm(forms.ModelForm):

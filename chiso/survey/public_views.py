@@ -23,7 +23,7 @@ from django.views.decorators.csrf import csrf_protect
 from chiso.org.models import Agency
 
 from . import actions, memo, receipts
-from .forms import questions_of, read_sheet
+from .forms import questions_of, read_sheet, reshown
 from .models import Channel, Counter
 
 DEVICE_COOKIE = "chiso_thiet_bi"
@@ -207,7 +207,8 @@ def survey(request: HttpRequest, code: str, slug: str | None = None) -> HttpResp
         response = HttpResponse(html.replace(CSRF_MARK, get_token(request), 1).replace(TOKEN_MARK, token, 1))
     else:
         response = render(request, "survey/public_form.html", _form_context(agency, counter, q, token, kiosk_raw,
-                                                                            sheet, request.POST), status=400)
+                                                                            sheet, reshown(q, request.POST)),
+                          status=400)
     if DEVICE_COOKIE not in request.COOKIES:
         response.set_cookie(DEVICE_COOKIE, device, max_age=400 * 86400, httponly=True, samesite="Lax",
                             secure=settings.SESSION_COOKIE_SECURE)

@@ -344,7 +344,7 @@ def paper_entry(request: HttpRequest, code: str) -> HttpResponse:
     import secrets
 
     from . import paper
-    from .forms import questions_of, read_sheet
+    from .forms import questions_of, read_sheet, reshown
 
     agency = get_object_or_404(Agency, code=code)
     require(perms.can_enter_answers(request.user, agency))
@@ -381,6 +381,8 @@ def paper_entry(request: HttpRequest, code: str) -> HttpResponse:
                     "d": day.strftime("%d/%m/%Y"), "c": f", {counter.name}" if counter else ""})
                 return redirect(f"{request.path}?quay={counter.pk if counter else ''}&ngay={data.get('ngay', '')}")
     today = timezone.localdate()
+    if errors and q is not None:
+        data = reshown(q, data)  # a refused sheet comes back with each field cut to its limit
     return render(request, "survey/paper.html", {
         "nav": "survey", "agency": agency, "q": q, "counters": counters, "errors": errors, "data": data,
         "questions": questions_of(q) if q else [], "nonce": secrets.token_hex(16),

@@ -1,6 +1,7 @@
 """The shared evidence-file service: content checks, checksum, storage, atomic writes, safe serving."""
 
 import hashlib
+import os
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -44,6 +45,22 @@ def test_a_file_is_written_whole_or_not_at_all(tmp_path):
     with pytest.raises(TypeError):
         write_atomically(target, object())  # a failure while writing
     assert target.read_bytes() == b"new" and [p.name for p in tmp_path.iterdir()] == ["bc.docx"]
+
+
+def test_a_written_file_gets_the_mode_open_would_give(tmp_path):
+    """mkstemp makes 0600; a poster or report written for a person is a normal file (0644 under umask 022)."""
+    old = os.umask(0o022)
+    try:
+        write_atomically(tmp_path / "a.pdf", b"x")
+        assert (tmp_path / "a.pdf").stat().st_mode & 0o777 == 0o644
+        os.umask(0o027)
+        write_atomically(tmp_path / "b.pdf", b"x")
+        assert (tmp_path / "b.pdf").stat().st_mode & 0o777 == 0o640
+        (tmp_path / "a.pdf").chmod(0o600)  # replacing a file keeps its mode, as open() would
+        write_atomically(tmp_path / "a.pdf", b"y")
+        assert (tmp_path / "a.pdf").stat().st_mode & 0o777 == 0o600
+    finally:
+        os.umask(old)
 
 
 @pytest.mark.django_db

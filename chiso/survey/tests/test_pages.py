@@ -2,6 +2,7 @@
 permission matrix including the outsider; XLSX exports; the poster command."""
 
 import io
+import os
 from datetime import datetime
 
 import openpyxl
@@ -167,8 +168,13 @@ def test_the_poster_command(answered, tmp_path, settings, capsys):
     world, q, c1, c2 = answered
     settings.CHISO_BASE_URL = "http://10.0.0.5:8000"
     out = tmp_path / "ma-qr.pdf"
-    call_command("survey", "poster", "--agency", "STP", "--counter", "quầy 2", "--out", str(out))
+    old = os.umask(0o022)
+    try:
+        call_command("survey", "poster", "--agency", "STP", "--counter", "quầy 2", "--out", str(out))
+    finally:
+        os.umask(old)
     assert out.read_bytes().startswith(b"%PDF")
+    assert out.stat().st_mode & 0o777 == 0o644  # a normal file, not the temporary file's 0600
     call_command("survey", "poster", "--agency", "stp", "--out", str(tmp_path / "all.pdf"))
     import pypdfium2
 

@@ -45,6 +45,10 @@ def test_a_paper_sheet_is_typed_and_saved(opened, login):
 @pytest.mark.parametrize("fields,message", [
     ({"day-tra-loi": "555"}, "Dãy trả lời có 3 ký tự nhưng phiếu có 13 nhận định"),
     ({"day-tra-loi": "9" * 13}, "nằm ngoài thang 1–5"),
+    ({"day-tra-loi": "²" * 13}, "Mức “²” của nhận định A1 nằm ngoài thang 1–5"),
+    ({"day-tra-loi": "²²²"}, "Dãy trả lời có 3 ký tự"),
+    ({"day-tra-loi": "٣" * 13}, "Mức “٣” của nhận định A1 nằm ngoài thang 1–5"),
+    ({"day-tra-loi": "５" * 13}, "Mức “５” của nhận định A1 nằm ngoài thang 1–5"),
     ({"day-tra-loi": "-" * 13}, "Xin chọn một mức cho nhận định A1"),
     ({"ngay": "31/02/2026"}, "dd/mm/yyyy"),
     ({"ngay": "01/01/2999"}, "ở tương lai"),
@@ -55,6 +59,15 @@ def test_bad_paper_sheets_are_refused(opened, login, fields, message):
     data = {"nonce": "x", "quay": c1.pk, "ngay": "05/03/2026", "day-tra-loi": digits(q), **fields}
     resp = login(world.people.office).post(reverse("survey_paper", args=[world.home.code]), data)
     assert resp.status_code == 400 and message in resp.content.decode()
+    assert Response.objects.count() == 0
+
+
+def test_a_huge_comment_on_paper_is_refused_and_not_echoed_back(opened, login):
+    world, q, c1, c2 = opened
+    data = {"nonce": "x", "quay": c1.pk, "ngay": "05/03/2026", "day-tra-loi": digits(q), "comment": "y" * 1_000_000}
+    resp = login(world.people.office).post(reverse("survey_paper", args=[world.home.code]), data)
+    assert resp.status_code == 400 and "quá giới hạn 1000 ký tự" in resp.content.decode()
+    assert len(resp.content) < 100 * 1024 and 'value="' + "y" * 1000 + '"' in resp.content.decode()
     assert Response.objects.count() == 0
 
 
@@ -107,6 +120,18 @@ def test_a_file_with_one_bad_row_stores_nothing(opened, login):
     assert "Dòng 3: Ngày trên phiếu phải có dạng dd/mm/yyyy" in body and "không có quầy “Quầy 9”" in body
     assert "kênh “fax”" in body and "nằm ngoài thang" in body and "trùng dòng 2" in body
     assert "Dòng 4: Xin chọn một mức" in body
+    assert Response.objects.count() == 0
+
+
+@pytest.mark.parametrize("value", ["²", "٣", "５", "5" * 5000],
+                         ids=["superscript", "arabic-indic", "fullwidth", "5000-digits"])
+def test_an_imported_level_in_odd_digits_is_refused(opened, login, value):
+    world, q, c1, c2 = opened
+    n = q.questions.count()
+    rows = [["01/02/2026", "", "", "", ""] + [value] + [5] * (n - 1)]
+    resp = login(world.people.office).post(reverse("survey_import", args=[world.home.code]), {"file": _xlsx(rows, q=q)})
+    assert resp.status_code == 400
+    assert f"Dòng 2: Mức “{value[:10]}” của nhận định A1 nằm ngoài thang 1–5" in resp.content.decode()
     assert Response.objects.count() == 0
 
 

@@ -109,6 +109,19 @@ def test_missing_values_and_values_outside_the_scale(client, survey):
     assert body.count("checked") >= q.questions.count() - 2
 
 
+@pytest.mark.parametrize("value", ["²", "5" * 5000, "٣", "５", "+5", " 5 5", "5.0"],
+                         ids=["superscript", "5000-digits", "arabic-indic", "fullwidth", "plus", "spaced", "decimal"])
+def test_odd_digits_are_outside_the_scale(client, survey, value):
+    """Only ASCII digits are a level: "²" passed str.isdigit() then failed int() (a 500), 5000 digits hit
+    Python's int conversion limit, "٣" and "５" were read as 3 and 5."""
+    world, q, counter, url = survey
+    first = q.questions.filter(required=True).first()
+    resp = client.post(url, {**form_token(client, url), **all_answers(q), f"q{first.pk}": value})
+    assert resp.status_code == 400
+    assert f"của nhận định {first.code} nằm ngoài thang 1–5" in resp.content.decode()
+    assert Response.objects.count() == 0 and Answer.objects.count() == 0
+
+
 def test_optional_statements_may_be_left_blank(client, survey):
     world, q, counter, url = survey
     resp = client.post(url, {**form_token(client, url), **all_answers(q, skip_optional=True)})
@@ -121,6 +134,8 @@ def test_a_huge_comment_is_refused_and_script_is_kept_as_text(client, survey, wo
     huge = client.post(url, {**form_token(client, url), **all_answers(q), "comment": "x" * 1_000_000})
     assert huge.status_code == 400 and "quá giới hạn 1000 ký tự" in huge.content.decode()
     assert Response.objects.count() == 0
+    # the refused comment comes back cut to the limit, not as the megabyte sent
+    assert len(huge.content) < 50 * 1024 and ">" + "x" * 1000 + "</textarea>" in huge.content.decode()
     script = "<script>alert('x')</script> chờ lâu"
     assert client.post(url, {**form_token(client, url), **all_answers(q), "comment": script}).status_code == 302
     assert Response.objects.get().comment == script
