@@ -16,6 +16,7 @@ from chiso.dossiers.indicators import BY_CODE, rate_of
 from chiso.dossiers.models import KpiValue, TaskMeasure
 from chiso.files.serving import attachment
 from chiso.frameworks.models import Framework, FrameworkNode
+from chiso.lib.numbers import id_or_none
 from chiso.org.models import Agency, Unit
 from chiso.periods.calendar import periods_of_year
 from chiso.plans.models import Plan, PlanTarget, Task
@@ -57,7 +58,8 @@ def _agencies(request: HttpRequest, agency: str | None) -> list[int]:
     ids = agency_ids(request)
     if agency is None or agency == "":
         return ids
-    match = Agency.objects.filter(pk=int(agency)) if agency.isdigit() else Agency.objects.filter(code=agency)
+    pk = id_or_none(agency)
+    match = Agency.objects.filter(pk=pk) if pk is not None else Agency.objects.filter(code=agency)
     found = match.values_list("pk", flat=True).first()
     if found is None or found not in ids:
         raise not_found("cơ quan")

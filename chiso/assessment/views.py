@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from chiso.accounts.access import can_view_agency, coordinates
 from chiso.files.serving import attachment
 from chiso.frameworks.models import Framework
-from chiso.lib.numbers import parse_vn_decimal
+from chiso.lib.numbers import id_or_none, parse_vn_decimal
 from chiso.org.models import Agency, Province
 from chiso.tracking.models import Evidence
 
@@ -489,7 +489,7 @@ def projection_fragment(request: HttpRequest, code: str) -> HttpResponse:
     if not can_view_agency(request.user, agency):
         raise PermissionDenied
     year = request.GET.get("nam", "")
-    projection = projection_for(agency, int(year) if year.isdigit() else None)
+    projection = projection_for(agency, id_or_none(year))
     return render(request, "assessment/_projection.html", {"p": projection, "agency": agency})
 
 
@@ -501,7 +501,7 @@ def projection_page(request: HttpRequest, code: str) -> HttpResponse:
     if not can_view_agency(request.user, agency):
         raise PermissionDenied
     year = request.GET.get("nam", "")
-    projection = projection_for(agency, int(year) if year.isdigit() else None)
+    projection = projection_for(agency, id_or_none(year))
     chart = field_bars([(f"{f.node.code}. {f.node.name}", f.projected, f.target, f.last_year, f.max_score)
                         for f in projection.fields], label=_("Dự kiến điểm theo lĩnh vực"))
     return render(request, "assessment/projection.html", {"nav": NAV, "p": projection, "agency": agency,
@@ -534,7 +534,7 @@ def _render_ranking(request, errors=(), status=200):
     year = request.GET.get("nam", "")
     own_codes = set(Agency.objects.filter(pk__in=_own_agencies(request.user)).values_list("code", flat=True))
     highlight = request.GET.get("co-quan", "") or next(iter(sorted(own_codes)), "")
-    data = province_ranking(province, int(year) if year.isdigit() else None, highlight=highlight,
+    data = province_ranking(province, id_or_none(year), highlight=highlight,
                             field_code=request.GET.get("linh-vuc", ""),
                             stage=request.GET.get("giai-doan", "") if request.GET.get("giai-doan") in STAGES else "")
     coordinator = coordinates(request.user, province)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from chiso.accounts.access import require
 from chiso.exports.xlsx import xlsx_response
+from chiso.lib.numbers import id_or_none
 from chiso.org.models import Agency, Unit
 from chiso.periods import windows
 
@@ -136,7 +137,7 @@ def dossier_list(request: HttpRequest, code: str) -> HttpResponse:
     which = which if which in WHICH else "miss"
     units = list(Unit.objects.filter(agency=agency).order_by("name"))
     unit_raw = request.GET.get("don-vi", "")
-    unit_id = int(unit_raw) if unit_raw.isdigit() and any(u.pk == int(unit_raw) for u in units) else None
+    unit_id = id_or_none(unit_raw) if any(u.pk == id_or_none(unit_raw) for u in units) else None
     alert = request.GET.get("canh-bao", "")
     try:
         page = max(1, int(request.GET.get("trang", "1")))

@@ -95,3 +95,11 @@ def format_vn_percent(value, places: int = 1) -> str:
     if value is None:
         return "—"
     return f"{round_half_up(value, places):f}%".replace(".", ",")
+
+
+def id_or_none(raw) -> int | None:
+    """A whole number typed in a URL or form (an id, a page, a version): 1-18 ASCII digits, else None.
+    str.isdigit() also accepts "²" and "٣", which int() then refuses or reads, and a huge string is slow."""
+    if isinstance(raw, str) and 0 < len(raw) <= 18 and raw.isascii() and raw.isdigit():
+        return int(raw)
+    return None

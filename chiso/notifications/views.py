@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from chiso.exports.xlsx import xlsx_response
+from chiso.lib.numbers import id_or_none
 
 from .models import Notification
 from .service import do_mark_read
@@ -44,5 +45,5 @@ def open_notification(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def mark_read(request: HttpRequest) -> HttpResponse:
     ids = request.POST.getlist("id")
-    do_mark_read(request.user, [int(i) for i in ids if i.isdigit()] if ids else None)
+    do_mark_read(request.user, [n for i in ids if (n := id_or_none(i)) is not None] if ids else None)
     return redirect(_local(request.POST.get("next") or "") or "notification_list")

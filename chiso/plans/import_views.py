@@ -35,6 +35,7 @@ from django_htmx.http import reswap, retarget
 from chiso.frameworks.models import FrameworkNode, IndexCode
 from chiso.jobs.api import enqueue
 from chiso.jobs.models import Job
+from chiso.lib.numbers import id_or_none
 from chiso.lib.text import squash
 from chiso.lib.vndates import parse_timeframe
 from chiso.org.models import Agency
@@ -226,7 +227,7 @@ def _upload(request: HttpRequest, limit: SizeLimit) -> HttpResponse:
     wanted = request.POST.get("agency") if request.method == "POST" else request.GET.get("agency")
     initial = {}
     if wanted:
-        lookup = {"pk": wanted} if str(wanted).isdigit() else {"code": wanted}
+        lookup = {"pk": pk} if (pk := id_or_none(str(wanted))) is not None else {"code": wanted}
         agency = Agency.objects.filter(**lookup).first()
         if agency is not None:
             perms.require(perms.can_manage_plans(request.user, agency))
@@ -420,7 +421,8 @@ def import_unit(request: HttpRequest, pk: int) -> HttpResponse:
         return _review_response(request, session)
     chosen = squash(request.POST.get("unit"))
     units = session.agency.units.filter(is_active=True)
-    unit = (units.filter(pk=chosen).first() if chosen.isdigit() else None) or units.filter(name=chosen).first()
+    unit = (units.filter(pk=pk).first() if (pk := id_or_none(chosen)) is not None else None) or \
+        units.filter(name=chosen).first()
     if unit is None:
         messages.error(request, _("Hãy chọn một đơn vị trong danh sách đơn vị của cơ quan."))
         return _review_response(request, session)
@@ -591,4 +593,4 @@ def _catalog_nodes(session: ImportSession) -> list:
 
 
 def _ints(values) -> list[int]:
-    return [int(v) for v in values if str(v).isdigit()]
+    return [n for v in values if (n := id_or_none(str(v))) is not None]

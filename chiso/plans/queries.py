@@ -7,6 +7,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext
 
 from chiso.frameworks.models import IndexCode
+from chiso.lib.numbers import id_or_none
 from chiso.lib.text import fold, squash
 from chiso.org.models import Unit
 from chiso.periods.calendar import today as calendar_today
@@ -37,8 +38,8 @@ def filter_plans(user, params) -> QuerySet:
     )
     if agency := params.get("agency"):
         qs = qs.filter(agency__code=agency)
-    if (year := params.get("year")) and str(year).isdigit():
-        qs = qs.filter(year=int(year))
+    if (year := id_or_none(str(params.get("year") or ""))) is not None:
+        qs = qs.filter(year=year)
     if status := params.get("status"):
         qs = qs.filter(status=status)
     if index := params.get("index"):

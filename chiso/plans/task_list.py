@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 
 from django.utils.translation import gettext_lazy as _
 
+from chiso.lib.numbers import id_or_none
 from chiso.lib.text import fold, squash
 
 from .status import STATUS_LABELS, STATUS_ORDER
@@ -67,7 +68,7 @@ class TaskQuery:
     @classmethod
     def from_params(cls, params) -> "TaskQuery":
         get = {name: squash(params.get(key) or "") for name, key in cls.PARAMS.items()}
-        unit = int(get["unit"]) if get["unit"].isdigit() else None
+        unit = id_or_none(get["unit"])
         sort = get["sort"] if get["sort"].lstrip("-") in SORTS else ""
         return cls(q=get["q"][:200], status=get["status"] if get["status"] in STATUS_LABELS else "", unit=unit,
                    index=get["index"][:20], field=get["field"][:300],

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chiso.accounts.access import require
+from chiso.lib.numbers import id_or_none
 from chiso.org.models import Agency, Province
 from chiso.survey.public_views import public_404
 
@@ -85,7 +86,7 @@ def manage(request: HttpRequest, code: str) -> HttpResponse:
                 request.user, agency, enabled=request.POST.get("enabled") == "1",
                 show_survey=request.POST.get("show_survey") == "1",
                 show_services=request.POST.get("show_services") == "1",
-                version=int(request.POST["version"]) if request.POST.get("version", "").isdigit() else None)
+                version=id_or_none(request.POST.get("version", "")))
         except actions.Refused as exc:
             messages.error(request, str(exc))
         else:

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from chiso.accounts.access import require
 from chiso.dossiers import charts
 from chiso.exports.xlsx import xlsx_response
+from chiso.lib.numbers import id_or_none
 from chiso.org.models import Agency
 from chiso.periods import windows as periods
 
@@ -72,7 +73,7 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
     counters = list(Counter.objects.filter(agency=agency).order_by("name"))
     names = {c.pk: c.name for c in counters}
     raw = request.GET.get("quay", "")
-    counter_id = int(raw) if raw.isdigit() and int(raw) in names else None
+    counter_id = id_or_none(raw) if id_or_none(raw) in names else None
     procedure = request.GET.get("thu-tuc", "").strip()[:200]
     meta = queries.meta_for(agency)
     ids = [agency.pk]
@@ -175,7 +176,7 @@ def comments(request: HttpRequest, code: str) -> HttpResponse:
     first, last = _span(period)
     counters = list(Counter.objects.filter(agency=agency).order_by("name"))
     raw = request.GET.get("quay", "")
-    counter_id = int(raw) if raw.isdigit() and any(c.pk == int(raw) for c in counters) else None
+    counter_id = id_or_none(raw) if any(c.pk == id_or_none(raw) for c in counters) else None
     search = request.GET.get("q", "").strip()[:100]
     low = request.GET.get("chua-hai-long") == "1"
     qs = queries.comments(agency.pk, first, last, counter_id, search, low)
@@ -186,7 +187,7 @@ def comments(request: HttpRequest, code: str) -> HttpResponse:
                                r.procedure, r.comment] for r in qs.iterator()))
     total = qs.count()
     try:
-        page = max(1, min(int(request.GET.get("trang", "1")), math.ceil(total / PAGE_SIZE) or 1))
+        page = max(1, min(id_or_none(request.GET.get("trang", "1")) or 1, math.ceil(total / PAGE_SIZE) or 1))
     except ValueError:
         page = 1
     rows = list(qs[(page - 1) * PAGE_SIZE: page * PAGE_SIZE])
@@ -245,9 +246,8 @@ def counters(request: HttpRequest, code: str) -> HttpResponse:
         try:
             actions.do_save_counter(request.user, agency, request.POST.get("name", ""),
                                     is_active=request.POST.get("is_active") == "1" if pk else True,
-                                    pk=int(pk) if pk.isdigit() else None,
-                                    version=int(request.POST["version"]) if request.POST.get("version", "").isdigit()
-                                    else None)
+                                    pk=id_or_none(pk),
+                                    version=id_or_none(request.POST.get("version", "")))
         except actions.Refused as exc:
             messages.error(request, str(exc))
         except Counter.DoesNotExist:
@@ -268,7 +268,7 @@ def poster_pdf(request: HttpRequest, code: str) -> HttpResponse:
     agency = get_object_or_404(Agency, code=code)
     require(perms.can_manage_counters(request.user, agency))
     raw = request.GET.get("quay", "")
-    counter = Counter.objects.filter(agency=agency, pk=int(raw)).first() if raw.isdigit() else None
+    counter = Counter.objects.filter(agency=agency, pk=id_or_none(raw)).first() if id_or_none(raw) else None
     content = poster.poster_pdf(agency, [counter] if counter else None)
     response = HttpResponse(content, content_type="application/pdf")
     name = f"ma-qr-{agency.code}{'-' + counter.slug if counter else ''}.pdf"
@@ -283,8 +283,8 @@ def questionnaires(request: HttpRequest) -> HttpResponse:
     require(perms.can_edit_questionnaires(request.user))
     if request.method == "POST":
         agency = None
-        if request.POST.get("agency", "").isdigit():
-            agency = Agency.objects.filter(pk=int(request.POST["agency"])).first()
+        if id_or_none(request.POST.get("agency", "")):
+            agency = Agency.objects.filter(pk=id_or_none(request.POST["agency"])).first()
         q = actions.do_create_questionnaire(request.user, agency)
         messages.success(request, _("Đã tạo bản nháp %(q)s.") % {"q": q})
         return redirect("survey_questionnaire", pk=q.pk)

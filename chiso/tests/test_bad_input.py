@@ -19,7 +19,10 @@ GOOD = {"code": "STP", "period": "2026-Q1", "kind": "quarter", "fmt": "xlsx", "d
 QUERIES = ["nam=0", "nam=-1", "nam=99999&thang=1", "year=99999999999999999999", "ky=2025-99", "ky=0",
            "page=99999999999999999999&trang=-1", "agency=99999999999999999999&status=x&index=x&sort=x",
            "don-vi=99999999999999999999&chi-so=%00&loai=x&sap-xep=x", "xuat=xlsx&nam=0&ky=99999-01",
-           "tai=xlsx&ky=0", "q=%00&chua-doc=x&next=//evil.example/", "thu-tuc=99999999999999999999"]
+           "tai=xlsx&ky=0", "q=%00&chua-doc=x&next=//evil.example/", "thu-tuc=99999999999999999999",
+           # digits str.isdigit() accepts and int() refuses ("²") or reads ("٣"): a 500 on several pages once
+           "nam=%C2%B2&year=%C2%B2&don-vi=%C2%B2&unit=%C2%B2&quay=%C2%B2&trang=%C2%B2&page=%C2%B2&agency=%C2%B2",
+           "nam=%D9%A3%D9%A3&don-vi=%EF%BC%95&quay=%D9%A3&trang=%EF%BC%95&agency=%C2%B2%C2%B2"]
 OK = {200, 204, 301, 302, 400, 403, 404, 405, 409, 401}  # 401: the API asks for its token (a session is not one)
 
 

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from chiso.files.models import StoredFile
+from chiso.lib.numbers import id_or_none
 from chiso.plans.status import Proposed
 
 
@@ -196,7 +197,7 @@ def parse_thresholds(text: str, strict: bool = False) -> list[int]:
         part = part.strip()
         if not part:
             continue
-        if not part.isdigit() or int(part) < 1:
+        if id_or_none(part) is None or int(part) < 1:
             if strict:
                 raise ValueError(part)
             continue

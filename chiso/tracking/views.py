@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from chiso.exports.xlsx import xlsx_response
 from chiso.files.serving import inline_or_attachment
+from chiso.lib.numbers import id_or_none
 from chiso.org.models import Agency
 from chiso.plans import task_list
 from chiso.plans.figures import active_tasks, tally, total_counts
@@ -203,7 +204,7 @@ def comment(request: HttpRequest, pk: int) -> HttpResponse:
     perms.require(perms.can_comment(request.user, task))
     form = CommentForm(request.POST)
     update_id = request.POST.get("update") or ""
-    update = get_object_or_404(ProgressUpdate, pk=update_id, task=task) if update_id.isdigit() else None
+    update = get_object_or_404(ProgressUpdate, pk=uid, task=task) if (uid := id_or_none(update_id)) else None
     if form.is_valid():
         actions.do_comment(request.user, task, form.cleaned_data["text"], update=update)
         _say(request, "success", _("Đã ghi ý kiến."))
@@ -345,7 +346,7 @@ def agency_dashboard(request: HttpRequest, code: str) -> HttpResponse:
     perms.require(perms.can_view_dashboard(request.user, agency))
     now = queries.today()
     year = request.GET.get("nam")
-    year = int(year) if year and year.isdigit() and 2000 <= int(year) <= 2100 else None  # else: every year
+    year = y if (y := id_or_none(year or "")) and 2000 <= y <= 2100 else None  # else: every year
     tasks = queries.agency_tasks(agency, year)
     groups = queries.field_counts(tasks, now)  # every count of the page: one grouped query (plans.figures)
     counts = queries.add(groups.values())

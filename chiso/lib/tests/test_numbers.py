@@ -81,3 +81,11 @@ def test_percent_of_counts_rounds_as_the_decimal_rule():
             for places in (0, 1, 2):
                 expected = float(round_half_up(Decimal(100) * Decimal(part) / Decimal(whole), places))
                 assert percent(part, whole, places) == expected, (part, whole, places)
+
+
+def test_id_or_none_takes_ascii_digits_only():
+    from chiso.lib.numbers import id_or_none
+
+    assert id_or_none("42") == 42 and id_or_none("0") == 0 and id_or_none("9" * 18) == int("9" * 18)
+    for raw in ("²", "٣", "５", "-1", "+1", " 1", "1.0", "", "9" * 19, None, 7, "1e3"):
+        assert id_or_none(raw) is None, raw

@@ -103,7 +103,8 @@ def _cut(text: str, n: int) -> str:
     return text if len(text) <= n else Truncator(text).chars(n)
 
 
-_ROW_LABELS = ("TT", "Nhiệm vụ", "Chỉ số, lĩnh vực", "Chủ trì", "Phối hợp", "Thời hạn", "Trạng thái", "Chỉ tiêu")
+_ROW_LABELS = (gettext_noop("TT"), gettext_noop("Nhiệm vụ"), gettext_noop("Chỉ số, lĩnh vực"), gettext_noop("Chủ trì"),
+               gettext_noop("Phối hợp"), gettext_noop("Thời hạn"), gettext_noop("Trạng thái"), gettext_noop("Chỉ tiêu"))
 _labels_cache: dict[tuple, tuple] = {}
 
 
@@ -143,8 +144,9 @@ def task_row(task, show_field=False):
 # The rows of the two task tables (tracking/_task_table.html: the dashboard's lists and "Việc của tôi";
 # web/_task_table.html: the home page), one tag for all rows instead of a loop of ~15 template nodes per row
 # (profiled: the loop was ~20% of the agency dashboard's CPU). Same markup as the loops they replace.
-_TRACKING_LABELS = tuple(map(gettext_noop, ("Trạng thái", "Hạn", "Nhiệm vụ", "Chủ trì", "Tiến độ", "chờ xác nhận",
-                                             "phối hợp")))
+_TRACKING_LABELS = (gettext_noop("Trạng thái"), gettext_noop("Hạn"), gettext_noop("Nhiệm vụ"),
+                    gettext_noop("Chủ trì"), gettext_noop("Tiến độ"), gettext_noop("chờ xác nhận"),
+                    gettext_noop("phối hợp"))
 
 
 def _badge(task, texts: dict) -> str:
@@ -187,7 +189,8 @@ def tracking_task_rows(rows):
     return _html("".join(out))
 
 
-_HOME_LABELS = tuple(map(gettext_noop, ("Hạn", "Trạng thái", "Nhiệm vụ", "Chủ trì", "Kế hoạch")))
+_HOME_LABELS = (gettext_noop("Hạn"), gettext_noop("Trạng thái"), gettext_noop("Nhiệm vụ"), gettext_noop("Chủ trì"),
+                gettext_noop("Kế hoạch"))
 
 
 @register.simple_tag
@@ -205,7 +208,8 @@ def home_task_rows(tasks):
 
 # The agency dashboard's two count tables (tracking/agency_dashboard.html), one tag each instead of a loop of
 # ~12 template nodes a row and a `get_item` filter a cell. Same markup as the loops they replace.
-_FIELD_LABELS = tuple(map(gettext_noop, ("Chỉ số", "Lĩnh vực", "Tổng", "Chưa có nhiệm vụ.")))
+_FIELD_LABELS = (gettext_noop("Chỉ số"), gettext_noop("Lĩnh vực"), gettext_noop("Tổng"),
+                 gettext_noop("Chưa có nhiệm vụ."))
 
 
 @register.simple_tag
@@ -223,8 +227,9 @@ def field_line_rows(lines, statuses, labels):
     return _html("".join(out) or f'<tr><td colspan="9" class="empty">{empty}</td></tr>')
 
 
-_UNIT_LABELS = tuple(map(gettext_noop, ("Đơn vị", "Nhiệm vụ chủ trì", "Hoàn thành đúng hạn", "Hoàn thành quá hạn",
-                                         "Quá hạn", "Không thực hiện được", "Tỷ lệ đúng hạn", "Chưa có nhiệm vụ.")))
+_UNIT_LABELS = (gettext_noop("Đơn vị"), gettext_noop("Nhiệm vụ chủ trì"), gettext_noop("Hoàn thành đúng hạn"),
+                gettext_noop("Hoàn thành quá hạn"), gettext_noop("Quá hạn"), gettext_noop("Không thực hiện được"),
+                gettext_noop("Tỷ lệ đúng hạn"), gettext_noop("Chưa có nhiệm vụ."))
 
 
 @register.simple_tag
@@ -258,8 +263,9 @@ def select_options(pairs, selected, cut=0):
     return _html("".join(out))
 
 
-_PLAN_LABELS = tuple(map(gettext_noop, ("Số, ký hiệu", "Tên kế hoạch", "Cơ quan", "Năm", "Chỉ số", "Trạng thái",
-                                        "Nhiệm vụ", "Quá hạn", "ngày")))
+_PLAN_LABELS = (gettext_noop("Số, ký hiệu"), gettext_noop("Tên kế hoạch"), gettext_noop("Cơ quan"),
+                gettext_noop("Năm"), gettext_noop("Chỉ số"), gettext_noop("Trạng thái"), gettext_noop("Nhiệm vụ"),
+                gettext_noop("Quá hạn"), gettext_noop("ngày"))
 
 
 @register.simple_tag
