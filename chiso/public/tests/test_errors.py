@@ -55,3 +55,19 @@ def test_the_500_page_fits_a_phone_and_links_to_no_login_page():
     html = render_to_string("500.html")
     assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in html
     assert 'href="/"' not in html and "Về trang chủ" not in html
+
+
+def test_a_number_too_large_for_the_database_keeps_the_public_layout(rf):
+    """BadValueMiddleware answers 400 for an OverflowError or DataError: under /cong-khai/ in the public
+    layout (the staff page links to a login-only home), elsewhere the staff page as before."""
+    from chiso.public.middleware import PUBLIC_PREFIX
+    from chiso.web.middleware import BadValueMiddleware
+
+    middleware = BadValueMiddleware(lambda request: None)
+    public = middleware.process_exception(rf.get(f"{PUBLIC_PREFIX}khao-sat/X/"), OverflowError())
+    assert public.status_code == 400 and 'class="pub"' in public.content.decode()
+    staff = rf.get("/ke-hoach/")
+    staff.user = None
+    staff = middleware.process_exception(staff, OverflowError())
+    assert staff.status_code == 400 and 'class="pub"' not in staff.content.decode()
+    assert middleware.process_exception(rf.get("/ke-hoach/"), ValueError()) is None
