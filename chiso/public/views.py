@@ -107,7 +107,7 @@ def _public_error(request: HttpRequest, heading: str, message: str, status: int)
                   status=status)
 
 
-def _is_public(request: HttpRequest) -> bool:
+def is_public(request: HttpRequest) -> bool:
     from .middleware import PUBLIC_PREFIX
 
     return request.path.startswith(PUBLIC_PREFIX)
@@ -116,7 +116,7 @@ def _is_public(request: HttpRequest) -> bool:
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """CSRF refusals (CSRF_FAILURE_VIEW): under /cong-khai/ a plain Vietnamese page in the public layout
     (usually a phone that keeps no cookies, or a form left open across a restart); elsewhere Django's own."""
-    if _is_public(request):
+    if is_public(request):
         return _public_error(request, _("Phiếu chưa gửi được"), _(
             "Trang khảo sát đã hết hạn, hoặc trình duyệt không gửi kèm mã bảo vệ của trang (có thể do chặn "
             "cookie). Xin mở lại trang khảo sát rồi trả lời lại."), 403)
@@ -129,7 +129,7 @@ def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
     """handler400: a request refused before any view (a form over the upload limit, too many fields)."""
     from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 
-    if _is_public(request):
+    if is_public(request):
         if isinstance(exception, RequestDataTooBig | TooManyFieldsSent | TooManyFilesSent):
             message = _("Dữ liệu gửi lên quá lớn nên phiếu không được ghi nhận. Xin mở lại trang khảo sát, "
                         "rút gọn góp ý rồi gửi lại.")
@@ -143,7 +143,7 @@ def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
 
 def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
     """handler404: an address under /cong-khai/ that matches no page gets the public layout too."""
-    if _is_public(request):
+    if is_public(request):
         return render(request, "survey/public_not_found.html", status=404)
     from django.views.defaults import page_not_found as django_page_not_found
 

@@ -38,11 +38,9 @@ class BadValueMiddleware:
         from django.shortcuts import render
 
         if isinstance(exception, OverflowError | DataError):
-            from chiso.public.middleware import PUBLIC_PREFIX
+            from chiso.public.views import bad_request, is_public
 
-            if request.path.startswith(PUBLIC_PREFIX):  # a citizen's page: the public layout's own 400
-                from chiso.public.views import bad_request
-
+            if is_public(request):  # a citizen's page: the public layout's own 400
                 return bad_request(request, exception)
             return render(request, "400.html", status=400)
         return None
