@@ -84,15 +84,26 @@ def count_statuses(tasks: QuerySet, as_of: date, by: Iterable[str] = (), updated
     """{(values of `by`...): tally} for the tasks, counted in ONE query grouped by `by` and the status.
     `by` names task fields or paths ("plan__agency_id", "index", "field_name", "lead_units"); grouping by a
     many-to-many path counts a task once per unit. With no `by` the one key is ()."""
+    return tally_rows(status_rows(tasks, as_of, by, updated), not tuple(by))
+
+
+def status_rows(tasks: QuerySet, as_of: date, by: Iterable[str] = (), updated: Q | Exists | None = None
+                ) -> QuerySet:
+    """The query of `count_statuses`: (values of `by`..., status, number of tasks) rows. A page that holds
+    it in a `statements.Statement` runs it without building and compiling it again."""
     by = tuple(by)
-    raw: dict[tuple, dict[str, int]] = {}
     grouped = tasks.order_by().annotate(_status=status_case(as_of, updated)).values(*by, "_status")
     # DISTINCT only when a join fans a task out: otherwise a temporary B-tree per group for nothing
-    rows = grouped.annotate(_n=Count("pk", distinct=_fans_out(grouped.query))).values_list(*by, "_status", "_n")
+    return grouped.annotate(_n=Count("pk", distinct=_fans_out(grouped.query))).values_list(*by, "_status", "_n")
+
+
+def tally_rows(rows: Iterable[tuple], whole: bool = False) -> dict[tuple, dict]:
+    """{key: tally} of `status_rows`' rows; `whole` (no grouping): the one key () even with no task."""
+    raw: dict[tuple, dict[str, int]] = {}
     for *key, status, n in rows:  # plain tuples: thousands of groups at a province's size
         raw.setdefault(tuple(key), {})[status] = n
     out = {key: tally(c) for key, c in raw.items()}
-    if not by and not out:
+    if whole and not out:
         out[()] = tally({})
     return out
 

@@ -5,7 +5,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Case, IntegerField, Q, QuerySet, Sum, Value, When
+from django.db.models import Case, IntegerField, Max, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import ExtractMonth
 
 from chiso.frameworks.models import IndexCode
@@ -13,9 +13,12 @@ from chiso.lib.numbers import percent
 from chiso.org.models import Unit
 from chiso.periods.calendar import today
 from chiso.plans import status as rules
-from chiso.plans.figures import active_tasks, count_statuses, tally
-from chiso.plans.models import Plan
+from chiso.plans.figures import active_tasks, count_statuses, status_rows, tally, tally_rows
+from chiso.plans.models import Plan, Task
 from chiso.plans.status import NEAR_DAYS, STATUS_LABELS, STATUS_ORDER, Status
+from chiso.statements import Statement
+
+from .models import ProgressUpdate
 
 # What the lists, dashboards and exports read of a task (the rest of its columns stays in the database).
 ROW_FIELDS = ("id", "plan_id", "index", "field_name", "ref", "title", "due", "timeframe", "recurrence", "lead_text",
@@ -23,31 +26,69 @@ ROW_FIELDS = ("id", "plan_id", "index", "field_name", "ref", "title", "due", "ti
               "tracking__pending", "tracking__fail_reason")
 
 
+PLAN_FIELDS = ("id", "number", "title", "year", "agency_id", "agency__name", "agency__code")
+
+
 def task_rows(tasks: QuerySet, now: date | None = None) -> list:
     """Tasks with .status, .status_label, .progress, .pending, .days_left, .plan and .leads (lead units).
     Three queries: the tasks with their state, their plans with agencies, their lead units; plans and
     units are shared objects, not one per row (the 500-task dashboard renders in well under 200 ms)."""
-    from chiso.plans.models import Task
-
     now = now or today()
     rows = list(tasks.select_related("tracking").only(*ROW_FIELDS).order_by("plan_id", "order", "id"))
     if not rows:
         return rows
-    plans = {p.pk: p for p in Plan.objects.filter(pk__in={t.plan_id for t in rows}).select_related("agency")
-             .only("id", "number", "title", "year", "agency_id", "agency__name", "agency__code")}
+    plans = Plan.objects.filter(pk__in={t.plan_id for t in rows}).select_related("agency").only(*PLAN_FIELDS)
+    leads = Task.lead_units.through.objects.filter(task_id__in=tasks.values("pk")).values_list(
+        "task_id", "unit_id", "unit__name", "unit__short_name").order_by("unit__name")
+    return _joined(rows, plans, leads, now)
+
+
+def _joined(rows: list, plans, leads, now: date) -> list:
+    plan_of = {p.pk: p for p in plans}
     units: dict[int, Unit] = {}
-    leads: dict[int, list] = defaultdict(list)
-    for task_id, unit_id, name, short in Task.lead_units.through.objects.filter(
-            task_id__in=tasks.values("pk")).values_list("task_id", "unit_id", "unit__name", "unit__short_name"
-                                                         ).order_by("unit__name"):
+    lead_units: dict[int, list] = defaultdict(list)
+    for task_id, unit_id, name, short in leads:
         unit = units.get(unit_id)
         if unit is None:
             unit = units[unit_id] = Unit(pk=unit_id, name=name, short_name=short)
-        leads[task_id].append(unit)
+        lead_units[task_id].append(unit)
     for t in rows:
-        t.plan = plans[t.plan_id]
-        t.leads = leads.get(t.pk, [])
+        t.plan = plan_of[t.plan_id]
+        t.leads = lead_units.get(t.pk, [])
     return rules.with_status(rows, now)
+
+
+# --- a page's reads held as Statements ---------------------------------------------------------------
+# The pages read the most (dashboards, "Việc của tôi", the home page) run the same few queries on every
+# request; building and compiling them cost several times what SQLite takes to run them. Each is written
+# once as a queryset below and held compiled (chiso.statements); a list of ids is padded to the next power of
+# two (a repeated id changes nothing) so that a page of any length reuses one of a few compiled forms.
+
+def padded(ids) -> list[int]:
+    ids = sorted(set(ids))
+    if not ids:
+        return ids
+    size = 1 << (len(ids) - 1).bit_length()
+    return ids + [ids[-1]] * (size - len(ids))
+
+
+_ROWS = Statement("tracking.rows", lambda ids: Task.objects.filter(pk__in=ids).select_related("tracking")
+                  .only(*ROW_FIELDS).order_by("plan_id", "order", "id"))
+_ROW_PLANS = Statement("tracking.row_plans", lambda ids: Plan.objects.filter(pk__in=ids).select_related("agency")
+                       .only(*PLAN_FIELDS))
+_ROW_LEADS = Statement("tracking.row_leads", lambda ids: Task.lead_units.through.objects.filter(task_id__in=ids)
+                       .values_list("task_id", "unit_id", "unit__name", "unit__short_name").order_by("unit__name"))
+
+
+def rows_by_ids(ids, now: date) -> list:
+    """task_rows of the tasks with these ids (a page's worth), from held statements: three queries."""
+    ids = padded(ids)
+    if not ids:
+        return []
+    rows = _ROWS.objects(ids=ids)
+    if not rows:
+        return rows
+    return _joined(rows, _ROW_PLANS.objects(ids=padded(t.plan_id for t in rows)), _ROW_LEADS.rows(ids=ids), now)
 
 
 def status_labels() -> dict[str, str]:
@@ -97,9 +138,26 @@ class Line:
                 for s in STATUS_ORDER if self.counts.get(s, 0)]
 
 
-def field_counts(tasks: QuerySet, now: date) -> dict[tuple, dict]:
-    """{(index, field): tally}: one grouped query (plans.figures.count_statuses)."""
-    return count_statuses(tasks, now, by=("index", "field_name"))
+def _scope(agency_id: int, year: int | None) -> dict:
+    """The parameters of an agency's dashboard statements (every year, or one)."""
+    return {"agency_id": agency_id, "year": year} if year else {"agency_id": agency_id}
+
+
+def agency_tasks(agency, year: int | None = None) -> QuerySet:
+    """The tasks of the agency's (or agency id's) active plans (plans.figures.active_tasks: never a draft)."""
+    qs = active_tasks(Task.objects.filter(plan__agency_id=getattr(agency, "pk", agency)))
+    if year:
+        qs = qs.filter(plan__year=year)
+    return qs
+
+
+_FIELD_COUNTS = Statement("tracking.field_counts", lambda agency_id, now, year=None: status_rows(
+    agency_tasks(agency_id, year), now, by=("index", "field_name")))
+
+
+def field_counts(agency_id: int, year: int | None, now: date) -> dict[tuple, dict]:
+    """{(index, field): tally} of the agency's tasks: one grouped query (plans.figures.count_statuses)."""
+    return tally_rows(_FIELD_COUNTS.rows(now=now, **_scope(agency_id, year)))
 
 
 def by_index_and_field(groups: dict[tuple, dict]) -> list[Line]:
@@ -132,11 +190,17 @@ class UnitLine:
         return percent(self.done_on_time, self.decided)
 
 
-def unit_table(tasks: QuerySet, now: date) -> list[UnitLine]:
-    """Per lead unit, for emulation (thi đua): best on-time rate first. Two queries (the counts grouped by
-    lead unit, the units' names)."""
-    per_unit = {key[0]: c for key, c in count_statuses(tasks, now, by=("lead_units",)).items() if key[0]}
-    units = Unit.objects.filter(pk__in=list(per_unit)).only("id", "name", "short_name")
+_UNIT_COUNTS = Statement("tracking.unit_counts", lambda agency_id, now, year=None: status_rows(
+    agency_tasks(agency_id, year), now, by=("lead_units",)))
+_UNITS = Statement("tracking.units", lambda ids: Unit.objects.filter(pk__in=ids).only("id", "name", "short_name"))
+
+
+def unit_table(agency_id: int, year: int | None, now: date) -> list[UnitLine]:
+    """Per lead unit of the agency's tasks, for emulation (thi đua): best on-time rate first. Two queries (the
+    counts grouped by lead unit, the units' names)."""
+    per_unit = {key[0]: c for key, c in tally_rows(_UNIT_COUNTS.rows(now=now, **_scope(agency_id, year))).items()
+                if key[0]}
+    units = _UNITS.objects(ids=padded(per_unit)) if per_unit else []
     lines = [UnitLine(u, tasks=c["total"], done_on_time=c[Status.DONE], done_late=c[Status.DONE_LATE],
                       overdue=c[Status.OVERDUE], failed=c[Status.FAILED], open=c["open"])
              for u in units for c in (per_unit[u.pk],)]
@@ -149,33 +213,36 @@ def overdue_tasks(tasks: QuerySet, now: date) -> QuerySet:
     return tasks.filter(rules.overdue_q(now)).order_by("due", "id")
 
 
-def near_due_tasks(tasks: QuerySet, now: date, days: int = NEAR_DAYS) -> QuerySet:
-    """Open tasks due within `days` (not yet overdue), the nearest first."""
-    return tasks.filter(rules.open_q(today=now), due__gte=now, due__lte=now + timedelta(days=days)
-                        ).order_by("due", "id")
+def near_due_tasks(tasks: QuerySet, now: date, until: date | None = None) -> QuerySet:
+    """Open tasks due from `now` to `until` (a week ahead: NEAR_DAYS) — not yet overdue — the nearest first."""
+    return tasks.filter(rules.open_q(today=now), due__gte=now, due__lte=until or week_ahead(now)).order_by("due", "id")
 
 
 def rows_of(tasks: QuerySet, now: date, limit: int | None = None, urgent: bool = True) -> list:
     """task_rows of a filter cut in SQL at `limit` (by the filter's order, as a subquery: no extra round
     trip), the most urgent first (`urgency_key`, which is the order of overdue_tasks, near_due_tasks and
     urgency_order), or in the plan's order."""
-    from chiso.plans.models import Task
-
     chosen = tasks.values("pk")[:limit] if limit else tasks.values("pk")
     rows = task_rows(Task.objects.filter(pk__in=chosen), now)
     return sorted(rows, key=urgency_key) if urgent else rows
 
 
-def late_and_near_rows(late: QuerySet, near: QuerySet, now: date, limit: int) -> tuple[list, list]:
-    """rows_of(late, now, limit) and rows_of(near, now, limit) in one set of three queries (the dashboard's two
-    lists), split by status: a task of `late` is overdue by the Python rule too (overdue_q and the rule agree:
-    plans' agreement test), and a task of `near` is due today or later, so never overdue."""
-    from chiso.plans.models import Task
+_LATE_IDS = Statement("tracking.late_ids", lambda limit, agency_id, now, year=None: overdue_tasks(
+    agency_tasks(agency_id, year), now).values_list("pk")[:limit])
+_NEAR_IDS = Statement("tracking.near_ids", lambda agency_id, now, until, year=None: near_due_tasks(
+    agency_tasks(agency_id, year), now, until).values_list("pk"))
 
-    rows = task_rows(Task.objects.filter(Q(pk__in=late.values("pk")[:limit]) | Q(pk__in=near.values("pk")[:limit])),
-                     now)
-    rows.sort(key=urgency_key)
-    return [t for t in rows if t.status == Status.OVERDUE], [t for t in rows if t.status != Status.OVERDUE]
+
+def late_and_near(agency_id: int, year: int | None, now: date, limit: int) -> tuple[list, list, int]:
+    """The dashboard's two lists: the first `limit` overdue tasks (most late first) and near-due tasks
+    (nearest first) as task rows, and how many tasks are near due. The overdue ones are overdue by the Python
+    rule too (overdue_q and the rule agree: plans' agreement test); a near-due one is due today or later."""
+    scope = _scope(agency_id, year)
+    late = [r[0] for r in _LATE_IDS.rows({"limit": limit}, now=now, **scope)]
+    near = [r[0] for r in _NEAR_IDS.rows(now=now, until=week_ahead(now), **scope)]  # ids only: a week's worth
+    rows = sorted(rows_by_ids(late + near[:limit], now), key=urgency_key)
+    return ([t for t in rows if t.status == Status.OVERDUE], [t for t in rows if t.status != Status.OVERDUE],
+            len(near))
 
 
 def overdue(rows) -> list:
@@ -187,39 +254,53 @@ def near_due(rows, days: int = NEAR_DAYS) -> list:
                    and t.days_left is not None and 0 <= t.days_left <= days), key=lambda t: t.due)
 
 
-def completion_by_month(tasks: QuerySet, year: int, now: date) -> list[tuple[str, int, int]]:
-    """(month label, tasks completed that month, cumulative) from the confirmed completion dates: one
-    grouped query over a date range the index can use."""
-    done = tasks.filter(rules.status_q(Status.DONE, now) | rules.status_q(Status.DONE_LATE, now),
-                        tracking__done_on__gte=date(year, 1, 1), tracking__done_on__lt=date(year + 1, 1, 1))
-    per_month = dict(done.order_by().annotate(m=ExtractMonth("tracking__done_on")).values("m")
-                     .annotate(n=Sum(Value(1))).values_list("m", "n"))
+def _completed(agency_id, now, start, end, year=None) -> QuerySet:
+    done = agency_tasks(agency_id, year).filter(
+        rules.status_q(Status.DONE, now) | rules.status_q(Status.DONE_LATE, now),
+        tracking__done_on__gte=start, tracking__done_on__lt=end)
+    return (done.order_by().annotate(m=ExtractMonth("tracking__done_on")).values("m").annotate(n=Sum(Value(1)))
+            .values_list("m", "n"))
+
+
+_COMPLETED = Statement("tracking.completed", _completed)
+
+
+def completion_by_month(agency_id: int, year: int | None, plan_year: int, now: date) -> list[tuple[str, int, int]]:
+    """(month label, tasks completed that month, cumulative) in `plan_year` from the confirmed completion dates:
+    one grouped query over a date range the index can use."""
+    per_month = dict(_COMPLETED.rows(now=now, start=date(plan_year, 1, 1), end=date(plan_year + 1, 1, 1),
+                                     **_scope(agency_id, year)))
     out, running = [], 0
     for m in range(1, 13):
         running += per_month.get(m, 0)
-        out.append((f"{m:02d}/{year}", per_month.get(m, 0), running))
+        out.append((f"{m:02d}/{plan_year}", per_month.get(m, 0), running))
     return out
 
 
-def agency_tasks(agency, year: int | None = None) -> QuerySet:
-    """The tasks of the agency's active plans (plans.figures.active_tasks: never a draft)."""
-    from chiso.plans.models import Task
-
-    qs = active_tasks(Task.objects.filter(plan__agency=agency))
-    if year:
-        qs = qs.filter(plan__year=year)
-    return qs
+_TOTALS = Statement("tracking.totals", lambda agency_id, year=None: agency_tasks(agency_id, year).order_by()
+                    .values("plan__agency_id").annotate(pending=Sum("tracking__pending"), latest=Max("plan__year"))
+                    .values_list("pending", "latest"))
 
 
-def pending_total(tasks: QuerySet) -> int:
-    return tasks.aggregate(n=Sum("tracking__pending"))["n"] or 0
+def totals(agency_id: int, year: int | None) -> tuple[int, int | None]:
+    """(updates waiting for review, the latest plan year) of the agency's tasks."""
+    found = _TOTALS.rows(**_scope(agency_id, year))
+    return (found[0][0] or 0, found[0][1]) if found else (0, None)
+
+
+_WAITING = Statement("tracking.waiting", lambda limit, agency_id: ProgressUpdate.objects.filter(
+    task__plan__agency_id=agency_id, review=ProgressUpdate.Review.SUBMITTED).select_related(
+    "task", "author", "unit").order_by("created_at")[:limit])
+
+
+def waiting_updates(agency_id: int, limit: int) -> list:
+    """The agency's updates waiting for review, oldest first."""
+    return _WAITING.objects({"limit": limit}, agency_id=agency_id)
 
 
 def province_lines(agencies, now: date | None = None) -> list[dict]:
     """Every agency side by side: counts by status, on-time rate, pending reviews. Two grouped queries
     however many agencies and tasks."""
-    from chiso.plans.models import Task
-
     now = now or today()
     tasks = active_tasks(Task.objects.filter(plan__agency__in=agencies))
     per = {key[0]: c for key, c in count_statuses(tasks, now, by=("plan__agency_id",)).items()}

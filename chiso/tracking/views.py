@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Max, Q, Sum
+from django.db.models import Q
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -347,12 +347,10 @@ def agency_dashboard(request: HttpRequest, code: str) -> HttpResponse:
     now = queries.today()
     year = request.GET.get("nam")
     year = y if (y := id_or_none(year or "")) and 2000 <= y <= 2100 else None  # else: every year
-    tasks = queries.agency_tasks(agency, year)
-    groups = queries.field_counts(tasks, now)  # every count of the page: one grouped query (plans.figures)
+    groups = queries.field_counts(agency.pk, year, now)  # every count of the page: one grouped query
     counts = queries.add(groups.values())
     lines = queries.by_index_and_field(groups)
-    units = queries.unit_table(tasks, now)
-    late_q, near_q = queries.overdue_tasks(tasks, now), queries.near_due_tasks(tasks, now)
+    units = queries.unit_table(agency.pk, year, now)
     export = request.GET.get("xuat")
     if export in EXPORTS:
         name = f"{agency.code}-{export}"
@@ -367,26 +365,26 @@ def agency_dashboard(request: HttpRequest, code: str) -> HttpResponse:
                                         *[queries.STATUS_LABELS[s] for s in queries.STATUS_ORDER]],
                                  ([ln.label, ln.sub, ln.total, *[ln.counts[s] for s in queries.STATUS_ORDER]]
                                   for ln in lines))
-        chosen = {"nhiem-vu": tasks.order_by("plan_id", "order", "id"), "qua-han": late_q,
-                  "sap-den-han": near_q}[export]
+        tasks = queries.agency_tasks(agency, year)
+        chosen = {"nhiem-vu": tasks.order_by("plan_id", "order", "id"),
+                  "qua-han": queries.overdue_tasks(tasks, now), "sap-den-han": queries.near_due_tasks(tasks, now)
+                  }[export]
         return xlsx_response(name, [str(c) for c in TASK_COLUMNS], _task_export_rows(
             queries.rows_of(chosen, now, urgent=export != "nhiem-vu")))
-    totals = tasks.aggregate(pending=Sum("tracking__pending"), year=Max("plan__year"))
-    overdue, near = queries.late_and_near_rows(late_q, near_q, now, LIST_LIMIT)
-    plan_year = year or totals["year"] or now.year  # the months chart: the latest plan year shown
+    pending, latest_year = queries.totals(agency.pk, year)
+    overdue, near, near_count = queries.late_and_near(agency.pk, year, now, LIST_LIMIT)
+    plan_year = year or latest_year or now.year  # the months chart: the latest plan year shown
     return render(request, "tracking/agency_dashboard.html", {
         "nav": "dashboard", "agency": agency, "year": year, "counts": counts,
         "total_line": queries.Line(agency.name, "", counts),
         "lines": lines, "units": units, "overdue": overdue, "near": near,
-        "overdue_count": counts[Status.OVERDUE], "near_count": near_q.count(), "list_limit": LIST_LIMIT,
-        "months": queries.completion_by_month(tasks, plan_year, now), "statuses": queries.STATUS_ORDER,
+        "overdue_count": counts[Status.OVERDUE], "near_count": near_count, "list_limit": LIST_LIMIT,
+        "months": queries.completion_by_month(agency.pk, year, plan_year, now), "statuses": queries.STATUS_ORDER,
         "labels": queries.status_labels(), "Status": Status,
-        "pending": totals["pending"] or 0,
+        "pending": pending,
         "can_province": perms.can_view_province(request.user),
         "can_close": perms.can_close_periods(request.user, agency), "close_form": ClosePeriodsForm(),
-        "waiting": list(ProgressUpdate.objects.filter(
-            task__plan__agency=agency, review=ProgressUpdate.Review.SUBMITTED).select_related(
-            "task", "author", "unit").order_by("created_at")[:LIST_LIMIT]),
+        "waiting": queries.waiting_updates(agency.pk, LIST_LIMIT),
     })
 
 
