@@ -93,7 +93,10 @@ def visible_agencies(user) -> QuerySet:
 
 
 def readable_args(acc: Access) -> dict:
-    """What `agencies_readable` needs of a person's grants: ints and lists, so a Statement can hold its SQL."""
+    """What `agencies_readable` needs of a person's grants: ints and lists, so a Statement can hold its SQL.
+    An administrator reads everything: no lists (a Statement refuses a value its SQL does not use)."""
+    if acc.is_admin:
+        return {"is_admin": True, "read_ids": [], "provinces": []}
     return {"is_admin": acc.is_admin,
             "read_ids": sorted(aid for aid, roles in acc.roles.items() if roles & READ_ROLES),
             "provinces": sorted(acc.coordinator_provinces)}

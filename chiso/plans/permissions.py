@@ -12,10 +12,12 @@ from chiso.accounts.access import (  # noqa: F401  (re-exported: plan views ask 
     OFFICE_ROLES,
     UNIT_ROLES,
     access_of,
+    agencies_readable,
     can_view_agency,
     is_admin,
     is_office,
     office_agencies,
+    readable_args,
     require,
     visible_agencies,
 )
@@ -34,15 +36,27 @@ def manageable_agencies(user) -> QuerySet:
 
 
 def visible_plans(user) -> QuerySet:
-    if access_of(user).is_admin:
-        return Plan.objects.all()
-    return Plan.objects.filter(agency__in=visible_agencies(user))
+    a = readable_args(access_of(user))
+    return plans_readable(a["is_admin"], a["read_ids"], a["provinces"])
 
 
 def visible_tasks(user) -> QuerySet:
-    if access_of(user).is_admin:
+    a = readable_args(access_of(user))
+    return tasks_readable(a["is_admin"], a["read_ids"], a["provinces"])
+
+
+def plans_readable(admin: bool, read_ids: list[int], provinces: list[int]) -> QuerySet:
+    """`visible_plans` from a person's `readable_args` (ints and lists: a Statement can hold its SQL)."""
+    if admin:
+        return Plan.objects.all()
+    return Plan.objects.filter(agency__in=agencies_readable(False, read_ids, provinces))
+
+
+def tasks_readable(admin: bool, read_ids: list[int], provinces: list[int]) -> QuerySet:
+    """`visible_tasks` from a person's `readable_args`."""
+    if admin:
         return Task.objects.all()
-    return Task.objects.filter(plan__agency__in=visible_agencies(user))
+    return Task.objects.filter(plan__agency__in=agencies_readable(False, read_ids, provinces))
 
 
 def can_view_plan(user, plan) -> bool:

@@ -11,10 +11,11 @@ from chiso.lib.numbers import id_or_none
 from chiso.lib.text import fold, squash
 from chiso.org.models import Unit
 from chiso.periods.calendar import today as calendar_today
+from chiso.statements import Statement
 
 from .figures import active_q
 from .models import Plan, Task
-from .permissions import visible_plans
+from .permissions import plans_readable, visible_plans
 from .status import overdue_q
 
 SORTS = {
@@ -124,3 +125,13 @@ def unit_summary(tasks: list[Task]) -> list[dict]:
         for unit in task.linked_units("support_units"):
             rows.setdefault(unit.pk, {"unit": unit, "lead": 0, "support": 0})["support"] += 1
     return sorted(rows.values(), key=lambda r: (-r["lead"], r["unit"].name))
+
+
+_RECENT = Statement("plans.recent", lambda is_admin, limit, read_ids, provinces: plans_readable(
+    is_admin, read_ids, provinces).select_related("agency").order_by("-updated_at")[:limit])
+
+
+def recent_plans(readable: dict, limit: int) -> list[Plan]:
+    """The plans the person may read (their `accounts.access.readable_args`), the latest changed first."""
+    return _RECENT.objects({"is_admin": readable["is_admin"], "limit": limit}, read_ids=readable["read_ids"],
+                           provinces=readable["provinces"])

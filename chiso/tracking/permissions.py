@@ -13,6 +13,7 @@ from chiso.accounts.access import (  # noqa: F401  (re-exported: tracking views 
     grants,
     is_admin,
     is_office,
+    readable_args,
     require,
     sees_province,
     visible_agencies,

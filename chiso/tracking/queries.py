@@ -13,6 +13,7 @@ from chiso.lib.numbers import percent
 from chiso.org.models import Unit
 from chiso.periods.calendar import today
 from chiso.plans import status as rules
+from chiso.plans import task_list
 from chiso.plans.figures import active_tasks, count_statuses, status_rows, tally, tally_rows
 from chiso.plans.models import Plan, Task
 from chiso.plans.status import NEAR_DAYS, STATUS_LABELS, STATUS_ORDER, Status
@@ -326,3 +327,104 @@ def urgency_order(now: date):
 
 def week_ahead(now: date) -> date:
     return now + timedelta(days=NEAR_DAYS)
+
+
+# --- "Việc của tôi": the tasks a unit leads or supports --------------------------------------------------
+
+def unit_tasks(unit_id: int, is_admin: bool, read_ids: list[int], provinces: list[int]) -> QuerySet:
+    """Tasks of active plans the unit leads or supports, among those the person may read (their
+    `accounts.access.readable_args`)."""
+    from chiso.plans.permissions import tasks_readable
+
+    led = Task.lead_units.through.objects.filter(unit_id=unit_id).values("task_id")
+    supported = Task.support_units.through.objects.filter(unit_id=unit_id).values("task_id")
+    return active_tasks(tasks_readable(is_admin, read_ids, provinces)).filter(Q(pk__in=led) | Q(pk__in=supported))
+
+
+def _unit_counts(is_admin, unit_id, read_ids, provinces, now):
+    return status_rows(unit_tasks(unit_id, is_admin, read_ids, provinces), now)
+
+
+def _unit_page(is_admin, bottom, top, unit_id, read_ids, provinces, now):
+    return unit_tasks(unit_id, is_admin, read_ids, provinces).order_by(*urgency_order(now)).values_list("pk")[
+        bottom:top]
+
+
+_MINE_COUNTS = Statement("tracking.mine_counts", _unit_counts)
+_MINE_PAGE = Statement("tracking.mine_page", _unit_page)
+_MINE_UNITS = Statement("tracking.mine_units", lambda is_admin, unit_id, read_ids, provinces: task_list.choice_units(
+    unit_tasks(unit_id, is_admin, read_ids, provinces)))
+_MINE_PAIRS = Statement("tracking.mine_pairs", lambda is_admin, unit_id, read_ids, provinces: task_list.choice_pairs(
+    unit_tasks(unit_id, is_admin, read_ids, provinces)))
+_LED = Statement("tracking.led", lambda unit_id, ids: Task.lead_units.through.objects.filter(
+    unit_id=unit_id, task_id__in=ids).values_list("task_id"))
+
+
+class UnitTasks:
+    """One person's "Việc của tôi" read through held statements: counts, filter choices, a page of ids."""
+
+    def __init__(self, unit_id: int, readable: dict, now: date):
+        self.shape = {"is_admin": readable["is_admin"]}
+        self.params = {"unit_id": unit_id, "read_ids": readable["read_ids"], "provinces": readable["provinces"]}
+        self.now = now
+
+    def counts(self) -> dict:
+        return tally_rows(_MINE_COUNTS.rows(self.shape, now=self.now, **self.params), whole=True)[()]
+
+    def choices(self) -> dict:
+        return task_list.choices_from(_MINE_UNITS.rows(self.shape, **self.params),
+                                      _MINE_PAIRS.rows(self.shape, **self.params))
+
+    def page_ids(self, bottom: int, top: int) -> list[int]:
+        """Ids of the rows bottom..top in the order of urgency (urgency_order)."""
+        return [r[0] for r in _MINE_PAGE.rows({**self.shape, "bottom": bottom, "top": top}, now=self.now,
+                                              **self.params)]
+
+    def led(self, ids) -> set[int]:
+        """Which of these tasks the unit leads (the others it supports)."""
+        ids = padded(ids)
+        return {r[0] for r in _LED.rows(unit_id=self.params["unit_id"], ids=ids)} if ids else set()
+
+
+# --- the home page ------------------------------------------------------------------------------------
+
+def _home_led(is_admin, unit_id, read_ids, provinces) -> QuerySet:
+    """Tasks of active plans the unit leads, among the plans the person may read."""
+    from chiso.plans.permissions import plans_readable
+
+    return active_tasks(Task.objects.filter(lead_units=unit_id, plan__in=plans_readable(is_admin, read_ids,
+                                                                                           provinces)))
+
+
+def _upcoming(is_admin, read_ids, provinces, now, until) -> QuerySet:
+    """Open tasks past due or due by `until`, of the plans the person may read."""
+    from chiso.plans.permissions import plans_readable
+
+    return active_tasks(Task.objects.filter(plan__in=plans_readable(is_admin, read_ids, provinces),
+                                            due__isnull=False, due__lte=until)).filter(rules.open_q(today=now))
+
+
+_HOME_LED_IDS = Statement("tracking.home_led_ids", lambda is_admin, limit, now, **who: _home_led(
+    is_admin, **who).order_by(*urgency_order(now)).values_list("id")[:limit])
+_HOME_LED_COUNTS = Statement("tracking.home_led_counts", lambda is_admin, now, **who: status_rows(
+    _home_led(is_admin, **who), now))
+# All of these are open, so the earliest due date is the most urgent: cut in SQL, not in Python.
+_UPCOMING_IDS = Statement("tracking.upcoming_ids", lambda is_admin, limit, now, until, **who: _upcoming(
+    is_admin, now=now, until=until, **who).order_by("due", "id").values_list("id")[:limit])
+
+
+def home_unit_tasks(unit_id: int, readable: dict, now: date, limit: int) -> tuple[list, dict]:
+    """The home page of a unit's people: the `limit` most urgent tasks the unit leads, and the tally of all."""
+    shape = {"is_admin": readable["is_admin"]}
+    who = {"unit_id": unit_id, "read_ids": readable["read_ids"], "provinces": readable["provinces"]}
+    ids = [r[0] for r in _HOME_LED_IDS.rows({**shape, "limit": limit}, now=now, **who)]
+    counted = tally_rows(_HOME_LED_COUNTS.rows(shape, now=now, **who), whole=True)[()]
+    return sorted(rows_by_ids(ids, now), key=urgency_key), counted
+
+
+def home_upcoming(readable: dict, now: date, limit: int) -> list:
+    """The `limit` most urgent open tasks past due or due within a week, of the plans the person may read."""
+    ids = [r[0] for r in _UPCOMING_IDS.rows({"is_admin": readable["is_admin"], "limit": limit}, now=now,
+                                            until=week_ahead(now), read_ids=readable["read_ids"],
+                                            provinces=readable["provinces"])]
+    return sorted(rows_by_ids(ids, now), key=urgency_key)

@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -18,7 +17,7 @@ from chiso.files.serving import inline_or_attachment
 from chiso.lib.numbers import id_or_none
 from chiso.org.models import Agency
 from chiso.plans import task_list
-from chiso.plans.figures import active_tasks, tally, total_counts
+from chiso.plans.figures import tally
 from chiso.plans.models import Task
 from chiso.plans.status import Status, loaded_state
 from chiso.plans.task_list import TaskQuery
@@ -265,18 +264,18 @@ def _task_export_rows(rows):
 MY_PAGE = 50  # rows of "Việc của tôi" per page; the XLSX has them all
 
 
-class _Counted:
-    """A queryset whose number of rows is already known (from the status counts of the same tasks): the
-    paginator slices it without a COUNT query of its own."""
+class _Paged:
+    """The ids of "Việc của tôi" in the order of urgency, whose number is already known (from the status counts
+    of the same tasks): the paginator asks it for one page's ids, with no COUNT query of its own."""
 
-    def __init__(self, qs, n: int):
-        self.qs, self.n = qs, n
+    def __init__(self, mine: queries.UnitTasks, n: int):
+        self.mine, self.n = mine, n
 
     def count(self) -> int:
         return self.n
 
-    def __getitem__(self, key):
-        return self.qs[key]
+    def __getitem__(self, key: slice):
+        return self.mine.page_ids(key.start, key.stop)
 
 
 @login_required
@@ -291,26 +290,23 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
     rows, page, counts, total, choices = [], None, tally({}), 0, task_list.choices([])
     export = request.GET.get("xuat") == "xlsx"
     if unit_id:
-        led = Task.lead_units.through.objects.filter(unit_id=unit_id).values("task_id")
-        supported = Task.support_units.through.objects.filter(unit_id=unit_id).values("task_id")
-        mine = active_tasks(perms.visible_tasks(user)).filter(Q(pk__in=led) | Q(pk__in=supported))
-        counts = total_counts(mine, now)
+        readable = perms.readable_args(perms.access_of(user))
+        mine = queries.UnitTasks(unit_id, readable, now)
+        counts = mine.counts()
         total = counts["total"]
-        choices = task_list.query_choices(mine)
-        ordered = mine.order_by(*queries.urgency_order(now))
+        choices = mine.choices()
         if export or tq.active:  # the whole list: filtered in Python (one unit's tasks), paged after
-            rows = queries.rows_of(ordered, now)
+            every = queries.unit_tasks(unit_id, readable["is_admin"], readable["read_ids"], readable["provinces"])
+            rows = queries.rows_of(every.order_by(*queries.urgency_order(now)), now)
             if tq.active:
                 rows = tq.apply(rows, now)
             if not export:
                 page = Paginator(rows, MY_PAGE).get_page(request.GET.get("page"))
                 rows = list(page.object_list)
         else:
-            page = Paginator(_Counted(ordered.values_list("pk", flat=True), total), MY_PAGE).get_page(
-                request.GET.get("page"))
-            rows = queries.rows_of(Task.objects.filter(pk__in=list(page.object_list)), now)
-        lead_ids = set(Task.lead_units.through.objects.filter(unit_id=unit_id, task_id__in=[t.pk for t in rows])
-                       .values_list("task_id", flat=True))
+            page = Paginator(_Paged(mine, total), MY_PAGE).get_page(request.GET.get("page"))
+            rows = sorted(queries.rows_by_ids(page.object_list, now), key=queries.urgency_key)
+        lead_ids = mine.led(t.pk for t in rows)
         rows = [t if t.pk in lead_ids else _mark_support(t) for t in rows]
     if export:
         return xlsx_response("viec-cua-toi", [str(c) for c in TASK_COLUMNS], _task_export_rows(rows))

@@ -8,12 +8,10 @@ from django.shortcuts import render
 from chiso.accounts import access
 from chiso.accounts.models import Role
 from chiso.org.models import Agency
-from chiso.plans import permissions as plan_perms
 from chiso.plans import queries
-from chiso.plans.figures import active_q, active_tasks, total_counts
-from chiso.plans.models import Task
-from chiso.plans.status import Status, open_q, overdue_q
-from chiso.tracking.queries import task_rows, urgency_key, urgency_order, week_ahead
+from chiso.plans.figures import active_q
+from chiso.plans.status import Status, overdue_q
+from chiso.tracking.queries import home_unit_tasks, home_upcoming
 
 
 @login_required
@@ -23,13 +21,10 @@ def home(request: HttpRequest) -> HttpResponse:
     acc = access.access_of(user)
     now = queries.today()
     ctx: dict = {"nav": "home", "role": role, "role_label": Role(role).label if role else ""}
-    plans = plan_perms.visible_plans(user)
+    readable = access.readable_args(acc)
     if role in (Role.UNIT_HEAD, Role.UNIT_STAFF) and acc.unit_id:
         # "Việc của tôi": tasks the person's unit leads, the most urgent first.
-        mine = active_tasks(Task.objects.filter(lead_units=acc.unit_id, plan__in=plans))
-        first = list(mine.order_by(*urgency_order(now)).values_list("id", flat=True)[:30])
-        ctx["my_tasks"] = sorted(task_rows(Task.objects.filter(pk__in=first), now), key=urgency_key)
-        counted = total_counts(mine, now)
+        ctx["my_tasks"], counted = home_unit_tasks(acc.unit_id, readable, now, 30)
         ctx["my_counts"] = {"total": counted["total"], "past": counted[Status.OVERDUE]}
         ctx["unit"] = user.unit
     if role in (Role.ADMIN, Role.COORDINATOR):
@@ -43,12 +38,8 @@ def home(request: HttpRequest) -> HttpResponse:
         )
     if role in (Role.LEADER, Role.OFFICE, Role.VIEWER, Role.ADMIN):
         # Open tasks past due or due within a week, the most urgent first.
-        tasks = active_tasks(Task.objects.filter(plan__in=plans, due__isnull=False, due__lte=week_ahead(now))
-                             ).filter(open_q(today=now))
-        # All of these are open, so the earliest due date is the most urgent: cut in SQL, not in Python.
-        first = list(tasks.order_by("due", "id").values_list("id", flat=True)[:15])
-        ctx["upcoming"] = sorted(task_rows(Task.objects.filter(pk__in=first), now), key=urgency_key)
-    ctx["recent_plans"] = plans.select_related("agency").order_by("-updated_at")[:8]
+        ctx["upcoming"] = home_upcoming(readable, now, 15)
+    ctx["recent_plans"] = queries.recent_plans(readable, 8)
     if role == Role.LEADER:
         # The leader's switch of the agency's public page (issue 13).
         from chiso.public.models import PublicPage
