@@ -14,7 +14,7 @@ from chiso.periods.calendar import today as calendar_today
 from chiso.statements import Statement
 
 from .figures import active_q
-from .models import Plan, Task
+from .models import Plan, PlanReference, PlanTarget, ReportingObligation, Task
 from .permissions import plans_readable, visible_plans
 from .status import overdue_q
 
@@ -69,23 +69,52 @@ class IndexGroup:
         return sum(len(f.tasks) for f in self.fields)
 
 
+_PLAN = Statement("plans.plan", lambda pk: Plan.objects.filter(pk=pk).select_related("agency", "parent"))
+_PLAN_TASKS = Statement("plans.plan_tasks", lambda plan_id: Task.objects.filter(plan_id=plan_id)
+                        .select_related("node", "tracking").order_by("order", "id"))
+_LINK_COLUMNS = ("task_id", "unit_id", "unit__name", "unit__short_name", "unit__agency_id")
+_LINK_ORDER = ("unit__agency_id", "unit__name", "unit_id")
+_PLAN_LINKS = {attr: Statement(f"plans.plan_{attr}", lambda plan_id, through=through: through.objects.filter(
+    task__plan_id=plan_id).order_by(*_LINK_ORDER).values_list(*_LINK_COLUMNS))
+    for attr, through in (("leads", Task.lead_units.through), ("supports", Task.support_units.through))}
+_PLAN_PARTS = {name: Statement(f"plans.plan_{name}", lambda plan_id, model=model: model.objects.filter(
+    plan_id=plan_id)) for name, model in (("targets", PlanTarget), ("references", PlanReference),
+                                          ("reporting", ReportingObligation))}
+
+
+def plan_or_none(pk: int) -> Plan | None:
+    """The plan with its agency and parent (a held statement: every plan page reads it)."""
+    found = _PLAN.objects(pk=pk)
+    return found[0] if found else None
+
+
 def plan_tasks(plan: Plan) -> list[Task]:
-    """The plan's tasks in order, with their lead and support units as lists (`leads`, `supports`)."""
-    return attach_units(list(plan.tasks.select_related("node", "tracking").order_by("order", "id")),
-                        Q(task__plan=plan))
+    """The plan's tasks in order, with their lead and support units as lists (`leads`, `supports`): three held
+    statements."""
+    return _attach(_PLAN_TASKS.objects(plan_id=plan.pk),
+                   {attr: statement.rows(plan_id=plan.pk) for attr, statement in _PLAN_LINKS.items()})
+
+
+def plan_parts(plan: Plan) -> dict[str, list]:
+    """The plan's targets, references and reporting obligations, in their usual order."""
+    return {name: statement.objects(plan_id=plan.pk) for name, statement in _PLAN_PARTS.items()}
 
 
 def attach_units(tasks: list[Task], links: Q) -> list[Task]:
     """Set `leads` and `supports` (units in their usual order) on each task: one query per link table, where
     prefetch_related built a manager and a filtered queryset for every task (a tenth of a plan page's CPU).
     Rows come as tuples and each unit is one shared object however many tasks name it."""
+    return _attach(tasks, {attr: through.objects.filter(links).order_by(*_LINK_ORDER).values_list(*_LINK_COLUMNS)
+                           for attr, through in (("leads", Task.lead_units.through),
+                                                 ("supports", Task.support_units.through))})
+
+
+def _attach(tasks: list[Task], links: dict) -> list[Task]:
     units: dict[int, Unit] = {}
     found: dict[str, dict[int, list]] = {}
-    for attr, through in (("leads", Task.lead_units.through), ("supports", Task.support_units.through)):
+    for attr, link_rows in links.items():
         rows = found[attr] = {}
-        for task_id, unit_id, name, short, agency_id in (
-                through.objects.filter(links).order_by("unit__agency_id", "unit__name", "unit_id")
-                .values_list("task_id", "unit_id", "unit__name", "unit__short_name", "unit__agency_id")):
+        for task_id, unit_id, name, short, agency_id in link_rows:
             unit = units.get(unit_id)
             if unit is None:
                 unit = units[unit_id] = Unit(pk=unit_id, name=name, short_name=short, agency_id=agency_id)

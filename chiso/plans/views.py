@@ -26,7 +26,9 @@ PAGE_SIZE = 25
 
 
 def _get_plan(user, pk: int) -> Plan:
-    plan = get_object_or_404(Plan.objects.select_related("agency", "parent"), pk=pk)
+    plan = queries.plan_or_none(pk)
+    if plan is None:
+        raise Http404
     perms.require(perms.can_view_plan(user, plan))
     return plan
 
@@ -103,9 +105,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "tq": tq, "results": tq.apply(tasks, now) if tq.active else None, "sorts": tq.sort_links(),
         "choices": task_list.choices(tasks),
         "task_count": len(tasks),
-        "targets": list(plan.targets.all()),
-        "references": list(plan.references.all()),
-        "reporting": list(plan.reporting.all()),
+        **queries.plan_parts(plan),  # targets, references, reporting
         "units": queries.unit_summary(tasks),
         "can_edit": perms.can_edit_plan(request.user, plan),
     })

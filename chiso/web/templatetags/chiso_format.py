@@ -96,6 +96,14 @@ def sort_th(col, cls=""):
         format_html(' class="{}"', cls) if cls else "", col["aria"], col["qs"], col["qs"], col["label"], arrow or "")
 
 
+@register.simple_tag
+def task_heads(sorts):
+    """The heads of a plan's grouped task tables: the same for every field's table, so the page renders them
+    once (`{% task_heads sorts as heads %}`) instead of once per field."""
+    return format_html("{}{}{}<th>{}</th>{}{}", sort_th(sorts["tt"]), sort_th(sorts["ten"]), sort_th(sorts["don_vi"]),
+                       gettext("Phối hợp"), sort_th(sorts["han"]), sort_th(sorts["trang_thai"]))
+
+
 def _cut(text: str, n: int) -> str:
     """truncatechars: most texts are short enough, and Truncator is slow to say so."""
     from django.utils.text import Truncator
