@@ -64,7 +64,8 @@ class _Compiled:
 
 class Statement:
     """`build(**shape, **params)` -> a queryset. `rows(...)` returns its tuples (a values_list queryset) and
-    `objects(...)` its model instances (select_related included), as iterating the queryset would."""
+    `objects(...)` its model instances (select_related and annotations included), as iterating the queryset
+    would."""
 
     def __init__(self, name: str, build: Callable[..., QuerySet]):
         self.name, self.build = name, build
@@ -162,13 +163,26 @@ class Statement:
         first, last = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
         init_list = [f[0].target.attname for f in select[first:last]]
         populators = get_related_populators(klass_info, select, compiler.using)
+        annotations = list(compiler.annotation_col_map.items())  # as the ORM's ModelIterable sets them
         out = []
         for row in c.convert(rows):
             obj = model.from_db(compiler.using, init_list, row[first:last])
             for populator in populators:
                 populator.populate(row, obj)
+            for name, position in annotations:
+                setattr(obj, name, row[position])
             out.append(obj)
         return out
+
+
+def padded(ids) -> list[int]:
+    """Ids, distinct and sorted, padded to the next power of two by repeating the last (a repeated id changes
+    no `IN`): a list parameter compiles once per length, so a page of any length reuses one of a few forms."""
+    ids = sorted(set(ids))
+    if not ids:
+        return ids
+    size = 1 << (len(ids) - 1).bit_length()
+    return ids + [ids[-1]] * (size - len(ids))
 
 
 def _identity(value):

@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext
 
@@ -11,19 +12,20 @@ from chiso.lib.numbers import id_or_none
 from chiso.lib.text import fold, squash
 from chiso.org.models import Unit
 from chiso.periods.calendar import today as calendar_today
-from chiso.statements import Statement
+from chiso.statements import Statement, padded
 
 from .figures import active_q
 from .models import Plan, PlanReference, PlanTarget, ReportingObligation, Task
-from .permissions import plans_readable, visible_plans
+from .permissions import access_of, agencies_readable, plans_readable, readable_args
 from .status import overdue_q
 
+# Each order ends on a unique key: the pages of a list neither repeat nor skip a plan between ties.
 SORTS = {
-    "year": ("-year", "agency__name"),
-    "agency": ("agency__name", "-year"),
-    "title": ("title",),
+    "year": ("-year", "agency__name", "id"),
+    "agency": ("agency__name", "-year", "id"),
+    "title": ("title", "id"),
     "issued": ("-issued_on", "-id"),
-    "tasks": ("-task_count", "-year"),
+    "tasks": ("-task_count", "-year", "id"),
 }
 def today() -> date:
     return calendar_today()
@@ -31,12 +33,12 @@ def today() -> date:
 
 def filter_plans(user, params) -> QuerySet:
     """The plan list for `user`, filtered by agency, year, index, status and folded search text."""
-    now = today()
-    qs = visible_plans(user).select_related("agency").annotate(
-        task_count=Count("tasks", distinct=True),
-        # a draft's tasks are not at work yet: never counted overdue (plans.figures.active_q)
-        overdue_count=Count("tasks", filter=active_q() & overdue_q(now, "tasks__"), distinct=True),
-    )
+    return plans_filtered(readable_args(access_of(user)), params)
+
+
+def plans_filtered(readable: dict, params) -> QuerySet:
+    """`filter_plans` from a person's `accounts.access.readable_args`."""
+    qs = _annotated(plans_readable(readable["is_admin"], readable["read_ids"], readable["provinces"]), today())
     if agency := params.get("agency"):
         qs = qs.filter(agency__code=agency)
     if (year := id_or_none(str(params.get("year") or ""))) is not None:
@@ -50,6 +52,52 @@ def filter_plans(user, params) -> QuerySet:
         for word in fold(q).split():
             qs = qs.filter(search_text__contains=word)
     return qs.order_by(*SORTS.get(params.get("sort") or "", SORTS["year"]))
+
+
+def _annotated(plans: QuerySet, now: date) -> QuerySet:
+    return plans.select_related("agency").annotate(
+        task_count=Count("tasks", distinct=True),
+        # a draft's tasks are not at work yet: never counted overdue (plans.figures.active_q)
+        overdue_count=Count("tasks", filter=active_q() & overdue_q(now, "tasks__"), distinct=True),
+    )
+
+
+def _plan_ids(is_admin, sort, read_ids, provinces, agency=None, year=None, status=None) -> QuerySet:
+    """The ids of `filter_plans` without its text filters, in its order (tasks counted only to sort by them)."""
+    qs = plans_readable(is_admin, read_ids, provinces)
+    if sort == "tasks":
+        qs = qs.annotate(task_count=Count("tasks", distinct=True))
+    for name, value in (("agency__code", agency), ("year", year), ("status", status)):
+        if value is not None:
+            qs = qs.filter(**{name: value})
+    return qs.order_by(*SORTS[sort]).values_list("pk")
+
+
+_PLAN_IDS = Statement("plans.list_ids", _plan_ids)
+_PLAN_ROWS = Statement("plans.list_rows", lambda ids, now: _annotated(Plan.objects.filter(pk__in=ids), now))
+_YEARS = Statement("plans.years", lambda is_admin, read_ids, provinces: plans_readable(is_admin, read_ids, provinces)
+                   .order_by("-year").values_list("year").distinct())
+
+
+def plan_list_page(readable: dict, params, size: int) -> tuple[Page, list[int]]:
+    """A page of `filter_plans` and the years the person's plans cover. Without a text filter (search, index)
+    the reads are held statements: the page's ids in the list's order, then those plans with their counts."""
+    years = [r[0] for r in _YEARS.rows({"is_admin": readable["is_admin"]}, read_ids=readable["read_ids"],
+                                        provinces=readable["provinces"])]
+    sort = params.get("sort") or ""
+    sort = sort if sort in SORTS else "year"
+    now = today()
+    if squash(params.get("q")) or params.get("index"):
+        return Paginator(plans_filtered(readable, params), size).get_page(params.get("page")), years
+    values = {"agency": params.get("agency") or None, "year": id_or_none(str(params.get("year") or "")),
+              "status": params.get("status") or None}
+    ids = [r[0] for r in _PLAN_IDS.rows({"is_admin": readable["is_admin"], "sort": sort},
+                                        read_ids=readable["read_ids"], provinces=readable["provinces"],
+                                        **{k: v for k, v in values.items() if v is not None})]
+    page = Paginator(ids, size).get_page(params.get("page"))
+    at = {pk: i for i, pk in enumerate(page.object_list)}
+    page.object_list = sorted(_PLAN_ROWS.objects(ids=padded(at), now=now), key=lambda p: at[p.pk]) if at else []
+    return page, years
 
 
 @dataclass
@@ -164,3 +212,13 @@ def recent_plans(readable: dict, limit: int) -> list[Plan]:
     """The plans the person may read (their `accounts.access.readable_args`), the latest changed first."""
     return _RECENT.objects({"is_admin": readable["is_admin"], "limit": limit}, read_ids=readable["read_ids"],
                            provinces=readable["provinces"])
+
+
+_AGENCIES = Statement("plans.agencies", lambda is_admin, read_ids, provinces: agencies_readable(
+    is_admin, read_ids, provinces).order_by("name").only("code", "name"))
+
+
+def agencies_of(readable: dict) -> list:
+    """The agencies the person may read, by name (the plan list's filter)."""
+    return _AGENCIES.objects({"is_admin": readable["is_admin"]}, read_ids=readable["read_ids"],
+                             provinces=readable["provinces"])

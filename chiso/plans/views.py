@@ -41,17 +41,16 @@ def _get_task(user, pk: int) -> Task:
 
 @login_required
 def plan_list(request: HttpRequest) -> HttpResponse:
-    qs = queries.filter_plans(request.user, request.GET)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    agencies = perms.visible_agencies(request.user).order_by("name").only("code", "name")
-    years = (perms.visible_plans(request.user).order_by("-year").values_list("year", flat=True).distinct())
+    readable = perms.readable_args(perms.access_of(request.user))
+    page, years = queries.plan_list_page(readable, request.GET, PAGE_SIZE)
+    agencies = queries.agencies_of(readable)
     ctx = {
         "nav": "plans",
         "page": page,
         "params": request.GET,
         "querystring": _querystring(request, drop="page"),
         "agencies": agencies,
-        "years": list(years),
+        "years": years,
         "indices": IndexCode.choices,
         "statuses": Plan.Status.choices,
         "can_create": perms.manageable_agencies(request.user).exists(),

@@ -17,7 +17,7 @@ from chiso.plans import task_list
 from chiso.plans.figures import active_tasks, count_statuses, status_rows, tally, tally_rows
 from chiso.plans.models import Plan, Task
 from chiso.plans.status import NEAR_DAYS, STATUS_LABELS, STATUS_ORDER, Status
-from chiso.statements import Statement
+from chiso.statements import Statement, padded
 
 from .models import ProgressUpdate
 
@@ -62,16 +62,8 @@ def _joined(rows: list, plans, leads, now: date) -> list:
 # --- a page's reads held as Statements ---------------------------------------------------------------
 # The pages read the most (dashboards, "Việc của tôi", the home page) run the same few queries on every
 # request; building and compiling them cost several times what SQLite takes to run them. Each is written
-# once as a queryset below and held compiled (chiso.statements); a list of ids is padded to the next power of
-# two (a repeated id changes nothing) so that a page of any length reuses one of a few compiled forms.
-
-def padded(ids) -> list[int]:
-    ids = sorted(set(ids))
-    if not ids:
-        return ids
-    size = 1 << (len(ids) - 1).bit_length()
-    return ids + [ids[-1]] * (size - len(ids))
-
+# once as a queryset below and held compiled (chiso.statements); a list of ids is `padded` so that a page of
+# any length reuses one of a few compiled forms.
 
 _ROWS = Statement("tracking.rows", lambda ids: Task.objects.filter(pk__in=ids).select_related("tracking")
                   .only(*ROW_FIELDS).order_by("plan_id", "order", "id"))
