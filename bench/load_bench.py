@@ -41,6 +41,7 @@ def build(db_url: str, folder: str) -> dict:
 
     django.setup()
     import pages_bench
+    from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
 
@@ -51,7 +52,7 @@ def build(db_url: str, folder: str) -> dict:
     for user in User.objects.select_related("unit__agency").exclude(username="bench-admin"):
         role = user.username.split("-", 1)[1]
         s = SessionStore()
-        s[SESSION_KEY], s[BACKEND_SESSION_KEY] = str(user.pk), "django.contrib.auth.backends.ModelBackend"
+        s[SESSION_KEY], s[BACKEND_SESSION_KEY] = str(user.pk), settings.AUTHENTICATION_BACKENDS[0]
         s[HASH_SESSION_KEY] = user.get_session_auth_hash()
         s.create()
         sessions.setdefault(role, []).append((s.session_key, user.unit.agency.code))

@@ -175,6 +175,9 @@ SILENCED_SYSTEM_CHECKS = ["models.W047"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
+# Django's ModelBackend with its per-request read held compiled. A session made under another backend path
+# (before 3 December 2026) asks its person to sign in again, once.
+AUTHENTICATION_BACKENDS = ["chiso.accounts.backends.AccountBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -200,6 +203,7 @@ CHISO_BEHIND_PROXY = env_bool("CHISO_BEHIND_PROXY", False)
 CHISO_IDLE_MINUTES = env_int("CHISO_IDLE_MINUTES", 30, minimum=1)
 CHISO_SESSION_HOURS = env_int("CHISO_SESSION_HOURS", 12, minimum=1)
 SESSION_COOKIE_AGE = CHISO_SESSION_HOURS * 3600
+SESSION_ENGINE = "chiso.accounts.sessions"  # Django's database sessions, their read held compiled
 
 # Vietnamese first, English second; dates dd/mm/yyyy and numbers 9,28 / 1.250 come from the vi locale.
 LANGUAGE_CODE = "vi"

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 
-from chiso.org.models import Agency
+from chiso.org.models import Agency, Unit
 from chiso.statements import Statement
 
 from .models import Role, RoleGrant, User
@@ -58,11 +58,15 @@ def access_of(user) -> Access:
             if grant.role == Role.COORDINATOR:
                 acc.coordinator_provinces.add(grant.agency.province_id)
     if user.unit_id:
-        acc.unit_agency_id = user.unit.agency_id
+        if not User.unit.is_cached(user):  # the person's unit, read once and kept on the user for the request
+            found = _UNIT.objects(pk=user.unit_id)
+            user.unit = found[0] if found else None
+        acc.unit_agency_id = user.unit.agency_id if user.unit else None
     user._chiso_access = acc
     return acc
 
 
+_UNIT = Statement("accounts.unit", lambda pk: Unit.objects.filter(pk=pk))
 _GRANTS = Statement("accounts.grants", lambda user_id: RoleGrant.objects.filter(user_id=user_id)
                     .select_related("agency"))
 

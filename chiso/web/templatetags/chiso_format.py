@@ -50,6 +50,22 @@ def _object_url(name: str, pk) -> str:
     return f"{parts[0]}{int(pk)}{parts[1]}"
 
 
+_nav_urls: dict[tuple, str] = {}
+
+
+@register.simple_tag
+def nav_url(name: str) -> str:
+    """{% url name %} for a URL without arguments, reversed once per name (the layout's ~16 links on every
+    page): the same text, from a dictionary."""
+    from django.urls import get_script_prefix, reverse
+
+    key = (name, get_script_prefix())
+    url = _nav_urls.get(key)
+    if url is None:
+        url = _nav_urls[key] = reverse(name)
+    return url
+
+
 @register.simple_tag
 def status_badge(status, label):
     return _html(f'<span class="tstatus tstatus-{_h(status)}">{_h(label)}</span>')
