@@ -142,26 +142,36 @@ def _row_labels(labels: tuple = _ROW_LABELS) -> tuple:
     return _labels_cache[key]
 
 
+def _row_labels_html(labels: tuple = _ROW_LABELS) -> tuple:
+    """`_row_labels` escaped for HTML, once per language."""
+    from django.utils.translation import get_language
+
+    key = ("html", get_language() or "", labels)
+    if key not in _labels_cache:
+        _labels_cache[key] = tuple(_h(label) for label in _row_labels(labels))
+    return _labels_cache[key]
+
+
 @register.simple_tag
 def task_row(task, show_field=False):
     """A plan's task row (was plans/_task_row.html, included once per row): the same markup."""
-    tt, title_label, field_label, lead_label, support_label, due_label, status_label, measure_label = _row_labels()
+    tt, title_label, field_label, lead_label, support_label, due_label, status_label, measure_label = _row_labels_html()
     criterion = task.criterion and f'<br><small class="muted">{_h(_cut(task.criterion, 120))}</small>'
     field = ""
     if show_field:
         name = task.field_name and f'<br><small class="muted">{_h(_cut(task.field_name, 80))}</small>'
-        field = f'<td data-label="{_h(field_label)}">{_h(task.get_index_display() or "")}{name or ""}</td>'
+        field = f'<td data-label="{field_label}">{_h(task.get_index_display() or "")}{name or ""}</td>'
     progress = f' <small class="muted">{_h(task.progress)}%</small>' if getattr(task, "progress", 0) else ""
     measure = task.measure_display
-    measure = measure and f'<br><small class="muted">{_h(measure_label)}: {_h(measure)}</small>'
+    measure = measure and f'<br><small class="muted">{measure_label}: {_h(measure)}</small>'
     return _html(
-        f'<tr>\n  <td data-label="{_h(tt)}">{_h(task.ref or "")}</td>\n'
-        f'  <td data-label="{_h(title_label)}"><a href="{_object_url("task_detail", task.pk)}">'
+        f'<tr>\n  <td data-label="{tt}">{_h(task.ref or "")}</td>\n'
+        f'  <td data-label="{title_label}"><a href="{_object_url("task_detail", task.pk)}">'
         f'{_h(_cut(task.title, 220))}</a>{criterion or ""}</td>\n  {field}\n'
-        f'  <td data-label="{_h(lead_label)}">{unit_list(task.linked_units("lead_units"), task.lead_text)}</td>\n'
-        f'  <td data-label="{_h(support_label)}">{unit_list(task.linked_units("support_units"), task.support_text)}'
-        f'</td>\n  <td data-label="{_h(due_label)}">{due_cell(task)}</td>\n'
-        f'  <td data-label="{_h(status_label)}">{status_badge(task.status, task.status_label)}{progress}'
+        f'  <td data-label="{lead_label}">{unit_list(task.linked_units("lead_units"), task.lead_text)}</td>\n'
+        f'  <td data-label="{support_label}">{unit_list(task.linked_units("support_units"), task.support_text)}'
+        f'</td>\n  <td data-label="{due_label}">{due_cell(task)}</td>\n'
+        f'  <td data-label="{status_label}">{_badge(task, _badges())}{progress}'
         f'{measure or ""}</td>\n</tr>\n')
 
 
@@ -183,10 +193,20 @@ def _badge(task, texts: dict) -> str:
     return text[1]
 
 
+_badges_cache: dict[str, dict] = {}
+
+
 def _badges() -> dict:
+    """{status: (its lazy label, its badge in the active language)}, built once per language."""
+    from django.utils.translation import get_language
+
     from chiso.plans.status import STATUS_LABELS
 
-    return {s: (label, status_badge(s, str(label))) for s, label in STATUS_LABELS.items()}
+    lang = get_language() or ""
+    found = _badges_cache.get(lang)
+    if found is None:
+        found = _badges_cache[lang] = {s: (label, status_badge(s, str(label))) for s, label in STATUS_LABELS.items()}
+    return found
 
 
 @register.simple_tag
