@@ -106,6 +106,13 @@ def readable_args(acc: Access) -> dict:
             "provinces": sorted(acc.coordinator_provinces)}
 
 
+def statement_args(readable: dict, **shape) -> tuple[dict, dict]:
+    """`readable_args` split for a Statement: whether the person is an administrator changes the query's
+    shape; the lists are its parameters. Extra `shape` entries join the shape."""
+    return ({"is_admin": readable["is_admin"], **shape},
+            {"read_ids": readable["read_ids"], "provinces": readable["provinces"]})
+
+
 def agencies_readable(is_admin: bool, read_ids: list[int], provinces: list[int]) -> QuerySet:
     if is_admin:
         return Agency.objects.all()

@@ -7,7 +7,7 @@ token's agencies and resource scopes:
 
 from django.db.models import Exists, Q, QuerySet
 
-from chiso.accounts.access import LEADER_ROLES, access_of, agencies_readable, readable_args
+from chiso.accounts.access import LEADER_ROLES, access_of, agencies_readable, readable_args, statement_args
 from chiso.org.models import Agency
 from chiso.statements import Statement
 
@@ -47,8 +47,8 @@ def agency_ids(token) -> list[int]:
     if not user.is_active:
         ids: list[int] = []
     else:
-        args = readable_args(access_of(user))
-        ids = [row[0] for row in _TOKEN_AGENCIES.rows({"is_admin": args.pop("is_admin")}, token_id=token.pk, **args)]
+        shape, who = statement_args(readable_args(access_of(user)))
+        ids = [row[0] for row in _TOKEN_AGENCIES.rows(shape, token_id=token.pk, **who)]
     token._agency_ids = ids
     return ids
 

@@ -204,7 +204,7 @@ class Task(models.Model):
 
     def linked_units(self, name: str) -> list:
         """`lead_units` or `support_units` as a list loaded ahead (the `leads` / `supports` attributes that
-        queries.attach_units sets, or prefetch_related's cache) without building a related manager and a
+        queries.plan_tasks sets, or prefetch_related's cache) without building a related manager and a
         queryset per access (that was a tenth of a plan page's CPU); from the database when not loaded."""
         loaded = self.__dict__.get("leads" if name == "lead_units" else "supports")
         if loaded is not None:

@@ -19,6 +19,7 @@ from chiso.accounts.access import (  # noqa: F401  (re-exported: plan views ask 
     office_agencies,
     readable_args,
     require,
+    statement_args,
     visible_agencies,
 )
 

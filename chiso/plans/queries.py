@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.utils.translation import gettext
 
 from chiso.frameworks.models import IndexCode
@@ -16,7 +16,7 @@ from chiso.statements import Statement, padded
 
 from .figures import active_q
 from .models import Plan, PlanReference, PlanTarget, ReportingObligation, Task
-from .permissions import access_of, agencies_readable, plans_readable, readable_args
+from .permissions import access_of, agencies_readable, plans_readable, readable_args, statement_args
 from .status import overdue_q
 
 # Each order ends on a unique key: the pages of a list neither repeat nor skip a plan between ties.
@@ -82,8 +82,8 @@ _YEARS = Statement("plans.years", lambda is_admin, read_ids, provinces: plans_re
 def plan_list_page(readable: dict, params, size: int) -> tuple[Page, list[int]]:
     """A page of `filter_plans` and the years the person's plans cover. Without a text filter (search, index)
     the reads are held statements: the page's ids in the list's order, then those plans with their counts."""
-    years = [r[0] for r in _YEARS.rows({"is_admin": readable["is_admin"]}, read_ids=readable["read_ids"],
-                                        provinces=readable["provinces"])]
+    shape, who = statement_args(readable)
+    years = [r[0] for r in _YEARS.rows(shape, **who)]
     sort = params.get("sort") or ""
     sort = sort if sort in SORTS else "year"
     now = today()
@@ -91,9 +91,8 @@ def plan_list_page(readable: dict, params, size: int) -> tuple[Page, list[int]]:
         return Paginator(plans_filtered(readable, params), size).get_page(params.get("page")), years
     values = {"agency": params.get("agency") or None, "year": id_or_none(str(params.get("year") or "")),
               "status": params.get("status") or None}
-    ids = [r[0] for r in _PLAN_IDS.rows({"is_admin": readable["is_admin"], "sort": sort},
-                                        read_ids=readable["read_ids"], provinces=readable["provinces"],
-                                        **{k: v for k, v in values.items() if v is not None})]
+    shape, who = statement_args(readable, sort=sort)
+    ids = [r[0] for r in _PLAN_IDS.rows(shape, **who, **{k: v for k, v in values.items() if v is not None})]
     page = Paginator(ids, size).get_page(params.get("page"))
     at = {pk: i for i, pk in enumerate(page.object_list)}
     page.object_list = sorted(_PLAN_ROWS.objects(ids=padded(at), now=now), key=lambda p: at[p.pk]) if at else []
@@ -148,16 +147,10 @@ def plan_parts(plan: Plan) -> dict[str, list]:
     return {name: statement.objects(plan_id=plan.pk) for name, statement in _PLAN_PARTS.items()}
 
 
-def attach_units(tasks: list[Task], links: Q) -> list[Task]:
-    """Set `leads` and `supports` (units in their usual order) on each task: one query per link table, where
-    prefetch_related built a manager and a filtered queryset for every task (a tenth of a plan page's CPU).
-    Rows come as tuples and each unit is one shared object however many tasks name it."""
-    return _attach(tasks, {attr: through.objects.filter(links).order_by(*_LINK_ORDER).values_list(*_LINK_COLUMNS)
-                           for attr, through in (("leads", Task.lead_units.through),
-                                                 ("supports", Task.support_units.through))})
-
-
 def _attach(tasks: list[Task], links: dict) -> list[Task]:
+    """Set `leads` and `supports` (units in their usual order) on each task from the link tables' rows, where
+    prefetch_related built a manager and a filtered queryset for every task (a tenth of a plan page's CPU).
+    Each unit is one shared object however many tasks name it."""
     units: dict[int, Unit] = {}
     found: dict[str, dict[int, list]] = {}
     for attr, link_rows in links.items():
@@ -210,8 +203,8 @@ _RECENT = Statement("plans.recent", lambda is_admin, limit, read_ids, provinces:
 
 def recent_plans(readable: dict, limit: int) -> list[Plan]:
     """The plans the person may read (their `accounts.access.readable_args`), the latest changed first."""
-    return _RECENT.objects({"is_admin": readable["is_admin"], "limit": limit}, read_ids=readable["read_ids"],
-                           provinces=readable["provinces"])
+    shape, who = statement_args(readable, limit=limit)
+    return _RECENT.objects(shape, **who)
 
 
 _AGENCIES = Statement("plans.agencies", lambda is_admin, read_ids, provinces: agencies_readable(
@@ -220,5 +213,5 @@ _AGENCIES = Statement("plans.agencies", lambda is_admin, read_ids, provinces: ag
 
 def agencies_of(readable: dict) -> list:
     """The agencies the person may read, by name (the plan list's filter)."""
-    return _AGENCIES.objects({"is_admin": readable["is_admin"]}, read_ids=readable["read_ids"],
-                             provinces=readable["provinces"])
+    shape, who = statement_args(readable)
+    return _AGENCIES.objects(shape, **who)

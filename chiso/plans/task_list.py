@@ -152,11 +152,6 @@ def choices(tasks: list) -> dict:
     return _choices(units, indices, fields_)
 
 
-def query_choices(tasks) -> dict:
-    """The same choices for a queryset of tasks read a page at a time (two small queries, no task rows)."""
-    return choices_from(choice_units(tasks), choice_pairs(tasks))
-
-
 def choice_units(tasks):
     """(id, name) of the units that lead or support any of the tasks."""
     from chiso.org.models import Unit

@@ -16,6 +16,7 @@ from chiso.plans import status as rules
 from chiso.plans import task_list
 from chiso.plans.figures import active_tasks, count_statuses, status_rows, tally, tally_rows
 from chiso.plans.models import Plan, Task
+from chiso.plans.permissions import plans_readable, statement_args, tasks_readable
 from chiso.plans.status import NEAR_DAYS, STATUS_LABELS, STATUS_ORDER, Status
 from chiso.statements import Statement, padded
 
@@ -28,6 +29,7 @@ ROW_FIELDS = ("id", "plan_id", "index", "field_name", "ref", "title", "due", "ti
 
 
 PLAN_FIELDS = ("id", "number", "title", "year", "agency_id", "agency__name", "agency__code")
+LEAD_FIELDS = ("task_id", "unit_id", "unit__name", "unit__short_name")  # a row's lead units, by name
 
 
 def task_rows(tasks: QuerySet, now: date | None = None) -> list:
@@ -40,7 +42,7 @@ def task_rows(tasks: QuerySet, now: date | None = None) -> list:
         return rows
     plans = Plan.objects.filter(pk__in={t.plan_id for t in rows}).select_related("agency").only(*PLAN_FIELDS)
     leads = Task.lead_units.through.objects.filter(task_id__in=tasks.values("pk")).values_list(
-        "task_id", "unit_id", "unit__name", "unit__short_name").order_by("unit__name")
+        *LEAD_FIELDS).order_by("unit__name")
     return _joined(rows, plans, leads, now)
 
 
@@ -70,7 +72,7 @@ _ROWS = Statement("tracking.rows", lambda ids: Task.objects.filter(pk__in=ids).s
 _ROW_PLANS = Statement("tracking.row_plans", lambda ids: Plan.objects.filter(pk__in=ids).select_related("agency")
                        .only(*PLAN_FIELDS))
 _ROW_LEADS = Statement("tracking.row_leads", lambda ids: Task.lead_units.through.objects.filter(task_id__in=ids)
-                       .values_list("task_id", "unit_id", "unit__name", "unit__short_name").order_by("unit__name"))
+                       .values_list(*LEAD_FIELDS).order_by("unit__name"))
 
 
 def rows_by_ids(ids, now: date) -> list:
@@ -326,8 +328,6 @@ def week_ahead(now: date) -> date:
 def unit_tasks(unit_id: int, is_admin: bool, read_ids: list[int], provinces: list[int]) -> QuerySet:
     """Tasks of active plans the unit leads or supports, among those the person may read (their
     `accounts.access.readable_args`)."""
-    from chiso.plans.permissions import tasks_readable
-
     led = Task.lead_units.through.objects.filter(unit_id=unit_id).values("task_id")
     supported = Task.support_units.through.objects.filter(unit_id=unit_id).values("task_id")
     return active_tasks(tasks_readable(is_admin, read_ids, provinces)).filter(Q(pk__in=led) | Q(pk__in=supported))
@@ -356,8 +356,8 @@ class UnitTasks:
     """One person's "Việc của tôi" read through held statements: counts, filter choices, a page of ids."""
 
     def __init__(self, unit_id: int, readable: dict, now: date):
-        self.shape = {"is_admin": readable["is_admin"]}
-        self.params = {"unit_id": unit_id, "read_ids": readable["read_ids"], "provinces": readable["provinces"]}
+        self.shape, who = statement_args(readable)
+        self.params = {"unit_id": unit_id, **who}
         self.now = now
 
     def counts(self) -> dict:
@@ -382,16 +382,12 @@ class UnitTasks:
 
 def _home_led(is_admin, unit_id, read_ids, provinces) -> QuerySet:
     """Tasks of active plans the unit leads, among the plans the person may read."""
-    from chiso.plans.permissions import plans_readable
-
     return active_tasks(Task.objects.filter(lead_units=unit_id, plan__in=plans_readable(is_admin, read_ids,
                                                                                            provinces)))
 
 
 def _upcoming(is_admin, read_ids, provinces, now, until) -> QuerySet:
     """Open tasks past due or due by `until`, of the plans the person may read."""
-    from chiso.plans.permissions import plans_readable
-
     return active_tasks(Task.objects.filter(plan__in=plans_readable(is_admin, read_ids, provinces),
                                             due__isnull=False, due__lte=until)).filter(rules.open_q(today=now))
 
@@ -407,8 +403,8 @@ _UPCOMING_IDS = Statement("tracking.upcoming_ids", lambda is_admin, limit, now, 
 
 def home_unit_tasks(unit_id: int, readable: dict, now: date, limit: int) -> tuple[list, dict]:
     """The home page of a unit's people: the `limit` most urgent tasks the unit leads, and the tally of all."""
-    shape = {"is_admin": readable["is_admin"]}
-    who = {"unit_id": unit_id, "read_ids": readable["read_ids"], "provinces": readable["provinces"]}
+    shape, who = statement_args(readable)
+    who["unit_id"] = unit_id
     ids = [r[0] for r in _HOME_LED_IDS.rows({**shape, "limit": limit}, now=now, **who)]
     counted = tally_rows(_HOME_LED_COUNTS.rows(shape, now=now, **who), whole=True)[()]
     return sorted(rows_by_ids(ids, now), key=urgency_key), counted
@@ -416,7 +412,6 @@ def home_unit_tasks(unit_id: int, readable: dict, now: date, limit: int) -> tupl
 
 def home_upcoming(readable: dict, now: date, limit: int) -> list:
     """The `limit` most urgent open tasks past due or due within a week, of the plans the person may read."""
-    ids = [r[0] for r in _UPCOMING_IDS.rows({"is_admin": readable["is_admin"], "limit": limit}, now=now,
-                                            until=week_ahead(now), read_ids=readable["read_ids"],
-                                            provinces=readable["provinces"])]
+    shape, who = statement_args(readable, limit=limit)
+    ids = [r[0] for r in _UPCOMING_IDS.rows(shape, now=now, until=week_ahead(now), **who)]
     return sorted(rows_by_ids(ids, now), key=urgency_key)

@@ -296,7 +296,7 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
         total = counts["total"]
         choices = mine.choices()
         if export or tq.active:  # the whole list: filtered in Python (one unit's tasks), paged after
-            every = queries.unit_tasks(unit_id, readable["is_admin"], readable["read_ids"], readable["provinces"])
+            every = queries.unit_tasks(unit_id, **readable)
             rows = queries.rows_of(every.order_by(*queries.urgency_order(now)), now)
             if tq.active:
                 rows = tq.apply(rows, now)
